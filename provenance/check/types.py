@@ -1,0 +1,84 @@
+"""Values of the link checker: what to check, what came back, and the stable names.
+
+Outcomes are data (a 404 is a value, not an exception). Names below are an interface that
+scripts rely on: keep them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Per-check outcome.
+OK = "ok"
+REDIRECT = "redirect"  # permanent redirect to a working page
+NOT_FOUND = "not-found"
+SOFT_404 = "soft-404"
+TOO_MANY_REDIRECTS = "too-many-redirects"
+SERVER_ERROR = "server-error"
+TIMEOUT = "timeout"
+CONNECTION_ERROR = "connection-error"
+RATE_LIMITED = "rate-limited"
+BLOCKED = "blocked"
+TLS_ERROR = "tls-error"
+INVALID = "invalid"
+REFUSED = "refused"
+
+OUTCOMES = (OK, REDIRECT, NOT_FOUND, SOFT_404, TOO_MANY_REDIRECTS, SERVER_ERROR, TIMEOUT,
+            CONNECTION_ERROR, RATE_LIMITED, BLOCKED, TLS_ERROR, INVALID, REFUSED)
+GOOD_OUTCOMES = frozenset({OK, REDIRECT})
+# Failures that count toward "dead". blocked / rate-limited / tls-error / invalid / refused do not.
+FAILURE_OUTCOMES = frozenset({NOT_FOUND, SOFT_404, TOO_MANY_REDIRECTS, SERVER_ERROR, TIMEOUT,
+                              CONNECTION_ERROR})
+# Failures that say something about the checker's own network rather than the target.
+NETWORK_OUTCOMES = frozenset({TIMEOUT, CONNECTION_ERROR})
+
+# Link state.
+UNCHECKED = "unchecked"
+ALIVE = "alive"
+REDIRECTED = "redirected"
+FAILING = "failing"
+DEAD = "dead"
+STATE_BLOCKED = "blocked"
+STATE_INVALID = "invalid"
+STATE_REFUSED = "refused"
+STATES = (UNCHECKED, ALIVE, REDIRECTED, FAILING, DEAD, STATE_BLOCKED, STATE_INVALID,
+          STATE_REFUSED)
+
+
+@dataclass(frozen=True)
+class CheckTask:
+    """One link to check, with what earlier checks left for a conditional request."""
+
+    link_id: int
+    url: str
+    reference_title: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    previous_final_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Hop:
+    """One step of a redirect chain."""
+
+    url: str
+    status: int
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What one check of one URL found."""
+
+    url: str
+    outcome: str
+    http_status: int | None = None
+    final_url: str | None = None
+    redirects: tuple[Hop, ...] = ()
+    elapsed_ms: int = 0
+    title: str | None = None
+    error: str | None = None
+    retry_after: float | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    not_modified: bool = False
+    title_mismatch: bool = False
