@@ -1,0 +1,118 @@
+"""Dates as written in references and pages, to a ``date`` and its precision.
+
+``parse_date("17 March 2018") == (date(2018, 3, 17), "day")``. Month, season and year
+dates map to their first day, with precision "month", "season" or "year"; "n.d." and text
+that holds no date give ``(None, None)``. Ranges ("1–7 March 2018", "2017–2018") give
+their start. Seasons start on their first month: Spring 1 March, Summer 1 June,
+Autumn/Fall 1 September, Winter 1 January (Winter of a "2018–2019" range: 1 December 2018).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from dateutil import parser as dateutil_parser
+
+__all__ = ["MONTHS", "parse_date"]
+
+MONTHS: dict[str, int] = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
+            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
+            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 1}
+
+_MONTH = r"(?P<{0}>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(?P<{0}>\d{{1,2}})(?:st|nd|rd|th)?"
+_YEAR = r"(?P<{0}>\d{{4}})[a-z]?"
+_DASH = r"\s*[-–—/]\s*"
+_WEEKDAY = r"(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\.?,?\s+)?"
+
+
+def _m(name: str) -> str:
+    return _MONTH.format(name)
+
+
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (precision, re.compile(rf"{_WEEKDAY}{body}(?:[T ,]+\d{{1,2}}:\d{{2}}.*)?", re.I))
+    for precision, body in (
+        ("day", r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"),
+        ("month", r"(?P<y>\d{4})-(?P<m>\d{1,2})"),
+        ("day", rf"{_DAY.format('d')}(?:{_DASH}\d{{1,2}})?\s+{_m('m')}"
+                rf"(?:{_DASH}\d{{1,2}}\s+{_m('m2')})?,?\s+{_YEAR.format('y')}"),
+        ("day", rf"{_m('m')}\s+{_DAY.format('d')}(?:{_DASH}(?:{_m('m2')}\s+)?\d{{1,2}})?,?\s+{_YEAR.format('y')}"),
+        ("day", rf"{_YEAR.format('y')},?\s+{_m('m')}\s+{_DAY.format('d')}(?:{_DASH}\d{{1,2}})?"),
+        ("month", rf"{_m('m')}(?:{_DASH}{_m('m2')})?,?\s+{_YEAR.format('y')}(?:{_DASH}\d{{2,4}})?"),
+        ("month", rf"{_YEAR.format('y')},?\s+{_m('m')}"),
+        ("season", r"(?P<s>spring|summer|autumn|fall|winter)(?:" + _DASH
+         + r"(?:spring|summer|autumn|fall|winter))?,?\s+(?P<y>\d{4})(?P<y2>" + _DASH + r"\d{2,4})?"),
+        ("day", r"(?P<y>\d{4})\s*[年년]\s*(?P<m>\d{1,2})\s*[月월]\s*(?P<d>\d{1,2})\s*[日일]?"),
+        ("month", r"(?P<y>\d{4})\s*[年년]\s*(?P<m>\d{1,2})\s*[月월]"),
+        ("year", r"(?:c\.\s*|ca\.\s*|circa\s+)?(?P<y>\d{4})[a-z]?(?:" + _DASH + r"\d{2,4}[a-z]?)?[年년]?"),
+    )
+)
+_NO_DATE = re.compile(r"n\.\s?d\.?|no date|undated|s\.\s?f\.|o\.\s?j\.", re.I)
+
+
+def _number_month(text: str) -> int:
+    return int(text) if text.isdigit() else MONTHS[text.lower().rstrip(".")]
+
+
+def _from_match(precision: str, found: re.Match[str]) -> tuple[date | None, str | None]:
+    parts = found.groupdict()
+    year = int(parts["y"])
+    if precision == "season":
+        season = parts["s"].lower()
+        month = _SEASONS[season]
+        if season == "winter" and parts.get("y2"):
+            month = 12
+        return date(year, month, 1), "season"
+    month = _number_month(parts["m"]) if parts.get("m") else 1
+    day = int(parts["d"]) if parts.get("d") else 1
+    try:
+        return date(year, month, day), precision
+    except ValueError:
+        return None, None
+
+
+def _via_dateutil(text: str) -> tuple[date | None, str | None]:
+    """Other forms (HTTP dates, "2018/03/28"): parse twice with different defaults to see
+    which parts the text gave."""
+    if not re.search(r"\b\d{4}\b", text):
+        return None, None
+    try:
+        one = dateutil_parser.parse(text, default=datetime(1904, 1, 1), ignoretz=True)
+        two = dateutil_parser.parse(text, default=datetime(1908, 2, 2), ignoretz=True)
+    except (ValueError, OverflowError, TypeError, dateutil_parser.ParserError):
+        return None, None
+    if one.year != two.year:
+        return None, None
+    if one.month != two.month:
+        return date(one.year, 1, 1), "year"
+    if one.day != two.day:
+        return date(one.year, one.month, 1), "month"
+    return one.date(), "day"
+
+
+def parse_date(text: str) -> tuple[date | None, str | None]:
+    """The date written in ``text`` and its precision ("day", "month", "season", "year").
+
+    Returns ``(None, None)`` for "n.d." and for text that is not a date.
+    """
+    cleaned = " ".join(text.replace("\u00a0", " ").split()).strip(" .,;:()[]")
+    if not cleaned or len(cleaned) > 80 or _NO_DATE.fullmatch(cleaned):
+        return None, None
+    for precision, pattern in _PATTERNS:
+        found = pattern.fullmatch(cleaned)
+        if found:
+            return _from_match(precision, found)
+    return _via_dateutil(cleaned)
