@@ -31,36 +31,41 @@ MONTHS: dict[str, int] = {
 }
 _SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 1}
 
-_MONTH = r"(?P<{0}>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
-_DAY = r"(?P<{0}>\d{{1,2}})(?:st|nd|rd|th)?"
-_YEAR = r"(?P<{0}>\d{{4}})[a-z]?"
+_MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
 _DASH = r"\s*[-–—/]\s*"
 _WEEKDAY = r"(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\.?,?\s+)?"
+_TIME = r"(?:[T ,]+\d{1,2}:\d{2}.*)?"
+_SEASON = r"(?:spring|summer|autumn|fall|winter)"
 
 
-def _m(name: str) -> str:
-    return _MONTH.format(name)
-
-
-_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (precision, re.compile(rf"{_WEEKDAY}{body}(?:[T ,]+\d{{1,2}}:\d{{2}}.*)?", re.I))
-    for precision, body in (
-        ("day", r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"),
-        ("month", r"(?P<y>\d{4})-(?P<m>\d{1,2})"),
-        ("day", rf"{_DAY.format('d')}(?:{_DASH}\d{{1,2}})?\s+{_m('m')}"
-                rf"(?:{_DASH}\d{{1,2}}\s+{_m('m2')})?,?\s+{_YEAR.format('y')}"),
-        ("day", rf"{_m('m')}\s+{_DAY.format('d')}(?:{_DASH}(?:{_m('m2')}\s+)?\d{{1,2}})?,?\s+{_YEAR.format('y')}"),
-        ("day", rf"{_YEAR.format('y')},?\s+{_m('m')}\s+{_DAY.format('d')}(?:{_DASH}\d{{1,2}})?"),
-        ("month", rf"{_m('m')}(?:{_DASH}{_m('m2')})?,?\s+{_YEAR.format('y')}(?:{_DASH}\d{{2,4}})?"),
-        ("month", rf"{_YEAR.format('y')},?\s+{_m('m')}"),
-        ("season", r"(?P<s>spring|summer|autumn|fall|winter)(?:" + _DASH
-         + r"(?:spring|summer|autumn|fall|winter))?,?\s+(?P<y>\d{4})(?P<y2>" + _DASH + r"\d{2,4})?"),
-        ("day", r"(?P<y>\d{4})\s*[年년]\s*(?P<m>\d{1,2})\s*[月월]\s*(?P<d>\d{1,2})\s*[日일]?"),
-        ("month", r"(?P<y>\d{4})\s*[年년]\s*(?P<m>\d{1,2})\s*[月월]"),
-        ("year", r"(?:c\.\s*|ca\.\s*|circa\s+)?(?P<y>\d{4})[a-z]?(?:" + _DASH + r"\d{2,4}[a-z]?)?[年년]?"),
+def _fill(body: str) -> str:
+    """Expand the placeholders D (day), M/M2 (month names), Y (year) of a pattern."""
+    return (
+        body.replace("M2", rf"(?P<m2>{_MONTH_NAMES})\.?")
+        .replace("M", rf"(?P<m>{_MONTH_NAMES})\.?")
+        .replace("D", r"(?P<d>\d{1,2})(?:st|nd|rd|th)?")
+        .replace("Y", r"(?P<y>\d{4})[a-z]?")
+        .replace("~", _DASH)
     )
+
+
+_FORMS: tuple[tuple[str, str], ...] = (
+    ("day", r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"),
+    ("month", r"(?P<y>\d{4})-(?P<m>\d{1,2})"),
+    ("day", _fill(r"D(?:~\d{1,2})?\s+M(?:~\d{1,2}\s+M2)?,?\s+Y")),
+    ("day", _fill(r"M\s+D(?:~(?:M2\s+)?\d{1,2})?,?\s+Y")),
+    ("day", _fill(r"Y,?\s+M\s+D(?:~\d{1,2})?")),
+    ("month", _fill(r"M(?:~M2)?,?\s+Y(?:~\d{2,4})?")),
+    ("month", _fill(r"Y,?\s+M")),
+    ("season", rf"(?P<s>{_SEASON})(?:{_DASH}{_SEASON})?,?\s+(?P<y>\d{{4}})(?P<y2>{_DASH}\d{{2,4}})?"),
+    ("day", r"(?P<y>\d{4})\s*[年년]\s*(?P<m>\d{1,2})\s*[月월]\s*(?P<d>\d{1,2})\s*[日일]?"),
+    ("month", r"(?P<y>\d{4})\s*[年년]\s*(?P<m>\d{1,2})\s*[月월]"),
+    ("year", rf"(?:c\.\s*|ca\.\s*|circa\s+)?(?P<y>\d{{4}})[a-z]?(?:{_DASH}\d{{2,4}}[a-z]?)?[年년]?"),
 )
-_NO_DATE = re.compile(r"n\.\s?d\.?|no date|undated|s\.\s?f\.|o\.\s?j\.", re.I)
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (precision, re.compile(_WEEKDAY + body + _TIME, re.IGNORECASE)) for precision, body in _FORMS
+)
+_NO_DATE = re.compile(r"n\.\s?d\.?|no date|undated|s\.\s?f\.|o\.\s?j\.", re.IGNORECASE)
 
 
 def _number_month(text: str) -> int:
