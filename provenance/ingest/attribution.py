@@ -1,0 +1,151 @@
+"""Find sources a sentence names in words: "Xinhua reported", "according to Reuters".
+
+An attribution is a sentence resting on a named source without (necessarily) citing it, so
+it can be a provenance gap. Five patterns, each needing both a reporting cue and a source
+that looks like one (a proper-noun phrase, or a noun that denotes a source such as
+"officials" or "state media"), which keeps ordinary narration ("Kim stressed to Xi that...",
+"the announcement from the South Koreans") out:
+
+1. ``according to X`` / ``citing X`` / ``quoting X``
+2. ``X [, ...,] said|told|reported|announced|quoted|...`` (X a named source, not a pronoun)
+3. ``", said|reported X"`` (the inverted form after a quotation or a comma)
+4. ``reported|published|quoted|released by X``
+5. evidence nouns from a source: ``data|figures|a report|a study ... from|by X``
+
+Each hit is returned as the words of the sentence that make it, e.g. ``"Xinhua reported"``.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["find_attributions"]
+
+# A capitalised word: "Xinhua", "CSIS", "U.S.", "Jong-un", "O'Brien"; not a possessive.
+_CAP = r"(?:[A-Z][\w&.\-]*(?:['’][A-Z][\w\-]*)?)"
+# A proper-noun phrase: capitalised words, joined by a few lowercase connectors.
+_PROPER = rf"(?:{_CAP}(?:\s+(?:(?:of|the|for|and|on|de|&)\s+)*{_CAP})*)"
+# Lowercase nouns that denote a source by themselves ("officials said", "state media reported").
+_SOURCE_NOUN = (
+    r"(?:officials|official|spokes(?:man|woman|person)|media|agency|ministry|newspaper|"
+    r"sources|diplomats|analysts|researchers|police|government|report|study|survey|poll|"
+    r"statement|broadcaster|outlet)"
+)
+_SAY = (
+    r"(?:said|says|told|tells|reported|reports|announced|announces|stated|wrote|writes|"
+    r"claimed|quoted|quotes|confirmed|confirms|revealed|reveals|published|publishes|"
+    r"estimated|estimates|found|finds|showed|shows)"
+)
+_EVIDENCE = (
+    r"(?:data|figures|statistics|numbers|estimates|records|footage|imagery|images|"
+    r"(?:a|an|the)\s+(?:\w+\s+)?(?:report|study|survey|poll|analysis|statement|assessment|"
+    r"investigation|review|census|audit))"
+)
+# Words that start sentences or stand for someone already named: never a source on their own.
+_NOT_SOURCES = frozenset(
+    [
+        "He",
+        "She",
+        "It",
+        "They",
+        "We",
+        "I",
+        "You",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "Who",
+        "Which",
+        "What",
+        "There",
+        "Here",
+        "Its",
+        "Their",
+        "His",
+        "Her",
+        "Our",
+        "The",
+        "A",
+        "An",
+        "In",
+        "On",
+        "At",
+        "As",
+        "For",
+        "But",
+        "And",
+        "Or",
+        "If",
+        "When",
+        "While",
+        "After",
+        "Before",
+        "During",
+        "Since",
+    ]
+)
+
+_PATTERNS = (
+    re.compile(
+        rf"\b(?:[Aa]ccording to|[Cc]iting|[Qq]uoting)\s+(?:(?:the|a|an)\s+)?"
+        rf"(?:(?:\w+\s+){{0,3}}?(?:{_SOURCE_NOUN})\s+(?:by|from|of)\s+(?:the\s+)?)?"
+        rf"(?:{_PROPER}|(?:\w+\s+)?{_SOURCE_NOUN})"
+    ),
+    re.compile(rf"(?P<subject>{_PROPER})\s*,?\s+(?:also\s+)?{_SAY}\b"),
+    re.compile(
+        rf"(?:\b[A-Za-z]+\s+)?\b{_SOURCE_NOUN}(?:\s*,\s*[^,]{{1,60}}?,)?\s+(?:also\s+)?{_SAY}\b"
+    ),
+    re.compile(
+        rf"[,\"”]\s*(?:said|says|told|reported|announced|wrote|added)\s+"
+        rf"(?:the\s+)?(?P<subject>{_PROPER})"
+    ),
+    re.compile(
+        rf"\b(?:reported|published|quoted|released|announced|compiled)\s+by\s+"
+        rf"(?:the\s+)?(?P<subject>{_PROPER})"
+    ),
+    re.compile(
+        rf"\b(?i:(?:the\s+)?{_EVIDENCE})\s+(?:\w+\s+)?(?:from|by)\s+"
+        rf"(?:the\s+)?(?P<subject>{_PROPER})"
+    ),
+)
+
+
+def _is_source(subject: str) -> bool:
+    words = subject.split()
+    if not words:
+        return False
+    if len(words) == 1 and words[0].strip(",") in _NOT_SOURCES:
+        return False
+    return not all(word in _NOT_SOURCES for word in words)
+
+
+def _trim(phrase: str) -> str:
+    phrase = phrase.strip(" ,\"“”'")
+    last = phrase.rsplit(" ", 1)[-1]
+    if phrase.endswith(".") and "." not in last[:-1]:  # "Agency." loses its period, "U.S." keeps it
+        phrase = phrase[:-1]
+    return phrase
+
+
+def find_attributions(sentence: str) -> tuple[str, ...]:
+    """Return the phrases of ``sentence`` that name a source in words, in order of appearance."""
+    spans: list[tuple[int, int]] = []
+    for pattern in _PATTERNS:
+        for match in pattern.finditer(sentence):
+            subject = match.groupdict().get("subject")
+            start, end = match.span()
+            if subject is not None:
+                if not _is_source(subject):
+                    continue
+                lead = subject.split()[0]
+                if lead in _NOT_SOURCES and lead != "The":  # "In Beijing": drop the "In"
+                    start = max(start, match.start("subject") + len(lead) + 1)
+            spans.append((start, end))
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return tuple(_trim(sentence[s:e]) for s, e in merged)

@@ -1,0 +1,151 @@
+"""Turn one paragraph of plain text into claims: sentences with their citation markers.
+
+Every parser removes its citation markers from a paragraph, notes where each one sat
+(:class:`Marker`), and hands the plain text here. Sentences come from pysbd, with two
+repairs for what it gets wrong on real scrapes: a closing quote written after a space
+(``peace. " President``) ends a sentence, and a fragment with no sentence-final
+punctuation (``motivated by`` before ``(a) ...``) is joined to the sentence it starts.
+
+A marker belongs to the sentence it sits in or closes: one right after a sentence's final
+period, or after the space that follows it (``States. [12]``), belongs to that sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pysbd
+
+from provenance.ingest.attribution import find_attributions
+from provenance.ingest.types import ParsedCitation, ParsedClaim
+
+__all__ = ["Marker", "build_claims", "split_sentences"]
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A citation marker removed from a paragraph: where it sat in the plain text, what it names."""
+
+    offset: int
+    label: str
+    group: str = ""
+
+
+# A sentence is complete when it ends with terminal punctuation, possibly followed by closing
+# quotes or brackets.
+_COMPLETE = re.compile(r"""[.!?…:;]['"”’)\]]*$""")
+# A straight quote standing alone between terminal punctuation and a capitalised word closes the
+# quotation and the sentence: an opening quote would touch the word it opens.
+_SPACED_CLOSING_QUOTE = re.compile(r"""(?<=[.!?]) ["”](?= +["“‘(]?[A-Z0-9])""")
+
+
+@lru_cache(maxsize=1)
+def _segmenter() -> pysbd.Segmenter:
+    return pysbd.Segmenter(language="en", clean=False)
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Return the (start, end) span of each sentence of ``text``, stripped of outer whitespace."""
+    if not text.strip():
+        return []
+    spans: list[tuple[int, int]] = []
+    cursor = 0
+    for segment in _segmenter().segment(text):
+        piece = segment.strip()
+        if not piece:
+            continue
+        start = text.find(piece, cursor)
+        if start < 0:  # pysbd altered the text; keep going from where we are
+            start = cursor
+        end = min(len(text), start + len(piece))
+        spans.append((start, end))
+        cursor = end
+    spans = _split_spaced_quotes(text, spans)
+    return _join_fragments(text, spans)
+
+
+def _split_spaced_quotes(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        cut_from = start
+        for match in _SPACED_CLOSING_QUOTE.finditer(text, start, end):
+            out.append((cut_from, match.end()))
+            cut_from = match.end()
+            while cut_from < end and text[cut_from].isspace():
+                cut_from += 1
+        if cut_from < end:
+            out.append((cut_from, end))
+    return out
+
+
+def _join_fragments(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        if out and not _COMPLETE.search(text[out[-1][0] : out[-1][1]]):
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return out
+
+
+def _owner(spans: Sequence[tuple[int, int]], offset: int) -> int:
+    """Index of the sentence a marker at ``offset`` belongs to: the last one starting before it."""
+    owner = 0
+    for index, (start, _end) in enumerate(spans):
+        if start < offset:
+            owner = index
+        else:
+            break
+    return owner
+
+
+def build_claims(
+    section: str,
+    paragraph: str,
+    markers: Sequence[Marker],
+    base: int = 0,
+    tags_at: Sequence[tuple[int, str]] = (),
+    positions: Sequence[int] | None = None,
+) -> list[ParsedClaim]:
+    """Split ``paragraph`` into claims and give each the markers and tags that belong to it.
+
+    ``markers`` and ``tags_at`` offsets index ``paragraph`` (markers already removed from it).
+    A claim's span is ``base`` + its offsets, or, when ``positions`` maps every character of
+    ``paragraph`` (plus its end) to a source offset, the source span it came from.
+    """
+    spans = split_sentences(paragraph)
+    if not spans:
+        return []
+    cites: list[list[ParsedCitation]] = [[] for _ in spans]
+    for marker in sorted(markers, key=lambda m: m.offset):
+        index = _owner(spans, marker.offset)
+        start, end = spans[index]
+        inside = min(max(marker.offset - start, 0), end - start)
+        cites[index].append(ParsedCitation(label=marker.label, offset=inside, group=marker.group))
+    tags: list[list[str]] = [[] for _ in spans]
+    for offset, tag in tags_at:
+        index = _owner(spans, offset)
+        if tag not in tags[index]:
+            tags[index].append(tag)
+    claims = []
+    for index, (start, end) in enumerate(spans):
+        sentence = paragraph[start:end]
+        if positions is not None and len(positions) > end:
+            span_start, span_end = positions[start], positions[end - 1] + 1
+        else:
+            span_start, span_end = base + start, base + end
+        claims.append(
+            ParsedClaim(
+                section=section,
+                text=sentence,
+                citations=tuple(cites[index]),
+                start=span_start,
+                end=span_end,
+                attributions=find_attributions(sentence),
+                tags=tuple(tags[index]),
+            )
+        )
+    return claims
