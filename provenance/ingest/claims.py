@@ -22,7 +22,7 @@ import pysbd
 from provenance.ingest.attribution import find_attributions
 from provenance.ingest.types import ParsedCitation, ParsedClaim
 
-__all__ = ["Marker", "build_claims", "split_sentences"]
+__all__ = ["Marker", "PlainParagraph", "build_claims", "split_sentences", "strip_markers"]
 
 
 @dataclass(frozen=True)
@@ -34,9 +34,76 @@ class Marker:
     group: str = ""
 
 
+@dataclass(frozen=True)
+class PlainParagraph:
+    """A paragraph with its bracketed markers taken out.
+
+    ``positions[i]`` is the source offset of ``text[i]`` (one extra entry for the end).
+    """
+
+    text: str
+    markers: tuple[Marker, ...]
+    tags_at: tuple[tuple[int, str], ...]
+    positions: tuple[int, ...]
+
+
+# Rendered markers: "[12]", "[a]", "[note 1]", "[nb 2]"; and inline cleanup tags.
+_MARKER = re.compile(
+    r"\[(?:(?P<num>\d{1,4})|(?P<alpha>[a-z]{1,2})|(?P<note>(?:note|nb|n|lower-alpha)\s*\d{1,3}))\]"
+    r"|\[(?P<tag>citation needed|better source needed|failed verification|verification needed|"
+    r"clarification needed|dead link|page needed|full citation needed|unreliable source\??|"
+    r"original research\??|according to whom\??|by whom\??|who\?|when\?|which\?|where\?|"
+    r"additional citations? needed|not in citation given|permanent dead link|dubious|"
+    r"self-published source\??|third-party source needed)\]",
+    re.IGNORECASE,
+)
+
+
+def _slug(tag: str) -> str:
+    return re.sub(r"[^a-z]+", "-", tag.lower()).strip("-")
+
+
+def strip_markers(source: str, start: int = 0) -> PlainParagraph:
+    """Take bracketed markers ("[12]", "[a]", "[note 1]", "[citation needed]") out of ``source``.
+
+    A marker standing between two spaces takes one of them with it, so "States. [12] Next"
+    reads "States. Next" with the marker right after the period. ``start`` is the source
+    offset of ``source``'s first character.
+    """
+    chars: list[str] = []
+    positions: list[int] = []
+    markers: list[Marker] = []
+    tags: list[tuple[int, str]] = []
+    cursor = 0
+    for found in _MARKER.finditer(source):
+        for index in range(cursor, found.start()):
+            chars.append(source[index])
+            positions.append(start + index)
+        after = source[found.end() : found.end() + 1]
+        if chars and chars[-1] == " " and (after in ("", " ", "[") or not after.isalnum()):
+            chars.pop()
+            positions.pop()
+        offset = len(chars)
+        if found["tag"]:
+            tags.append((offset, _slug(found["tag"])))
+        elif found["num"]:
+            markers.append(Marker(offset, found["num"]))
+        elif found["alpha"]:
+            markers.append(Marker(offset, found["alpha"], "lower-alpha"))
+        else:
+            note = re.sub(r"\s+", " ", found["note"].lower())
+            markers.append(Marker(offset, note, "note"))
+        cursor = found.end()
+    for index in range(cursor, len(source)):
+        chars.append(source[index])
+        positions.append(start + index)
+    positions.append(start + len(source))
+    return PlainParagraph("".join(chars), tuple(markers), tuple(tags), tuple(positions))
+
+
 # A sentence is complete when it ends with terminal punctuation, possibly followed by closing
 # quotes or brackets.
-_COMPLETE = re.compile(r"""[.!?…:;]['"”’)\]]*$""")
+_COMPLETE = re.compile(r"""[.!?…:;](?: ?['"”’)\]])*$""")
 # A straight quote standing alone between terminal punctuation and a capitalised word closes the
 # quotation and the sentence: an opening quote would touch the word it opens.
 _SPACED_CLOSING_QUOTE = re.compile(r"""(?<=[.!?]) ["”](?= +["“‘(]?[A-Z0-9])""")
