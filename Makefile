@@ -1,0 +1,31 @@
+# Two commands do all the set-up on a fresh machine:
+#   make demo   - install into .venv, ingest the seed documents into provenance.db, print the report
+#   make test   - install into .venv (with test tools) and run the whole test suite
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test install install-test lint bench clean
+
+$(BIN)/provenance: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(BIN)/provenance
+
+install: $(BIN)/provenance
+
+demo: install
+	$(BIN)/provenance ingest fixtures/seeds/000_b07d10da4452e945.txt fixtures/seeds/003_cd3dd4c4be34f6b3.txt
+	$(BIN)/provenance check
+	$(BIN)/provenance report
+
+test: install
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+lint: install
+	$(BIN)/ruff check provenance tests bench
+	$(BIN)/mypy provenance
+
+clean:
+	rm -rf $(VENV) provenance.db provenance.db-wal provenance.db-shm *.egg-info

@@ -1,0 +1,131 @@
+"""The ingest use case: read a file or URL, detect its form, parse it, store it.
+
+One transaction per document: a document that fails to read or parse leaves the database as
+it was, and a batch goes on with the other documents, reporting which failed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import importlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from provenance.errors import InputError, ProvenanceError, UsageError
+from provenance.ingest.decode import decode_document
+from provenance.ingest.detect import PARSERS, detect_format
+from provenance.ingest.types import ParsedDocument
+from provenance.settings import Settings
+from provenance.store.database import Database
+from provenance.store.documents import SaveResult, save_document
+
+FORMATS = tuple(PARSERS)
+
+
+@dataclass(frozen=True)
+class IngestOutcome:
+    """The result of ingesting one path or URL: saved, or the one-line error why not."""
+
+    source: str
+    result: SaveResult | None = None
+    format: str | None = None
+    title: str | None = None
+    error: str | None = None
+    warnings: tuple[str, ...] = ()
+
+
+def is_url(source: str) -> bool:
+    return source.lower().startswith(("http://", "https://"))
+
+
+def read_file(path: Path, settings: Settings) -> bytes:
+    """The bytes of a document file, or an InputError naming it and the problem."""
+    name = str(path)
+    if not path.exists():
+        raise InputError(name, "no such file")
+    if path.is_dir():
+        raise InputError(name, "is a directory, not a document")
+    try:
+        size = path.stat().st_size
+        if size > settings.max_document_bytes:
+            raise InputError(name, f"file is {size:,} bytes, over the limit of "
+                             f"{settings.max_document_bytes:,} (--max-size / "
+                             "PROVENANCE_MAX_DOCUMENT_BYTES)")
+        data = path.read_bytes()
+    except OSError as err:
+        raise InputError(name, f"cannot be read ({err.strerror})") from None
+    if not data.strip():
+        raise InputError(name, "file is empty")
+    return data
+
+
+def parser_for(fmt: str) -> Callable[..., ParsedDocument]:
+    """The parse function registered for a format name."""
+    try:
+        module_name, _, func = PARSERS[fmt].partition(":")
+    except KeyError:
+        raise UsageError(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})") from None
+    return getattr(importlib.import_module(module_name), func)  # type: ignore[no-any-return]
+
+
+def parse_text(text: str, source: str, *, fmt: str | None = None,
+               title: str | None = None) -> ParsedDocument:
+    """Detect (unless given) the form of ``text`` and parse it."""
+    fmt = fmt or detect_format(text, source)
+    if fmt not in PARSERS:
+        raise InputError(source, f"cannot tell what kind of document this is ({fmt}); "
+                         f"use --format ({', '.join(FORMATS)})")
+    try:
+        parsed = parser_for(fmt)(text, title=title)
+    except ProvenanceError:
+        raise
+    except RecursionError:
+        raise InputError(source, f"{fmt} is nested too deeply to parse") from None
+    if not parsed.claims and not parsed.references:
+        raise InputError(source, f"no claims or references found (parsed as {fmt}; "
+                         "try --format)")
+    return parsed
+
+
+def _load(source: str, settings: Settings) -> tuple[str, str, str | None]:
+    """(origin, text, content type) of a path or URL."""
+    if is_url(source):
+        from provenance.ingest.fetch_url import fetch_and_decode
+
+        final_url, text, content_type = asyncio.run(fetch_and_decode(source, settings))
+        return source, text, content_type
+    path = Path(source)
+    data = read_file(path, settings)
+    return str(path.resolve()), decode_document(data, source), None
+
+
+def ingest_one(db: Database, settings: Settings, source: str, *, fmt: str | None = None,
+               title: str | None = None) -> IngestOutcome:
+    """Read, parse and store one document in its own transaction."""
+    try:
+        origin, text, _content_type = _load(source, settings)
+        parsed = parse_text(text, source, fmt=fmt, title=title)
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        if title:
+            digest = hashlib.sha256(f"{digest}\0{title}".encode()).hexdigest()
+        with db.session() as session:
+            result = save_document(session, parsed, origin=origin, content_hash=digest)
+    except ProvenanceError as err:
+        return IngestOutcome(source, error=str(err) if isinstance(err, InputError)
+                             else f"{source}: {err}")
+    return IngestOutcome(source, result, parsed.format, parsed.title, warnings=parsed.warnings)
+
+
+def ingest_many(db: Database, settings: Settings, sources: Iterable[str], *,
+                fmt: str | None = None, title: str | None = None,
+                on_outcome: Callable[[IngestOutcome], None] | None = None) -> list[IngestOutcome]:
+    """Ingest each source in turn; a failure is recorded and the batch goes on."""
+    outcomes = []
+    for source in sources:
+        outcome = ingest_one(db, settings, source, fmt=fmt, title=title)
+        outcomes.append(outcome)
+        if on_outcome:
+            on_outcome(outcome)
+    return outcomes

@@ -1,0 +1,170 @@
+"""Build the claim-to-source report from the store: plain data, ready for any renderer.
+
+The shape is the JSON report (a stable interface for scripts):
+``{"documents": [{"id", "title", "authors", "published", "format", "claims": [...],
+"references": [...], "summary": {...}}], "summary": {...}}``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from provenance.archive.states import archive_view
+from provenance.check.views import link_view
+from provenance.report import flags as F
+from provenance.store.models import Citation, Claim, Document, Link, Reference, ReferenceEdit
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.isoformat().replace("+00:00", "Z")
+    return value.isoformat()
+
+
+def build_report(session: Session, documents: list[Document] | None = None,
+                 *, history: bool = True) -> dict[str, Any]:
+    """The report of ``documents`` (default: all, in id order)."""
+    if documents is None:
+        documents = list(session.execute(select(Document).order_by(Document.id)).scalars())
+    docs = [build_document(session, doc, history=history) for doc in documents]
+    total: Counter[str] = Counter()
+    for doc in docs:
+        total.update({k: v for k, v in doc["summary"].items() if isinstance(v, int)})
+    return {"documents": docs, "summary": dict(total)}
+
+
+def build_document(session: Session, doc: Document, *, history: bool = True) -> dict[str, Any]:
+    claims = list(session.execute(select(Claim).where(Claim.document_id == doc.id)
+                                  .order_by(Claim.ordinal)).scalars())
+    refs = list(session.execute(select(Reference).where(Reference.document_id == doc.id)
+                                .order_by(Reference.ordinal, Reference.id)).scalars())
+    citations = list(session.execute(
+        select(Citation).join(Claim, Claim.id == Citation.claim_id)  # type: ignore[arg-type]
+        .where(Claim.document_id == doc.id).order_by(Citation.claim_id, Citation.position)
+    ).scalars())
+    link_ids = {r.link_id for r in refs if r.link_id}
+    links = {link.id: link for link in session.execute(
+        select(Link).where(Link.id.in_(link_ids))).scalars()} if link_ids else {}  # type: ignore[union-attr]
+    edits: dict[int, list[ReferenceEdit]] = {}
+    if history and refs:
+        for edit in session.execute(select(ReferenceEdit).where(
+                ReferenceEdit.reference_id.in_([r.id for r in refs]))  # type: ignore[union-attr]
+                .order_by(ReferenceEdit.id)).scalars():
+            edits.setdefault(edit.reference_id, []).append(edit)
+
+    by_claim: dict[int, list[Citation]] = {}
+    cited_refs: dict[int, list[int]] = {}
+    for cite in citations:
+        by_claim.setdefault(cite.claim_id, []).append(cite)
+        if cite.reference_id is not None:
+            cited_refs.setdefault(cite.reference_id, []).append(cite.claim_id)
+
+    seen_keys: set[str] = set()
+    ref_rows: list[dict[str, Any]] = []
+    empty_by_id: dict[int, bool] = {}
+    for ref in refs:
+        link = links.get(ref.link_id) if ref.link_id else None
+        facts = F.ReferenceFacts(raw=ref.raw, url=ref.url, title=ref.title, tags=ref.tags,
+                                 cited=bool(cited_refs.get(ref.id or 0)),
+                                 link_state=link.state if link else None,
+                                 title_mismatch=bool(link and link.title_mismatch))
+        keys = F.duplicate_keys(ref.raw, ref.url)
+        duplicate = any(k in seen_keys for k in keys)
+        seen_keys.update(keys)
+        flags = F.reference_flags(facts, duplicate)
+        empty_by_id[ref.id or 0] = F.EMPTY in flags
+        ref_rows.append(_reference_row(ref, flags, link, cited_refs.get(ref.id or 0, []),
+                                       edits.get(ref.id or 0, [])))
+
+    claim_rows = []
+    for claim in claims:
+        cites = by_claim.get(claim.id or 0, [])
+        facts_c = F.ClaimFacts(
+            attributions=claim.attributions, tags=claim.tags,
+            cited_reference_empty=[None if c.reference_id is None
+                                   else empty_by_id.get(c.reference_id, False) for c in cites])
+        claim_rows.append({
+            "id": claim.id, "section": claim.section, "ordinal": claim.ordinal,
+            "text": claim.text, "citations": [c.label for c in cites],
+            "flags": F.claim_flags(facts_c), "span": [claim.span_start, claim.span_end],
+            "attributions": list(claim.attributions), "current": claim.current,
+        })
+    return {
+        "id": doc.id, "title": doc.title, "authors": list(doc.authors),
+        "published": _iso(doc.published), "format": doc.format, "origin": doc.origin,
+        "ingested_at": _iso(doc.ingested_at), "updated_at": _iso(doc.updated_at),
+        "facts": [list(f) for f in doc.facts], "warnings": list(doc.warnings),
+        "claims": claim_rows, "references": ref_rows,
+        "summary": summarize(claim_rows, ref_rows),
+    }
+
+
+def _reference_row(ref: Reference, flags: list[str], link: Link | None, cited_by: list[int],
+                   edits: list[ReferenceEdit]) -> dict[str, Any]:
+    return {
+        "id": ref.id, "label": ref.label, "group": ref.group, "raw": ref.raw,
+        "authors": list(ref.authors), "date": _iso(ref.date), "title": ref.title,
+        "trans_title": ref.trans_title, "work": ref.work, "publisher": ref.publisher,
+        "language": ref.language, "url": ref.url, "access_date": _iso(ref.access_date),
+        "archive_url": ref.archive_url, "archive_date": _iso(ref.archive_date),
+        "extra": dict(ref.extra), "flags": flags, "origin": ref.origin,
+        "cited_by": sorted(set(cited_by)),
+        "link": link_view(link) if link is not None else None,
+        "archive": archive_view(link) if link is not None else None,
+        "history": [{"field": e.field_name, "old": e.old_value, "new": e.new_value,
+                     "action": e.action, "at": _iso(e.edited_at), "undone": e.undone}
+                    for e in edits],
+    }
+
+
+def summarize(claims: list[dict[str, Any]], refs: list[dict[str, Any]]) -> dict[str, int]:
+    """Counts for the summary line: claims, references, and each flag and state."""
+    counts: Counter[str] = Counter(claims=len(claims), references=len(refs))
+    counts["cited"] = sum(1 for c in claims if c["citations"])
+    for claim in claims:
+        counts.update(f"claim:{f}" for f in claim["flags"])
+    for ref in refs:
+        counts.update(f"reference:{f}" for f in ref["flags"])
+        if ref["link"]:
+            counts[f"link:{ref['link']['state']}"] += 1
+        if ref["archive"]:
+            counts[f"archive:{ref['archive']['state']}"] += 1
+    return dict(counts)
+
+
+def gaps_first(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """The document's claims, worst gaps first (own flags and those of the references they
+    rest on), then in document order."""
+    ref_flags = {r["label"]: r["flags"] for r in doc["references"]}
+
+    def key(claim: dict[str, Any]) -> tuple[int, int]:
+        flags = list(claim["flags"])
+        for label in claim["citations"]:
+            flags.extend(f for f in ref_flags.get(label, []) if f != F.UNUSED)
+        return (-F.severity(flags), claim["ordinal"])
+
+    return sorted(doc["claims"], key=key)
+
+
+def summary_line(summary: dict[str, int]) -> str:
+    """One line of counts a reviewer reads first."""
+    parts = [f"{summary.get('claims', 0)} claims", f"{summary.get('cited', 0)} cited"]
+    for flag in F.CLAIM_FLAGS:
+        if summary.get(f"claim:{flag}"):
+            parts.append(f"{summary[f'claim:{flag}']} {flag}")
+    parts.append(f"{summary.get('references', 0)} references")
+    for flag in F.REFERENCE_FLAGS:
+        if summary.get(f"reference:{flag}"):
+            parts.append(f"{summary[f'reference:{flag}']} {flag}")
+    for prefix in ("link:", "archive:"):
+        states = sorted((k[len(prefix):], v) for k, v in summary.items() if k.startswith(prefix))
+        if states:
+            parts.append(prefix[:-1] + "s " + ", ".join(f"{v} {k}" for k, v in states))
+    return "; ".join(parts)

@@ -1,0 +1,68 @@
+"""The claim-to-source report as Markdown (for a wiki page, an issue or a pull request)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from provenance.report.build import gaps_first, summary_line
+
+
+def _md(text: Any) -> str:
+    """Text safe inside a Markdown table cell or list item."""
+    value = "" if text is None else str(text)
+    value = re.sub(r"\s+", " ", value)
+    return re.sub(r"([\\`*_{}\[\]<>|#])", r"\\\1", value)
+
+
+def _flags(flags: list[str]) -> str:
+    return " ".join(f"`{f}`" for f in flags) if flags else "—"
+
+
+def render_markdown(report: dict[str, Any]) -> str:
+    out: list[str] = []
+    for doc in report["documents"]:
+        out.append(f"# {_md(doc['title'] or doc['origin'])}")
+        meta = [f"document {doc['id']}", doc["format"]]
+        if doc["authors"]:
+            meta.append("by " + ", ".join(doc["authors"]))
+        if doc["published"]:
+            meta.append(doc["published"])
+        out.append(_md(" · ".join(meta)))
+        out.append("")
+        out.append(f"**Summary:** {_md(summary_line(doc['summary']))}")
+        out.append("")
+        refs = {r["label"]: r for r in doc["references"]}
+        out.append("## Claims (gaps first)")
+        out.append("")
+        out.append("| claim | section | text | sources | flags |")
+        out.append("|---|---|---|---|---|")
+        for claim in gaps_first(doc):
+            sources = []
+            for label in claim["citations"]:
+                ref = refs.get(label)
+                note = _flags(ref["flags"]) if ref else "`missing`"
+                sources.append(f"\\[{_md(label)}\\] {note}")
+            out.append(f"| {claim['id']} | {_md(claim['section'])} | {_md(claim['text'])} | "
+                       f"{'<br>'.join(sources) or '—'} | {_flags(claim['flags'])} |")
+        out.append("")
+        out.append("## References")
+        out.append("")
+        out.append("| ref | source | url | link | archive | flags |")
+        out.append("|---|---|---|---|---|---|")
+        for ref in doc["references"]:
+            source = ", ".join(x for x in (
+                "; ".join(ref["authors"]), ref["title"] and f"“{ref['title']}”", ref["work"],
+                ref["date"]) if x) or ref["raw"]
+            link = ref["link"]["state"] if ref["link"] else "—"
+            archive = ref["archive"] or {}
+            arch = archive.get("state", "—")
+            if archive.get("url"):
+                arch = f"{arch} [snapshot]({archive['url']})"
+            url = f"<{ref['url']}>" if ref["url"] else "—"
+            out.append(f"| {_md(ref['label'])} | {_md(source)} | {url} | {link} | {arch} | "
+                       f"{_flags(ref['flags'])} |")
+        out.append("")
+    if not report["documents"]:
+        out.append("No documents yet: `provenance ingest PATH...` adds some.")
+    return "\n".join(out).rstrip() + "\n"

@@ -1,0 +1,78 @@
+"""The claim-to-source report as rich tables for a terminal."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from typing import Any
+
+from rich.console import Console, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from provenance.report.build import gaps_first, summary_line
+
+_RED = {"dangling-citation", "empty", "cites-empty", "dead-link", "lost", "dead"}
+
+
+def _flags(flags: list[str]) -> Text:
+    text = Text()
+    for i, flag in enumerate(flags):
+        if i:
+            text.append(" ")
+        text.append(flag, style="bold red" if flag in _RED else "yellow")
+    return text
+
+
+def renderables(report: dict[str, Any]) -> Iterator[RenderableType]:
+    for doc in report["documents"]:
+        meta = " · ".join(x for x in (f"document {doc['id']}", doc["format"],
+                                       ", ".join(doc["authors"]), doc["published"] or "") if x)
+        yield Text.assemble((doc["title"] or doc["origin"], "bold"), "  ", (meta, "dim"))
+        refs = {r["label"]: r for r in doc["references"]}
+        claims = Table(title="Claims, gaps first", show_lines=False, expand=True)
+        claims.add_column("id", justify="right", no_wrap=True)
+        claims.add_column("section", max_width=18)
+        claims.add_column("claim", ratio=3)
+        claims.add_column("sources", ratio=1)
+        claims.add_column("flags", ratio=1)
+        for claim in gaps_first(doc):
+            sources = Text()
+            for label in claim["citations"]:
+                ref = refs.get(label)
+                sources.append(f"[{label}] ")
+                sources.append_text(_flags(ref["flags"]) if ref else _flags(["missing"]))
+                sources.append("\n")
+            claims.add_row(str(claim["id"]), claim["section"], Text(claim["text"]),
+                           sources, _flags(claim["flags"]))
+        yield claims
+        references = Table(title="References", expand=True)
+        references.add_column("ref", no_wrap=True)
+        references.add_column("source", ratio=3)
+        references.add_column("url", ratio=2, overflow="fold")
+        references.add_column("link", no_wrap=True)
+        references.add_column("archive", ratio=1, overflow="fold")
+        references.add_column("flags", ratio=1)
+        for ref in doc["references"]:
+            source = ", ".join(x for x in ("; ".join(ref["authors"]), ref["title"],
+                                           ref["work"], ref["date"]) if x) or ref["raw"]
+            link = ref["link"]
+            archive = ref["archive"] or {}
+            arch = archive.get("state", "") + (f"\n{archive['url']}" if archive.get("url") else "")
+            references.add_row(ref["label"], Text(source), Text(ref["url"] or "—"),
+                               link["state"] if link else "—", Text(arch or "—"),
+                               _flags(ref["flags"]))
+        yield references
+        yield Text("Summary: " + summary_line(doc["summary"]), style="bold")
+        yield Text("")
+    if not report["documents"]:
+        yield Text("No documents yet: `provenance ingest PATH...` adds some.")
+
+
+def render_table(report: dict[str, Any], width: int = 140) -> str:
+    """The tables as plain text (for files, tests and pipes)."""
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, no_color=True, force_terminal=False)
+    for item in renderables(report):
+        console.print(item)
+    return buffer.getvalue()

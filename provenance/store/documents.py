@@ -1,0 +1,246 @@
+"""Writing parsed documents: insert, re-ingest in place with stable claim ids, keep hand edits.
+
+Identity of a document is its origin (absolute path or URL). Re-ingesting the same content
+is a no-op; a revised version updates the document in place: a claim whose text is unchanged
+keeps its id, citations and references added by hand survive, and hand edits of reference
+fields are re-applied over the freshly parsed values. Rows are written in bulk (one INSERT per
+table per document), inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session
+
+from provenance.ingest.types import ParsedClaim, ParsedDocument, ParsedReference
+from provenance.store.models import Citation, Claim, Document, Link, Reference, ReferenceEdit, utcnow
+from provenance.store.urls import normalize_url, url_hash, url_host
+
+REFERENCE_FIELDS = ("authors", "date", "title", "trans_title", "work", "publisher", "language",
+                    "url", "access_date", "archive_url", "archive_date")
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """What storing one document did."""
+
+    document_id: int
+    status: str  # created | updated | unchanged
+    claims: int
+    references: int
+
+
+def origin_hash(origin: str) -> str:
+    return hashlib.sha256(origin.encode("utf-8")).hexdigest()
+
+
+def text_hash(text: str) -> str:
+    """Hash of a claim's text with whitespace folded: what keeps a claim id stable."""
+    return hashlib.sha256(re.sub(r"\s+", " ", text).strip().encode("utf-8")).hexdigest()
+
+
+def save_document(session: Session, parsed: ParsedDocument, *, origin: str,
+                  content_hash: str) -> SaveResult:
+    """Insert or update the document at ``origin`` from ``parsed`` (caller commits)."""
+    doc = session.exec(select(Document).where(Document.origin_hash == origin_hash(origin))
+                       ).scalar_one_or_none()  # type: ignore[call-overload]
+    if doc is not None and doc.content_hash == content_hash and doc.format == parsed.format:
+        return SaveResult(doc.id or 0, "unchanged", len(parsed.claims), len(parsed.references))
+    status = "updated" if doc is not None else "created"
+    if doc is None:
+        doc = Document(origin=origin, origin_hash=origin_hash(origin), format=parsed.format,
+                       content_hash=content_hash)
+    doc.title = parsed.title
+    doc.authors = list(parsed.authors)
+    doc.published = parsed.published
+    doc.format = parsed.format
+    doc.content_hash = content_hash
+    doc.facts = [list(fact) for fact in parsed.facts]
+    doc.warnings = list(parsed.warnings)
+    doc.updated_at = utcnow()
+    session.add(doc)
+    session.flush()
+    assert doc.id is not None
+    references = _save_references(session, doc.id, parsed.references)
+    _save_claims(session, doc.id, parsed.claims, references)
+    return SaveResult(doc.id, status, len(parsed.claims), len(parsed.references))
+
+
+# --- references -----------------------------------------------------------------------------
+
+def _reference_values(ref: ParsedReference) -> dict[str, Any]:
+    f = ref.fields
+    return {
+        "raw": ref.raw, "authors": list(f.authors), "date": f.date, "title": f.title,
+        "trans_title": f.trans_title, "work": f.work, "publisher": f.publisher,
+        "language": f.language, "url": f.url, "access_date": f.access_date,
+        "archive_url": f.archive_url, "archive_date": f.archive_date, "extra": dict(f.extra),
+        "tags": list(ref.tags),
+    }
+
+
+def _save_references(session: Session, document_id: int,
+                     parsed: Sequence[ParsedReference]) -> dict[tuple[str, str], int]:
+    """Upsert the parsed references; returns (group, label) -> reference id for all current ones."""
+    existing = {(r.group, r.label): r for r in session.exec(
+        select(Reference).where(Reference.document_id == document_id)).scalars()}  # type: ignore[call-overload]
+    seen: set[tuple[str, str]] = set()
+    new_rows: list[Reference] = []
+    for ordinal, ref in enumerate(parsed):
+        key = (ref.group, ref.label)
+        if key in seen:
+            continue  # a parser repeating a label: the first definition wins
+        seen.add(key)
+        values = _reference_values(ref)
+        row = existing.get(key)
+        if row is None:
+            row = Reference(document_id=document_id, label=ref.label, group=ref.group,
+                            ordinal=ordinal, **values)
+            new_rows.append(row)
+        else:
+            for name, value in values.items():
+                setattr(row, name, value)
+            row.ordinal = ordinal
+            row.current = True
+            session.add(row)
+    session.add_all(new_rows)
+    for key, row in existing.items():
+        if key not in seen and row.origin == "parsed":
+            row.current = False  # gone from the new version; kept while hand citations use it
+            session.add(row)
+    session.flush()
+    rows = [*existing.values(), *new_rows]
+    _reapply_hand_edits(session, rows)
+    link_ids = ensure_links(session, [r.url for r in rows if r.url])
+    for row in rows:
+        normalized = normalize_url(row.url) if row.url else None
+        row.link_id = link_ids.get(normalized) if normalized else None
+        session.add(row)
+    session.flush()
+    return {(r.group, r.label): r.id for r in rows if r.id is not None}
+
+
+def _reapply_hand_edits(session: Session, rows: Iterable[Reference]) -> None:
+    """Fields a user corrected by hand win over what the new version of the document says."""
+    by_id = {r.id: r for r in rows if r.id is not None and r.origin == "parsed"}
+    if not by_id:
+        return
+    edits = session.exec(select(ReferenceEdit).where(
+        ReferenceEdit.reference_id.in_(list(by_id)),  # type: ignore[union-attr]
+        ReferenceEdit.undone.is_(False),  # type: ignore[union-attr]
+    ).order_by(ReferenceEdit.id)).scalars()  # type: ignore[call-overload]
+    for edit in edits:
+        if edit.field_name in REFERENCE_FIELDS:
+            from provenance.store.edits import decode_field
+
+            setattr(by_id[edit.reference_id], edit.field_name,
+                    decode_field(edit.field_name, edit.new_value))
+
+
+def ensure_links(session: Session, urls: Iterable[str]) -> dict[str, int]:
+    """Get or create the Link of each URL (normalised); returns normalised URL -> link id.
+
+    Safe against a concurrent ingest creating the same link (INSERT ... ON CONFLICT DO NOTHING).
+    """
+    wanted: dict[str, str] = {}
+    for url in urls:
+        normalized = normalize_url(url)
+        if normalized:
+            wanted[url_hash(normalized)] = normalized
+    if not wanted:
+        return {}
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    now = utcnow()
+    rows = [{"url": u, "url_hash": h, "host": url_host(u), "created_at": now,
+             "state": "unchecked", "archive_state": "unknown", "checks": 0, "failures": 0,
+             "title_mismatch": False}
+            for h, u in wanted.items()]
+    for start in range(0, len(rows), 500):
+        session.execute(insert(Link).values(rows[start:start + 500])
+                        .on_conflict_do_nothing(index_elements=["url_hash"]))
+    found = session.execute(select(Link.id, Link.url_hash).where(
+        Link.url_hash.in_(list(wanted)))).all()  # type: ignore[attr-defined]
+    return {wanted[h]: i for i, h in found}
+
+
+# --- claims ---------------------------------------------------------------------------------
+
+def _save_claims(session: Session, document_id: int, parsed: Sequence[ParsedClaim],
+                 references: dict[tuple[str, str], int]) -> None:
+    existing = list(session.exec(select(Claim).where(Claim.document_id == document_id)
+                                 .order_by(Claim.ordinal)).scalars())  # type: ignore[call-overload]
+    by_hash: dict[str, list[Claim]] = {}
+    for claim in existing:
+        by_hash.setdefault(claim.text_hash, []).append(claim)
+    hand_cited = set(session.exec(select(Citation.claim_id).where(
+        Citation.origin == "manual",
+        Citation.claim_id.in_([c.id for c in existing]))).scalars())  # type: ignore[union-attr,call-overload]
+    kept: list[Claim] = []
+    new_claims: list[Claim] = []
+    for ordinal, pc in enumerate(parsed):
+        h = text_hash(pc.text)
+        values = {"section": pc.section, "ordinal": ordinal, "text": pc.text, "text_hash": h,
+                  "span_start": pc.start, "span_end": pc.end,
+                  "attributions": list(pc.attributions), "tags": list(pc.tags), "current": True}
+        same = by_hash.get(h)
+        if same:
+            claim = same.pop(0)
+            for name, value in values.items():
+                setattr(claim, name, value)
+            kept.append(claim)
+        else:
+            claim = Claim(document_id=document_id, **values)
+            new_claims.append(claim)
+    kept_ids = {c.id for c in kept}
+    gone = [c for c in existing if c.id not in kept_ids]
+    for claim in gone:
+        if claim.id in hand_cited:
+            claim.current = False
+            claim.ordinal = len(parsed) + (claim.ordinal or 0)
+            kept.append(claim)
+    delete_ids = [c.id for c in gone if c.id not in hand_cited]
+    if delete_ids:
+        session.execute(delete(Citation).where(Citation.claim_id.in_(delete_ids)))  # type: ignore[attr-defined]
+        session.execute(delete(Claim).where(Claim.id.in_(delete_ids)))  # type: ignore[union-attr]
+    session.add_all(kept)
+    session.add_all(new_claims)
+    session.flush()
+    if kept:
+        session.execute(delete(Citation).where(
+            Citation.claim_id.in_([c.id for c in kept]),  # type: ignore[union-attr]
+            Citation.origin == "parsed"))
+    by_text: dict[int, ParsedClaim] = {}
+    claims_in_order = sorted([*kept, *new_claims], key=lambda c: c.ordinal)
+    for claim in claims_in_order:
+        if claim.current and claim.ordinal < len(parsed):
+            by_text[claim.id or 0] = parsed[claim.ordinal]
+    citation_rows = []
+    for claim_id, pc in by_text.items():
+        for position, cite in enumerate(pc.citations):
+            citation_rows.append({
+                "claim_id": claim_id, "reference_id": references.get((cite.group, cite.label)),
+                "label": cite.label, "group": cite.group, "position": position,
+                "origin": "parsed"})
+    if citation_rows:
+        session.execute(Citation.__table__.insert(), citation_rows)  # type: ignore[attr-defined]
+    # references that disappeared and that no hand citation uses any more are deleted
+    session.flush()
+    _drop_orphaned_references(session, document_id)
+
+
+def _drop_orphaned_references(session: Session, document_id: int) -> None:
+    used = select(Citation.reference_id).where(Citation.reference_id.is_not(None))  # type: ignore[union-attr]
+    session.execute(delete(Reference).where(
+        Reference.document_id == document_id, Reference.current.is_(False),  # type: ignore[attr-defined]
+        Reference.origin == "parsed", Reference.id.not_in(used)))  # type: ignore[union-attr]
+    session.execute(update(Reference).where(Reference.document_id == document_id,
+                                            Reference.origin == "manual").values(current=True))

@@ -1,0 +1,145 @@
+"""Hand edits: attach a new reference to a claim, fill or correct a reference's fields.
+
+Every changed field leaves a ReferenceEdit row (old and new value), so the report can show
+where a value came from and an edit can be undone; re-ingesting a document re-applies them.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from provenance.errors import NotFoundError, UsageError
+from provenance.store.models import Citation, Claim, Document, Reference, ReferenceEdit
+from provenance.store.urls import normalize_url
+
+DATE_FIELDS = frozenset({"date", "access_date", "archive_date"})
+LIST_FIELDS = frozenset({"authors"})
+EDITABLE_FIELDS = ("url", "title", "trans_title", "work", "publisher", "authors", "date",
+                   "language", "access_date", "archive_url", "archive_date")
+
+
+def encode_field(name: str, value: Any) -> str | None:
+    """A field value as stored in the history table."""
+    if value is None:
+        return None
+    if name in DATE_FIELDS:
+        return value.isoformat() if isinstance(value, date) else str(value)
+    if name in LIST_FIELDS:
+        return json.dumps(list(value), ensure_ascii=False)
+    return str(value)
+
+
+def decode_field(name: str, raw: str | None) -> Any:
+    """The inverse of :func:`encode_field`."""
+    if raw is None:
+        return [] if name in LIST_FIELDS else None
+    if name in DATE_FIELDS:
+        return date.fromisoformat(raw)
+    if name in LIST_FIELDS:
+        return list(json.loads(raw))
+    return raw
+
+
+def validate_changes(changes: dict[str, Any]) -> dict[str, Any]:
+    """Drop unset values; refuse unknown fields and URLs that are not absolute http(s)."""
+    clean = {k: v for k, v in changes.items() if v is not None}
+    unknown = set(clean) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise UsageError(f"unknown reference field(s): {', '.join(sorted(unknown))}")
+    for name in ("url", "archive_url"):
+        if name in clean and normalize_url(clean[name]) is None:
+            raise UsageError(f"--{name.replace('_', '-')} {clean[name]!r} is not an absolute "
+                             "http(s) URL")
+    return clean
+
+
+def _apply(session: Session, ref: Reference, changes: dict[str, Any], action: str,
+           batch: str) -> list[ReferenceEdit]:
+    edits = []
+    for name, value in changes.items():
+        old = getattr(ref, name)
+        if old == value:
+            continue
+        edits.append(ReferenceEdit(reference_id=ref.id or 0, action=action, field_name=name,
+                                   old_value=encode_field(name, old),
+                                   new_value=encode_field(name, value), batch=batch))
+        setattr(ref, name, value)
+    if "url" in changes:
+        from provenance.store.documents import ensure_links
+
+        links = ensure_links(session, [ref.url] if ref.url else [])
+        ref.link_id = links.get(normalize_url(ref.url) or "") if ref.url else None
+    session.add(ref)
+    session.add_all(edits)
+    return edits
+
+
+def add_citation(session: Session, document: Document, claim_id: int,
+                 changes: dict[str, Any]) -> Reference:
+    """Attach a new hand-made reference (label ``added-N``) to a claim of ``document``."""
+    changes = validate_changes(changes)
+    if "url" not in changes:
+        raise UsageError("cite needs --url")
+    claim = session.get(Claim, claim_id)
+    if claim is None or claim.document_id != document.id:
+        raise NotFoundError(f"document {document.id} has no claim {claim_id}")
+    count = session.execute(select(func.count()).select_from(Reference).where(
+        Reference.document_id == document.id, Reference.origin == "manual")).scalar_one()
+    label = f"added-{count + 1}"
+    ref = Reference(document_id=document.id or 0, label=label, origin="manual",
+                    ordinal=10_000 + count, raw="")
+    session.add(ref)
+    session.flush()
+    _apply(session, ref, changes, "cite", uuid.uuid4().hex[:12])
+    position = session.execute(select(func.count()).select_from(Citation).where(
+        Citation.claim_id == claim_id)).scalar_one()
+    session.add(Citation(claim_id=claim_id, reference_id=ref.id, label=label,
+                         position=position, origin="manual"))
+    session.flush()
+    return ref
+
+
+def edit_reference(session: Session, document: Document, label: str,
+                   changes: dict[str, Any]) -> list[ReferenceEdit]:
+    """Fill or correct fields of the reference ``label`` of ``document``."""
+    changes = validate_changes(changes)
+    if not changes:
+        raise UsageError("nothing to change: give at least one field (--url, --title, ...)")
+    ref = session.execute(select(Reference).where(
+        Reference.document_id == document.id, Reference.label == label)
+        .order_by(Reference.group)).scalars().first()
+    if ref is None:
+        raise NotFoundError(f"document {document.id} has no reference {label!r}")
+    edits = _apply(session, ref, changes, "ref", uuid.uuid4().hex[:12])
+    session.flush()
+    return edits
+
+
+def reference_history(session: Session, reference_id: int) -> list[ReferenceEdit]:
+    return list(session.execute(select(ReferenceEdit).where(
+        ReferenceEdit.reference_id == reference_id).order_by(ReferenceEdit.id)).scalars())
+
+
+def find_document(session: Session, ident: str) -> Document:
+    """A document by id, exact title, or origin (path or URL); a clear error otherwise."""
+    doc = None
+    if ident.isdigit():
+        doc = session.get(Document, int(ident))
+    if doc is None:
+        matches = list(session.execute(select(Document).where(
+            (Document.title == ident) | (Document.origin == ident))).scalars())
+        if not matches:
+            matches = [d for d in session.execute(select(Document)).scalars()
+                       if d.origin.endswith("/" + ident) or d.origin == ident]
+        if len(matches) > 1:
+            raise UsageError(f"{ident!r} names {len(matches)} documents; use its id")
+        doc = matches[0] if matches else None
+    if doc is None:
+        raise NotFoundError(f"no document {ident!r} (try `provenance report` for the list)")
+    return doc
