@@ -92,6 +92,7 @@ def _save_references(session: Session, document_id: int,
     """Upsert the parsed references; returns (group, label) -> reference id for all current ones."""
     existing = {(r.group, r.label): r for r in session.exec(
         select(Reference).where(Reference.document_id == document_id)).scalars()}  # type: ignore[call-overload]
+    link_ids = ensure_links(session, [r.fields.url for r in parsed if r.fields.url])
     seen: set[tuple[str, str]] = set()
     new_rows: list[Reference] = []
     for ordinal, ref in enumerate(parsed):
@@ -100,6 +101,8 @@ def _save_references(session: Session, document_id: int,
             continue  # a parser repeating a label: the first definition wins
         seen.add(key)
         values = _reference_values(ref)
+        normalized = normalize_url(ref.fields.url) if ref.fields.url else None
+        values["link_id"] = link_ids.get(normalized) if normalized else None
         row = existing.get(key)
         if row is None:
             row = Reference(document_id=document_id, label=ref.label, group=ref.group,
@@ -118,13 +121,9 @@ def _save_references(session: Session, document_id: int,
             session.add(row)
     session.flush()
     rows = [*existing.values(), *new_rows]
-    _reapply_hand_edits(session, rows)
-    link_ids = ensure_links(session, [r.url for r in rows if r.url])
-    for row in rows:
-        normalized = normalize_url(row.url) if row.url else None
-        row.link_id = link_ids.get(normalized) if normalized else None
-        session.add(row)
-    session.flush()
+    if existing:
+        _reapply_hand_edits(session, rows)
+        session.flush()
     return {(r.group, r.label): r.id for r in rows if r.id is not None}
 
 
@@ -137,12 +136,15 @@ def _reapply_hand_edits(session: Session, rows: Iterable[Reference]) -> None:
         ReferenceEdit.reference_id.in_(list(by_id)),  # type: ignore[union-attr]
         ReferenceEdit.undone.is_(False),  # type: ignore[union-attr]
     ).order_by(ReferenceEdit.id)).scalars()  # type: ignore[call-overload]
+    from provenance.store.edits import decode_field
+
     for edit in edits:
         if edit.field_name in REFERENCE_FIELDS:
-            from provenance.store.edits import decode_field
-
-            setattr(by_id[edit.reference_id], edit.field_name,
-                    decode_field(edit.field_name, edit.new_value))
+            row = by_id[edit.reference_id]
+            setattr(row, edit.field_name, decode_field(edit.field_name, edit.new_value))
+            if edit.field_name == "url":
+                links = ensure_links(session, [row.url] if row.url else [])
+                row.link_id = links.get(normalize_url(row.url) or "") if row.url else None
 
 
 def ensure_links(session: Session, urls: Iterable[str]) -> dict[str, int]:
