@@ -94,7 +94,7 @@ _PATTERNS = (
     ),
     re.compile(rf"(?P<subject>{_PROPER})\s*,?\s+(?:also\s+)?{_SAY}\b"),
     re.compile(
-        rf"(?:\b[A-Za-z]+\s+)?\b{_SOURCE_NOUN}(?:\s*,\s*[^,]{{1,60}}?,)?\s+(?:also\s+)?{_SAY}\b"
+        rf"(?:\b[\w'’]+\s+)?\b{_SOURCE_NOUN}(?:\s*,\s*[^,]{{1,60}}?,)?\s+(?:also\s+)?{_SAY}\b"
     ),
     re.compile(
         rf"[,\"”]\s*(?:said|says|told|reported|announced|wrote|added)\s+"

@@ -190,6 +190,9 @@ def _walk(text: str) -> _Parts:
             )
         ):
             if not _reads_as_lead(block):
+                first_line_alone = block is blocks[0] and len(block) == 1
+                if not wiki_headings and first_line_alone and _is_short_label(block[0].text):
+                    parts.title = block[0].text.strip()  # plain text: a title line on top
                 continue
             in_lead_preamble = False
         pending: list[_Line] = []
@@ -273,7 +276,7 @@ def parse(text: str, *, title: str | None = None) -> ParsedDocument:
     references = tuple(_reference(label, lines) for label, lines in parts.references)
     return ParsedDocument(
         format=FORMAT,
-        title=title or _title_from_lead(parts.claims),
+        title=title or parts.title or _title_from_lead(parts.claims),
         claims=tuple(parts.claims),
         references=references,
         facts=tuple(parts.facts),
