@@ -1,0 +1,242 @@
+"""The checker: fetch one URL with every rule applied, or many politely and fast.
+
+``Checker.check`` follows redirects by hand (each hop vetted and gated per host), reads the
+body up to ``max_body_bytes`` after decompression, all under one per-URL deadline, then
+classifies with the pure functions of ``classify``/``soft404``/``titles``. GET only: the
+checker needs the start of the body anyway (title, soft-404), and HEAD is often answered
+differently (405, 404, no redirects) from GET, so it would cost a second request when
+trusted and wrong outcomes when not. ``Checker.run`` schedules many checks (``dispatch``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterable, Awaitable, Callable, Iterable
+from dataclasses import dataclass, field, replace
+from types import TracebackType
+
+import httpx
+
+from provenance.check import types as t
+from provenance.check.body import read_capped
+from provenance.check.classify import (
+    exception_outcome,
+    final_outcome,
+    is_redirect,
+    retry_after_seconds,
+)
+from provenance.check.hosts import Host, HostTable, host_key
+from provenance.check.page import Page, parse_page
+from provenance.check.safety import check_address, literal_address, vet_url
+from provenance.check.soft404 import Probe, is_soft_404, probe_path, says_not_found
+from provenance.check.titles import titles_match
+from provenance.errors import InputError
+from provenance.settings import Settings
+
+# Bytes of a redirect's or error page's body read so the connection can be reused.
+SMALL_BODY = 16 * 1024
+FETCH_ERRORS = (httpx.HTTPError, httpx.InvalidURL, OSError, TimeoutError, InputError)
+
+
+@dataclass
+class _Trace:
+    """Where a check got to, kept so a failure mid-chain still reports its chain."""
+
+    url: str
+    hops: list[t.Hop] = field(default_factory=list)
+    status: int | None = None
+
+
+@dataclass(frozen=True)
+class _Answer:
+    """The last response of a chain, body read."""
+
+    status: int
+    url: str
+    headers: httpx.Headers
+    page: Page
+
+
+class Checker:
+    """Checks URLs: ``async with Checker(settings) as c: await c.check(task)``."""
+
+    def __init__(self, settings: Settings, *,
+                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+        self.settings = settings
+        self._hosts = HostTable(settings, transport)
+
+    async def __aenter__(self) -> Checker:
+        return self
+
+    async def __aexit__(self, exc_type: type[BaseException] | None,
+                        exc: BaseException | None, tb: TracebackType | None) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._hosts.aclose()
+
+    def host(self, name: str) -> Host:
+        """The politeness state of one host (created on first use)."""
+        return self._hosts.get(name)
+
+    # -- one URL --------------------------------------------------------------------------
+
+    async def check(self, task: t.CheckTask) -> t.CheckResult:
+        """Check one URL: all hops, body and classification; never raises for a bad link."""
+        started = time.monotonic()
+        problem = vet_url(task.url)
+        if problem is not None:
+            return t.CheckResult(url=task.url, outcome=t.INVALID, error=problem)
+        trace = _Trace(task.url)
+        try:
+            async with asyncio.timeout(self.settings.timeout):
+                answer = await self._follow(task, trace)
+        except TimeoutError:
+            return self._failure(task, trace, started, t.TIMEOUT,
+                                 f"no complete answer within {self.settings.timeout:g} s")
+        except FETCH_ERRORS as exc:
+            outcome, reason = exception_outcome(exc)
+            return self._failure(task, trace, started, outcome, reason)
+        if isinstance(answer, t.CheckResult):
+            return replace(answer, elapsed_ms=_ms(started))
+        return await self._classify(task, trace, answer, started)
+
+    async def _follow(self, task: t.CheckTask, trace: _Trace) -> _Answer | t.CheckResult:
+        """Walk the redirect chain by hand; the last answer, or a result ending the walk."""
+        seen: set[str] = set()
+        validators_for = task.previous_final_url or task.url
+        while True:
+            url = trace.url
+            if url in seen or len(trace.hops) > self.settings.max_redirects:
+                why = "redirect loop" if url in seen else (
+                    f"more than {self.settings.max_redirects} redirects")
+                return self._result(task, trace, t.TOO_MANY_REDIRECTS, error=why)
+            seen.add(url)
+            parsed = httpx.URL(url)
+            self._vet_literal(parsed)
+            host = self._hosts.get(host_key(parsed))
+            headers = self._conditional_headers(task) if url == validators_for else {}
+            await host.gate.acquire()
+            try:
+                answer = await self._request(host, parsed, headers)
+            finally:
+                host.gate.release()
+            trace.status = answer.status
+            location = answer.headers.get("location")
+            if not (is_redirect(answer.status) and location):
+                return answer
+            trace.hops.append(t.Hop(url=url, status=answer.status))
+            target = str(parsed.join(location.strip()).copy_with(fragment=None))
+            problem = vet_url(target)
+            if problem is not None:
+                return self._result(task, trace, t.INVALID, error=f"redirect to {target}: {problem}",
+                                    final_url=target)
+            trace.url = target
+
+    def _vet_literal(self, url: httpx.URL) -> None:
+        """Refuse an IP-literal host before any connection (names are vetted on connect)."""
+        literal = literal_address(url.host)
+        if literal is not None:
+            check_address(url.host, literal, self.settings.allow_private_addresses)
+
+    def _conditional_headers(self, task: t.CheckTask) -> dict[str, str]:
+        headers = {}
+        if task.etag:
+            headers["If-None-Match"] = task.etag
+        if task.last_modified:
+            headers["If-Modified-Since"] = task.last_modified
+        return headers
+
+    async def _request(self, host: Host, url: httpx.URL, headers: dict[str, str]) -> _Answer:
+        client = self._hosts.client(host)
+        request = client.build_request("GET", url, headers=headers)
+        response = await client.send(request, stream=True)
+        try:
+            status = response.status_code
+            wanted = 200 <= status < 300 or status in (401, 403, 503)
+            cap = self.settings.max_body_bytes if wanted else SMALL_BODY
+            if status in (204, 304) or request.method == "HEAD":
+                body = b""
+            else:
+                body, _ = await read_capped(response.aiter_raw(), response.headers.get(
+                    "content-encoding"), cap)
+        finally:
+            await response.aclose()
+        page = parse_page(body, response.headers.get("content-type")) if body else Page(False)
+        return _Answer(status=status, url=str(url), headers=response.headers, page=page)
+
+    async def _classify(self, task: t.CheckTask, trace: _Trace, answer: _Answer,
+                        started: float) -> t.CheckResult:
+        hops = tuple(trace.hops)
+        soft = False
+        if 200 <= answer.status < 300 and answer.page.is_text:
+            soft = says_not_found(answer.page)
+            if not soft:
+                probe = await self._probe(httpx.URL(answer.url))
+                soft = is_soft_404(task.url, answer.url, answer.page, probe)
+        outcome = final_outcome(hops, answer.status, answer.headers, answer.page, soft)
+        good = outcome in t.GOOD_OUTCOMES
+        retry_after = None
+        if outcome == t.RATE_LIMITED:
+            retry_after = retry_after_seconds(answer.headers.get("retry-after"))
+        mismatch = good and titles_match(task.reference_title, answer.page.title) is False
+        return t.CheckResult(
+            url=task.url, outcome=outcome, http_status=answer.status, final_url=answer.url,
+            redirects=hops, elapsed_ms=_ms(started), title=answer.page.title,
+            retry_after=retry_after,
+            etag=answer.headers.get("etag") or (task.etag if answer.status == 304 else None),
+            last_modified=answer.headers.get("last-modified") or (
+                task.last_modified if answer.status == 304 else None),
+            not_modified=answer.status == 304, title_mismatch=mismatch,
+            error=None if good else f"HTTP {answer.status}",
+        )
+
+    def _result(self, task: t.CheckTask, trace: _Trace, outcome: str, *, error: str,
+                final_url: str | None = None) -> t.CheckResult:
+        return t.CheckResult(url=task.url, outcome=outcome, http_status=trace.status,
+                             final_url=final_url or trace.url, redirects=tuple(trace.hops),
+                             error=error)
+
+    def _failure(self, task: t.CheckTask, trace: _Trace, started: float, outcome: str,
+                 reason: str) -> t.CheckResult:
+        result = self._result(task, trace, outcome, error=reason)
+        return replace(result, http_status=None, elapsed_ms=_ms(started))
+
+    # -- soft-404 probe ---------------------------------------------------------------------
+
+    async def _probe(self, url: httpx.URL) -> Probe:
+        """What this origin answers for a path that cannot exist (once per origin per run)."""
+        host = self._hosts.get(host_key(url))
+        origin = f"{url.scheme}://{url.netloc.decode('ascii')}"
+        future = host.probes.get(origin)
+        if future is None:
+            future = asyncio.get_running_loop().create_task(self._fetch_probe(origin))
+            host.probes[origin] = future
+        return await asyncio.shield(future)
+
+    async def _fetch_probe(self, origin: str) -> Probe:
+        url = origin + probe_path()
+        trace = _Trace(url)
+        try:
+            async with asyncio.timeout(self.settings.timeout):
+                answer = await self._follow(t.CheckTask(link_id=0, url=url), trace)
+        except FETCH_ERRORS:
+            return Probe(status=None, final_url=None, redirected=False, page=Page(False))
+        if isinstance(answer, t.CheckResult):
+            return Probe(status=None, final_url=None, redirected=False, page=Page(False))
+        return Probe(status=answer.status, final_url=answer.url, redirected=bool(trace.hops),
+                     page=answer.page)
+
+    # -- many URLs ----------------------------------------------------------------------------
+
+    async def run(self, tasks: AsyncIterable[t.CheckTask] | Iterable[t.CheckTask],
+                  on_result: Callable[[t.CheckTask, t.CheckResult], Awaitable[None]]) -> None:
+        """Check every task politely; ``on_result`` is awaited as each one finishes."""
+        from provenance.check.dispatch import Dispatcher
+
+        await Dispatcher(self, on_result).run(tasks)
+
+
+def _ms(started: float) -> int:
+    return int((time.monotonic() - started) * 1000)

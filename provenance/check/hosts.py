@@ -1,0 +1,167 @@
+"""Per-host politeness and per-host clients.
+
+Each host has a ``HostGate`` (at most ``per_host`` requests in flight, starts spaced by
+``min_delay``, and a back-off deadline set by 429/Retry-After) and, created lazily, one small
+pooled ``httpx.AsyncClient`` (the layout measured fastest: see the throughput note). Idle
+hosts are dropped when the table grows, so memory stays flat over many distinct hosts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+import httpx
+
+from provenance.check.body import ACCEPT_ENCODING
+from provenance.check.soft404 import Probe
+from provenance.check.transport import PinnedTransport
+from provenance.settings import Settings
+
+MAX_OPEN_HOSTS = 512
+
+
+class HostGate:
+    """At most ``per_host`` requests at once, starts ``min_delay`` apart, honouring back-off."""
+
+    def __init__(self, per_host: int, min_delay: float) -> None:
+        self._slots = asyncio.Semaphore(per_host)
+        self._min_delay = min_delay
+        self._next_start = 0.0
+        self.not_before = 0.0
+        self.in_flight = 0
+        self.last_start = 0.0
+
+    @property
+    def busy(self) -> bool:
+        return self.in_flight > 0 or self.not_before > time.monotonic()
+
+    def ready_at(self) -> float:
+        """Monotonic time before which no request to this host may start."""
+        return max(self._next_start, self.not_before)
+
+    async def wait_ready(self) -> None:
+        """Sleep until a request to this host may start (without taking a slot)."""
+        while (delay := self.ready_at() - time.monotonic()) > 0:
+            await asyncio.sleep(delay)
+
+    async def acquire(self) -> None:
+        """Take a slot and wait for this host's turn."""
+        await self._slots.acquire()
+        self.in_flight += 1
+        try:
+            while True:
+                now = time.monotonic()
+                start = self.ready_at()
+                if start <= now:
+                    self._next_start = now + self._min_delay
+                    self.last_start = now
+                    return
+                await asyncio.sleep(start - now)
+        except BaseException:
+            self.release()
+            raise
+
+    def release(self) -> None:
+        self.in_flight -= 1
+        self._slots.release()
+
+    def back_off(self, seconds: float) -> None:
+        """No request to this host before ``seconds`` from now."""
+        self.not_before = max(self.not_before, time.monotonic() + seconds)
+
+
+@dataclass
+class Host:
+    """One host's gate, client and soft-404 probes (by origin)."""
+
+    name: str
+    gate: HostGate
+    client: httpx.AsyncClient | None = None
+    probes: dict[str, asyncio.Task[Probe]] = field(default_factory=dict)
+
+
+def host_key(url: httpx.URL) -> str:
+    """The politeness key of a URL: its host name, lower-cased."""
+    return url.host.lower()
+
+
+class HostTable:
+    """Hosts by name, with lazily created clients; an injected transport is shared by all."""
+
+    def __init__(self, settings: Settings, transport: httpx.AsyncBaseTransport | None) -> None:
+        self._settings = settings
+        self._transport = transport
+        self._shared: httpx.AsyncClient | None = None
+        self._hosts: OrderedDict[str, Host] = OrderedDict()
+        self._closing: set[asyncio.Task[None]] = set()
+
+    def __len__(self) -> int:
+        return len(self._hosts)
+
+    def get(self, name: str) -> Host:
+        host = self._hosts.get(name)
+        if host is None:
+            host = Host(name, HostGate(self._settings.per_host, self._settings.min_delay))
+            self._hosts[name] = host
+            self._trim()
+        else:
+            self._hosts.move_to_end(name)
+        return host
+
+    def client(self, host: Host) -> httpx.AsyncClient:
+        if self._transport is not None:
+            if self._shared is None:
+                self._shared = self._new_client(self._transport)
+            return self._shared
+        if host.client is None:
+            host.client = self._new_client(PinnedTransport(
+                connections=self._settings.per_host,
+                allow_private=self._settings.allow_private_addresses,
+                verify=self._settings.verify_tls,
+            ))
+        return host.client
+
+    def _new_client(self, transport: httpx.AsyncBaseTransport) -> httpx.AsyncClient:
+        s = self._settings
+        return httpx.AsyncClient(
+            transport=transport,
+            headers={"User-Agent": s.user_agent, "Accept-Encoding": ACCEPT_ENCODING,
+                     "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"},
+            timeout=httpx.Timeout(s.timeout, connect=s.connect_timeout),
+            follow_redirects=False,
+            trust_env=False,
+        )
+
+    def _trim(self) -> None:
+        """Forget the least recently used idle hosts beyond MAX_OPEN_HOSTS."""
+        if len(self._hosts) <= MAX_OPEN_HOSTS:
+            return
+        spacing = self._settings.min_delay
+        now = time.monotonic()
+        for name in list(self._hosts)[: len(self._hosts) - MAX_OPEN_HOSTS]:
+            host = self._hosts[name]
+            if host.gate.busy or now - host.gate.last_start < spacing:
+                continue
+            del self._hosts[name]
+            if host.client is not None:
+                task = asyncio.get_running_loop().create_task(host.client.aclose())
+                self._closing.add(task)
+                task.add_done_callback(self._closing.discard)
+
+    async def aclose(self) -> None:
+        clients = [h.client for h in self._hosts.values() if h.client is not None]
+        if self._shared is not None:
+            clients.append(self._shared)
+        probes = [p for h in self._hosts.values() for p in h.probes.values()]
+        for probe in probes:
+            probe.cancel()
+        await asyncio.gather(*probes, return_exceptions=True)
+        self._hosts.clear()
+        self._shared = None
+        for client in clients:
+            await client.aclose()
+        if self._closing:
+            await asyncio.gather(*self._closing)

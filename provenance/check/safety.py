@@ -1,0 +1,127 @@
+"""The safety rule: only http(s), and never an internal address unless the settings allow it.
+
+Every hop is vetted where the connection is opened (see ``transport.py``): the name is
+resolved once, each address is checked, and the socket connects to a vetted address, so a
+DNS answer that changes between the check and the connect (rebinding) cannot slip through.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+
+import httpx
+
+from provenance.errors import InputError, UnsafeURLError
+
+ALLOWED_SCHEMES = frozenset({"http", "https"})
+# getaddrinfo codes meaning "this name has no address" (as opposed to "the resolver failed").
+_NO_SUCH_NAME = frozenset(
+    code for code in (getattr(socket, "EAI_NONAME", None), getattr(socket, "EAI_NODATA", None))
+    if code is not None
+)
+
+
+class ResolutionError(InputError):
+    """A host name that could not be resolved; ``nxdomain`` says the name does not exist."""
+
+    def __init__(self, host: str, problem: str, *, nxdomain: bool) -> None:
+        super().__init__(host, problem)
+        self.nxdomain = nxdomain
+
+
+def vet_url(url: str) -> str | None:
+    """What is wrong with the syntax or scheme of ``url``, or None if it may be fetched."""
+    if not url or not url.strip():
+        return "empty URL"
+    if any(ch in url for ch in "\r\n\t\x00") or url != url.strip():
+        return "URL contains whitespace or control characters"
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, ValueError, TypeError) as exc:
+        return f"malformed URL ({exc})"
+    scheme = parsed.scheme.lower()
+    if not scheme:
+        return "URL has no scheme"
+    if scheme not in ALLOWED_SCHEMES:
+        return f"scheme {scheme!r} is not http or https"
+    if not parsed.host:
+        return "URL has no host"
+    try:
+        port = parsed.port
+    except ValueError:
+        return "URL has an invalid port"
+    if port is not None and not 0 < port < 65536:
+        return "URL has an invalid port"
+    return None
+
+
+def address_problem(address: str) -> str | None:
+    """Why an IP address is internal (loopback, private, ...), or None if it is public."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return f"{address} is not an IP address"
+    if isinstance(ip, ipaddress.IPv6Address):
+        embedded = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
+        if embedded is not None:
+            inner = address_problem(str(embedded))
+            if inner is not None:
+                return inner
+    for kind in ("loopback", "link_local", "multicast", "unspecified", "reserved", "private"):
+        if getattr(ip, f"is_{kind}"):
+            return f"{address} is a {kind.replace('_', '-')} address"
+    if not ip.is_global:
+        return f"{address} is not a public address"
+    return None
+
+
+def literal_address(host: str) -> str | None:
+    """The host as an IP address string if it is an IP literal, else None."""
+    try:
+        return str(ipaddress.ip_address(host.strip("[]").split("%", 1)[0]))
+    except ValueError:
+        return None
+
+
+def check_address(host: str, address: str, allow_private: bool) -> None:
+    """Raise UnsafeURLError if ``address`` (resolved from ``host``) is refused."""
+    if allow_private:
+        return
+    problem = address_problem(address)
+    if problem is not None:
+        raise UnsafeURLError(host, f"refused: {problem} (set allow_private_addresses to allow)")
+
+
+async def resolve_allowed(host: str, port: int, allow_private: bool) -> list[str]:
+    """Every address of ``host``, all vetted; raises UnsafeURLError if any is refused.
+
+    A name with no address raises ResolutionError(nxdomain=True); a resolver that fails
+    raises ResolutionError(nxdomain=False).
+    """
+    literal = literal_address(host)
+    if literal is not None:
+        check_address(host, literal, allow_private)
+        return [literal]
+    loop = asyncio.get_running_loop()
+    try:
+        infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise ResolutionError(host, f"cannot resolve host ({exc.strerror})",
+                              nxdomain=exc.errno in _NO_SUCH_NAME) from None
+    except UnicodeError:
+        raise ResolutionError(host, "host name cannot be encoded", nxdomain=True) from None
+    addresses: list[str] = []
+    for family, _type, _proto, _name, sockaddr in infos:
+        if family not in (socket.AF_INET, socket.AF_INET6):
+            continue
+        address = str(sockaddr[0])
+        if address not in addresses:
+            addresses.append(address)
+    if not addresses:
+        raise ResolutionError(host, "host has no IP address", nxdomain=True)
+    # Refuse if ANY answer is internal: a mixed answer is how rebinding attacks look.
+    for address in addresses:
+        check_address(host, address, allow_private)
+    return addresses

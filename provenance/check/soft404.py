@@ -1,0 +1,81 @@
+"""Soft-404 detection: a 200 page that is really "not found". Pure functions.
+
+Two kinds of evidence: what the page says (its title, or the body of a short page), and
+what the same host answers for a random path that cannot exist (the probe, fetched once
+per host per run by the engine). A page that looks like the probe's answer, or that was
+redirected to where the probe was redirected, is a soft-404.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+
+from provenance.check.classify import SHORT_PAGE_CHARS
+from provenance.check.page import Page
+
+_NOT_FOUND_TITLE = re.compile(
+    r"\bnot\s+found\b|\b404\b|\bpage\s+(does\s+not|doesn.?t|cannot|can.?t|could\s+not)\s+"
+    r"(be\s+found|exist)|\bno\s+longer\s+(available|exists)\b|\bpage\s+(is\s+)?missing\b|"
+    r"nicht\s+gefunden|introuvable|no\s+encontrad[ao]|non\s+trovat[ao]|niet\s+gevonden|"
+    r"n[aã]o\s+encontrad[ao]",
+    re.IGNORECASE,
+)
+_NOT_FOUND_TEXT = re.compile(
+    r"\bpage\s+not\s+found\b|\berror\s*404\b|\b404\s*(error|-|:)?\s*(page\s+)?not\s+found|"
+    r"\b(could|can)\s*not\s+be\s+found\b|"
+    r"\b(page|article|content|file)\s+(you\s+(were\s+)?(are\s+)?looking\s+for\s+)?"
+    r"(does\s+not|doesn.?t)\s+exist\b|\bno\s+longer\s+(available|exists)\b|"
+    r"\bwe\s+(can.?t|could\s*n.?t|cannot)\s+find\b",
+    re.IGNORECASE,
+)
+# Word-set similarity above which a page is "the same page" as the probe's answer.
+SAME_PAGE = 0.9
+SAME_PAGE_SAME_TITLE = 0.75
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What a host answered for a path that cannot exist."""
+
+    status: int | None
+    final_url: str | None
+    redirected: bool
+    page: Page
+
+
+def probe_path() -> str:
+    """A random path no site has: the probe's target."""
+    return f"/provenance-probe-{secrets.token_hex(12)}"
+
+
+def says_not_found(page: Page) -> bool:
+    """The page's own words say "not found": its title, or the body of a short page."""
+    if page.title and _NOT_FOUND_TITLE.search(page.title):
+        return True
+    return 0 < len(page.text) <= SHORT_PAGE_CHARS and bool(_NOT_FOUND_TEXT.search(page.text))
+
+
+def similarity(a: frozenset[str], b: frozenset[str]) -> float:
+    """Jaccard similarity of two word sets."""
+    if not a and not b:
+        return 1.0
+    return len(a & b) / len(a | b)
+
+
+def is_soft_404(url: str, final_url: str, page: Page, probe: Probe | None) -> bool:
+    """Whether a 200 page at ``final_url`` (asked for as ``url``) is really a not-found page."""
+    if not page.is_text:
+        return False
+    if says_not_found(page):
+        return True
+    if probe is None or probe.status is None or not 200 <= probe.status < 300:
+        return False  # the host answers unknown paths honestly (or we could not tell)
+    if final_url != url and probe.redirected and probe.final_url == final_url:
+        return True  # sent where nonsense is sent (usually the home page)
+    if not probe.page.is_text:
+        return False
+    score = similarity(page.words, probe.page.words)
+    same_title = (page.title or "") == (probe.page.title or "")
+    return score >= SAME_PAGE or (same_title and score >= SAME_PAGE_SAME_TITLE)

@@ -1,0 +1,90 @@
+"""The one httpx transport the checker uses: vetted connects, one shared TLS context.
+
+``PinnedTransport`` is ``httpx.AsyncHTTPTransport`` whose connection pool opens sockets
+through ``VettingBackend``: it resolves the host, applies the safety rule to every address
+and connects to a vetted IP. httpcore then starts TLS with the original host name, so the
+Host header, SNI and certificate check are unchanged. (httpx 0.28 takes no network backend
+argument, so the pool is rebuilt after ``__init__``; httpx is pinned below 0.29.)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+import typing
+from functools import lru_cache
+
+import certifi
+import httpcore
+import httpx
+
+from provenance.check.safety import resolve_allowed
+
+
+@lru_cache(maxsize=2)
+def shared_ssl_context(verify: bool) -> ssl.SSLContext:
+    """One SSL context for every client: loading the CA bundle per client costs seconds."""
+    if not verify:
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        return context
+    return ssl.create_default_context(cafile=certifi.where())
+
+
+class VettingBackend(httpcore.AsyncNetworkBackend):
+    """Resolves and vets the host of each new connection, then connects to a vetted IP."""
+
+    def __init__(self, allow_private: bool) -> None:
+        self._allow_private = allow_private
+        self._inner = httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: typing.Iterable[typing.Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        try:
+            async with asyncio.timeout(timeout):
+                addresses = await resolve_allowed(host, port, self._allow_private)
+        except TimeoutError:
+            raise httpcore.ConnectTimeout(f"resolving {host} timed out") from None
+        last: Exception | None = None
+        for address in addresses:
+            try:
+                return await self._inner.connect_tcp(address, port, timeout, local_address,
+                                                     socket_options)
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                last = exc
+        assert last is not None
+        raise last
+
+    async def connect_unix_socket(self, path: str, timeout: float | None = None,
+                                  socket_options: typing.Iterable[typing.Any] | None = None,
+                                  ) -> httpcore.AsyncNetworkStream:
+        raise httpcore.ConnectError("unix sockets are not used by the checker")
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+class PinnedTransport(httpx.AsyncHTTPTransport):
+    """A small pooled HTTP/1.1 transport that only connects to vetted addresses."""
+
+    def __init__(self, *, connections: int, allow_private: bool, verify: bool,
+                 keepalive_expiry: float = 30.0) -> None:
+        context = shared_ssl_context(verify)
+        super().__init__(verify=context, trust_env=False, http1=True, http2=False)
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=context,
+            max_connections=connections,
+            max_keepalive_connections=connections,
+            keepalive_expiry=keepalive_expiry,
+            http1=True,
+            http2=False,
+            retries=0,
+            network_backend=VettingBackend(allow_private),
+        )
