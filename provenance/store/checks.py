@@ -1,0 +1,134 @@
+"""Recording check results: one LinkCheck row per check and the Link row brought up to date
+(state, counters, final URL, validators, next check, lease cleared) in one short transaction.
+
+A result is recorded only while the link is still owed to the run (``checked_in_run`` is not
+yet this run): if a lease expired and another worker checked the link meanwhile, the late
+result is dropped, so no check is ever recorded twice for one run.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from provenance.check import types as t
+from provenance.check.schedule import next_check_at
+from provenance.check.state import LinkSnapshot, PastCheck, StateChange, apply_result, replay
+from provenance.settings import Settings
+from provenance.store.leases import lock_for_write
+from provenance.store.models import CheckRun, Link, LinkCheck
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What happened to one result: its state change, or None if it was dropped."""
+
+    link_id: int
+    change: StateChange | None
+
+
+def record_results(session: Session, results: Iterable[tuple[int, t.CheckResult]], *,
+                   run_id: int, owner: str, settings: Settings, hold: bool = False,
+                   now: datetime | None = None,
+                   jitter: Callable[[], float] = random.random) -> list[Recorded]:
+    """Record ``(link_id, result)`` pairs; ``hold`` keeps every state as it is (inconclusive
+    run). The caller commits (``Database.session`` does): one transaction for the lot."""
+    lock_for_write(session)
+    postgres = session.get_bind().dialect.name == "postgresql"
+    done: list[Recorded] = []
+    for link_id, result in results:
+        at = now or datetime.now(UTC)
+        query = select(Link).where(Link.id == link_id)
+        if postgres:
+            query = query.with_for_update()
+        link = session.exec(query).scalars().first()  # type: ignore[call-overload]
+        if link is None or link.checked_in_run == run_id:
+            done.append(Recorded(link_id, None))
+            continue
+        change = apply_result(LinkSnapshot.of(link), result, at, settings, hold=hold)
+        _update_link(link, result, change, at, run_id, settings, jitter())
+        session.add(LinkCheck(
+            link_id=link_id, run_id=run_id, checked_at=at, outcome=result.outcome,
+            http_status=result.http_status, final_url=result.final_url,
+            redirects=[{"url": hop.url, "status": hop.status} for hop in result.redirects],
+            elapsed_ms=result.elapsed_ms, title=result.title, error=result.error,
+            state_before=change.before.state, state_after=change.after.state,
+            title_mismatch=result.title_mismatch, worker=owner))
+        done.append(Recorded(link_id, change))
+    session.flush()
+    return done
+
+
+def _update_link(link: Link, result: t.CheckResult, change: StateChange, at: datetime,
+                 run_id: int, settings: Settings, jitter: float) -> None:
+    after = change.after
+    link.state = after.state
+    link.state_since = after.state_since
+    link.failures = after.failures
+    link.first_failure_at = after.first_failure_at
+    link.title_mismatch = after.title_mismatch
+    link.last_outcome = result.outcome
+    link.last_http_status = result.http_status
+    link.checked_at = at
+    link.checks = (link.checks or 0) + 1
+    if result.final_url is not None:
+        link.final_url = result.final_url
+    if result.title is not None:
+        link.last_title = result.title
+    if result.outcome in t.GOOD_OUTCOMES:
+        link.etag = result.etag or (link.etag if result.not_modified else None)
+        link.last_modified = result.last_modified or (
+            link.last_modified if result.not_modified else None)
+    link.next_check_at = next_check_at(after, result.outcome, at, settings, jitter=jitter,
+                                       retry_after=result.retry_after)
+    link.checked_in_run = run_id
+    link.lease_owner = None
+    link.lease_until = None
+
+
+def rederive(session: Session, run_id: int, link_ids: Sequence[int], settings: Settings, *,
+             now: datetime | None = None,
+             jitter: Callable[[], float] = random.random) -> int:
+    """Replay the history of ``link_ids`` (checks of inconclusive runs held) and store the
+    result on each Link and on the run's LinkCheck rows; the number of links whose state
+    this changed. Used when a run turns out inconclusive, or conclusive after all."""
+    now = now or datetime.now(UTC)
+    lock_for_write(session)
+    held_runs = set(session.exec(  # type: ignore[call-overload]
+        select(CheckRun.id).where(CheckRun.status == "inconclusive")).scalars().all())
+    changed = 0
+    for start in range(0, len(link_ids), 200):
+        chunk = list(link_ids[start:start + 200])
+        history: dict[int, list[LinkCheck]] = {i: [] for i in chunk}
+        for check in session.exec(  # type: ignore[call-overload]
+                select(LinkCheck).where(LinkCheck.link_id.in_(chunk))
+                .order_by(LinkCheck.link_id, LinkCheck.checked_at, LinkCheck.id)).scalars():
+            history[check.link_id].append(check)
+        for link in session.exec(  # type: ignore[call-overload]
+                select(Link).where(Link.id.in_(chunk))).scalars():
+            checks = history[link.id]
+            steps = replay((PastCheck(c.checked_at, c.outcome, c.title_mismatch,
+                                      held=c.run_id in held_runs) for c in checks), settings)
+            for check, step in zip(checks, steps, strict=True):
+                if check.run_id == run_id:
+                    check.state_before = step.before.state
+                    check.state_after = step.after.state
+            final = steps[-1].after if steps else LinkSnapshot()
+            changed += final.state != link.state
+            link.state = final.state
+            link.state_since = final.state_since
+            link.failures = final.failures
+            link.first_failure_at = final.first_failure_at
+            link.title_mismatch = final.title_mismatch
+            if run_id in held_runs:
+                # the run said nothing: look again soon rather than after a long back-off
+                link.next_check_at = next_check_at(
+                    LinkSnapshot(state=t.FAILING), t.TIMEOUT, now, settings, jitter=jitter())
+    session.flush()
+    return changed
+

@@ -1,0 +1,223 @@
+"""The checker's work queue: leases on batches of due links, grouped by host, in the Link table.
+
+A worker leases the due links of a few hosts at a time (``lease_owner``/``lease_until`` on
+Link); while any link of a host is leased by one worker, no other worker leases that host's
+links, so the per-host limit and delay of one process hold for the whole fleet. A lease
+expires at ``lease_until`` (the worker died): any worker may then take the links over. A
+living worker extends its leases (``heartbeat``) and releases them when it stops. A link is
+checked once per run: recording a result sets ``checked_in_run`` and the lease skips links
+already checked in the run.
+
+PostgreSQL: candidate hosts are locked with ``pg_try_advisory_xact_lock`` (two workers never
+claim one host at once) and the links with ``SELECT ... FOR UPDATE SKIP LOCKED`` inside one
+``UPDATE ... RETURNING``. SQLite: the lease transaction takes the database write lock first
+(``lock_for_write``), so the host check and the ``UPDATE ... RETURNING`` are one atomic step.
+
+Why not procrastinate (a proven PostgreSQL job queue, evaluated in the research notes):
+it is PostgreSQL-only while SQLite is our default and must use the same mechanism; the link's
+schedule, state and lease are domain data already in ``link``, which a second queue table
+would duplicate and keep in step; its enqueue is not transactional with our SQLAlchemy/psycopg3
+sessions, so a result and its queue update could not commit together; and it has no notion of
+"a host's links go to one worker". The lease here is a few statements on both databases and
+commits in the same transaction as the results.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, exists, func, or_, select, text, update
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+from provenance.store.models import Link, Reference
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which links one invocation may lease: the run, ``--all``, ``--document``."""
+
+    run_id: int
+    all: bool = False
+    document_id: int | None = None
+
+
+@dataclass(frozen=True)
+class LeasedLink:
+    """A leased link with what the checker needs for a conditional request."""
+
+    id: int
+    url: str
+    host: str
+    etag: str | None
+    last_modified: str | None
+    final_url: str | None
+    reference_title: str | None
+
+
+def lock_for_write(session: Session) -> None:
+    """On SQLite, take the database write lock now (before any read of the transaction),
+    so read-then-write is atomic and never fails with a stale snapshot. No-op elsewhere."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.exec(text("UPDATE link SET id = id WHERE 0 = 1"))  # type: ignore[call-overload]
+
+
+def _due(scope: Scope, now: datetime) -> Any:
+    """Links this scope wants checked in its run (leased or not)."""
+    conditions = [or_(Link.checked_in_run.is_(None), Link.checked_in_run != scope.run_id)]
+    if not scope.all:
+        conditions.append(or_(Link.next_check_at.is_(None), Link.next_check_at <= now))
+    if scope.document_id is not None:
+        cited = select(Reference.link_id).where(Reference.document_id == scope.document_id,
+                                                Reference.link_id.is_not(None))
+        conditions.append(Link.id.in_(cited))
+    return and_(*conditions)
+
+
+def _free(owner: str, now: datetime) -> Any:
+    """Not leased, or leased by someone whose lease has expired."""
+    return or_(Link.lease_until.is_(None),
+               and_(Link.lease_until < now, Link.lease_owner != owner))
+
+
+def _busy_hosts(owner: str, now: datetime) -> Any:
+    other = aliased(Link)
+    return select(other.host).where(other.lease_until >= now, other.lease_owner != owner)
+
+
+def lease_batch(session: Session, owner: str, scope: Scope, *, lease_seconds: float,
+                hosts: int, links_per_host: int, max_links: int | None = None,
+                now: datetime | None = None) -> list[LeasedLink]:
+    """Lease the due links of up to ``hosts`` hosts no other worker holds (new links first,
+    then the longest overdue), at most ``links_per_host`` each and ``max_links`` in all.
+    The caller commits (``Database.session`` does)."""
+    now = now or datetime.now(UTC)
+    until = now + timedelta(seconds=lease_seconds)
+    postgres = session.get_bind().dialect.name == "postgresql"
+    lock_for_write(session)
+    order_key = func.min(func.coalesce(Link.next_check_at, EPOCH))
+    candidates = session.exec(  # type: ignore[call-overload]
+        select(Link.host)
+        .where(_due(scope, now), _free(owner, now), Link.host.not_in(_busy_hosts(owner, now)))
+        .group_by(Link.host).order_by(order_key, Link.host).limit(hosts * 2)
+    ).scalars().all()
+    leased: list[LeasedLink] = []
+    taken_hosts = 0
+    for host in candidates:
+        if taken_hosts >= hosts or (max_links is not None and len(leased) >= max_links):
+            break
+        if postgres:
+            locked = session.exec(  # type: ignore[call-overload]
+                select(func.pg_try_advisory_xact_lock(func.hashtextextended(host, 0)))
+            ).scalar()
+            busy = session.exec(  # type: ignore[call-overload]
+                select(exists().where(Link.host == host, Link.lease_until >= now,
+                                      Link.lease_owner != owner))
+            ).scalar()
+            if not locked or busy:
+                continue
+        room = links_per_host if max_links is None else min(links_per_host,
+                                                             max_links - len(leased))
+        ids = (select(Link.id)
+               .where(Link.host == host, _due(scope, now), _free(owner, now),
+                      ~exists().where(Link.host == host, Link.lease_until >= now,
+                                      Link.lease_owner != owner))
+               .order_by(Link.next_check_at.asc().nulls_first(), Link.id)
+               .limit(room)
+               .with_for_update(skip_locked=True))  # dropped by SQLAlchemy on SQLite
+        rows = session.exec(  # type: ignore[call-overload]
+            update(Link).where(Link.id.in_(ids.scalar_subquery()))
+            .values(lease_owner=owner, lease_until=until)
+            .returning(Link.id, Link.url, Link.host, Link.etag, Link.last_modified,
+                       Link.final_url)
+            .execution_options(synchronize_session=False)
+        ).all()
+        if rows:
+            taken_hosts += 1
+            leased.extend(LeasedLink(r[0], r[1], r[2], r[3], r[4], r[5], None) for r in rows)
+    titles = reference_titles(session, [link.id for link in leased])
+    return [LeasedLink(x.id, x.url, x.host, x.etag, x.last_modified, x.final_url,
+                       titles.get(x.id)) for x in leased]
+
+
+def reference_titles(session: Session, link_ids: Sequence[int]) -> dict[int, str]:
+    """The title of the first reference citing each link (what a page title is compared to)."""
+    titles: dict[int, str] = {}
+    for start in range(0, len(link_ids), 500):
+        chunk = list(link_ids[start:start + 500])
+        rows = session.exec(  # type: ignore[call-overload]
+            select(Reference.link_id, Reference.title)
+            .where(Reference.link_id.in_(chunk), Reference.title.is_not(None))
+            .order_by(Reference.id)
+        ).all()
+        for link_id, title in rows:
+            titles.setdefault(link_id, title)
+    return titles
+
+
+def heartbeat(session: Session, owner: str, *, lease_seconds: float,
+              now: datetime | None = None) -> int:
+    """Extend every lease ``owner`` holds; the number of links still leased."""
+    now = now or datetime.now(UTC)
+    result = session.exec(  # type: ignore[call-overload]
+        update(Link).where(Link.lease_owner == owner)
+        .values(lease_until=now + timedelta(seconds=lease_seconds))
+        .execution_options(synchronize_session=False))
+    return int(result.rowcount or 0)
+
+
+def release(session: Session, owner: str, link_ids: Sequence[int] | None = None) -> int:
+    """Give back ``owner``'s leases (all, or the given links); the number released."""
+    stmt = update(Link).where(Link.lease_owner == owner)
+    if link_ids is not None:
+        stmt = stmt.where(Link.id.in_(list(link_ids)))
+    result = session.exec(  # type: ignore[call-overload]
+        stmt.values(lease_owner=None, lease_until=None)
+        .execution_options(synchronize_session=False))
+    return int(result.rowcount or 0)
+
+
+def expire(session: Session, owners: Sequence[str], now: datetime | None = None) -> int:
+    """End the leases of workers known to be dead, so others need not wait for expiry."""
+    if not owners:
+        return 0
+    result = session.exec(  # type: ignore[call-overload]
+        update(Link).where(Link.lease_owner.in_(list(owners)))
+        .values(lease_until=(now or datetime.now(UTC)) - timedelta(seconds=1))
+        .execution_options(synchronize_session=False))
+    return int(result.rowcount or 0)
+
+
+@dataclass(frozen=True)
+class Remaining:
+    """What is left of a scope's work: due and free, leased by others, leased by me."""
+
+    free: int
+    others: int
+    mine: int
+
+    @property
+    def total(self) -> int:
+        return self.free + self.others + self.mine
+
+
+def remaining(session: Session, owner: str, scope: Scope,
+              now: datetime | None = None) -> Remaining:
+    """How many links the scope still wants checked in its run, by who holds them."""
+    now = now or datetime.now(UTC)
+    live = and_(Link.lease_until.is_not(None), Link.lease_until >= now)
+    row = session.exec(  # type: ignore[call-overload]
+        select(
+            func.count().filter(~live, or_(Link.lease_owner.is_(None),
+                                            Link.lease_owner != owner)),
+            func.count().filter(live, Link.lease_owner != owner),
+            func.count().filter(Link.lease_owner == owner),
+        ).where(_due(scope, now))
+    ).one()
+    free, others, mine = (int(v or 0) for v in row)
+    return Remaining(free=free, others=others, mine=mine)

@@ -1,0 +1,265 @@
+"""Check runs and checker workers in the database: open or join a run, register and
+heartbeat workers, decide whether a run was conclusive, close it with its counts.
+
+Every process checking links (``check`` or ``worker``) joins the one open run of kind
+"check" or opens it; the last process out closes it. A run killed mid-way stays open and the
+next process carries it on (links already checked in it are skipped). A run open for longer
+than the shortest recheck interval is closed as ``partial`` first, so a cycle never hides
+links that fell due again.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import case, func, select, update
+from sqlmodel import Session
+
+from provenance.check import types as t
+from provenance.errors import NotFoundError, UsageError
+from provenance.store.leases import expire, lock_for_write
+from provenance.store.models import CheckRun, Document, Link, LinkCheck, Worker
+
+RUNNING, SUSPECT, COMPLETE, PARTIAL, INCONCLUSIVE = (
+    "running", "suspect", "complete", "partial", "inconclusive")
+# A run is judged by hosts only when it saw at least this many.
+INCONCLUSIVE_MIN_HOSTS = 5
+
+
+def open_run(session: Session, options: dict[str, Any], *, stale_after: timedelta,
+             now: datetime | None = None) -> CheckRun:
+    """The open check run to join, or a new one (stale open runs are closed first)."""
+    now = now or datetime.now(UTC)
+    lock_for_write(session)
+    if session.get_bind().dialect.name == "postgresql":
+        session.exec(select(func.pg_advisory_xact_lock(  # type: ignore[call-overload]
+            func.hashtextextended("provenance-check-run", 0))))
+    runs = session.exec(select(CheckRun).where(  # type: ignore[call-overload]
+        CheckRun.kind == "check", CheckRun.finished_at.is_(None))
+        .order_by(CheckRun.id.desc())).scalars().all()
+    for run in runs:
+        if run is runs[0] and now - run.started_at < stale_after:
+            continue
+        run.status = PARTIAL if run.status != INCONCLUSIVE else INCONCLUSIVE
+        run.finished_at = now
+    if runs and runs[0].finished_at is None:
+        return runs[0]
+    run = CheckRun(kind="check", started_at=now, status=RUNNING, options=options)
+    session.add(run)
+    session.flush()
+    return run
+
+
+def mark_run(session: Session, run_id: int, status: str) -> None:
+    """Move an open run to ``suspect`` (a worker saw most hosts fail and holds states) or
+    ``inconclusive`` (never back)."""
+    allowed = (RUNNING,) if status == SUSPECT else (RUNNING, SUSPECT)
+    session.exec(update(CheckRun).where(  # type: ignore[call-overload]
+        CheckRun.id == run_id, CheckRun.finished_at.is_(None), CheckRun.status.in_(allowed))
+        .values(status=status))
+
+
+def get_run(session: Session, run_id: int) -> CheckRun:
+    run = session.get(CheckRun, run_id)
+    if run is None:
+        raise NotFoundError(f"no check run {run_id}")
+    return run
+
+
+def host_verdict(session: Session, run_id: int) -> tuple[int, int]:
+    """(hosts checked in the run, hosts whose every check failed at the connection level)."""
+    network = case((LinkCheck.outcome.in_(sorted(t.NETWORK_OUTCOMES)), 1), else_=0)
+    rows = session.exec(select(  # type: ignore[call-overload]
+        Link.host, func.count(), func.sum(network))
+        .join(Link, Link.id == LinkCheck.link_id)
+        .where(LinkCheck.run_id == run_id).group_by(Link.host)).all()
+    return len(rows), sum(1 for _, total, down in rows if total == down)
+
+
+def looks_inconclusive(hosts: int, down: int) -> bool:
+    """Most hosts failed at the connection level: the checker's network, not the web."""
+    return hosts >= INCONCLUSIVE_MIN_HOSTS and down * 2 > hosts
+
+
+def links_to_rederive(session: Session, run_id: int, *, all_checked: bool) -> list[int]:
+    """Links whose state the run may have moved (or, with ``all_checked``, every link it
+    checked)."""
+    query = select(LinkCheck.link_id).where(LinkCheck.run_id == run_id)
+    if not all_checked:
+        query = query.where((LinkCheck.state_before != LinkCheck.state_after)
+                            | LinkCheck.outcome.in_(sorted(t.FAILURE_OUTCOMES)))
+    return sorted(set(session.exec(query).scalars().all()))  # type: ignore[call-overload]
+
+
+def close_run(session: Session, run_id: int, status: str, counts: dict[str, Any],
+              now: datetime | None = None) -> bool:
+    """Close an open run; False if someone else closed it first."""
+    result = session.exec(update(CheckRun).where(  # type: ignore[call-overload]
+        CheckRun.id == run_id, CheckRun.finished_at.is_(None))
+        .values(status=status, finished_at=now or datetime.now(UTC), counts=counts))
+    return bool(result.rowcount)
+
+
+def run_counts(session: Session, run_id: int) -> dict[str, Any]:
+    """Checks by outcome and state moves of one run (what ``CheckRun.counts`` holds)."""
+    outcomes = dict(session.exec(select(  # type: ignore[call-overload]
+        LinkCheck.outcome, func.count()).where(LinkCheck.run_id == run_id)
+        .group_by(LinkCheck.outcome)).all())
+    moves = session.exec(select(  # type: ignore[call-overload]
+        LinkCheck.state_before, LinkCheck.state_after, func.count())
+        .where(LinkCheck.run_id == run_id, LinkCheck.state_before != LinkCheck.state_after)
+        .group_by(LinkCheck.state_before, LinkCheck.state_after)).all()
+    workers = session.exec(select(func.count(func.distinct(  # type: ignore[call-overload]
+        LinkCheck.worker))).where(LinkCheck.run_id == run_id)).scalar_one()
+    return {"checks": sum(outcomes.values()), "outcomes": outcomes, "workers": workers,
+            "moves": {f"{a}->{b}": n for a, b, n in moves}}
+
+
+# ---- workers ---------------------------------------------------------------------------
+
+def new_worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{os.urandom(3).hex()}"
+
+
+def register_worker(session: Session, worker_id: str, run_id: int) -> None:
+    session.add(Worker(id=worker_id, hostname=socket.gethostname(), pid=os.getpid(),
+                       run_id=run_id, status="running"))
+
+
+def beat(session: Session, worker_id: str, run_id: int, links_done: int,
+         status: str = "running") -> None:
+    session.exec(update(Worker).where(Worker.id == worker_id)  # type: ignore[call-overload]
+                 .values(heartbeat_at=datetime.now(UTC), links_done=links_done, status=status,
+                         run_id=run_id))
+
+
+def other_live_workers(session: Session, run_id: int, worker_id: str,
+                       alive_within: timedelta) -> int:
+    since = datetime.now(UTC) - alive_within
+    return int(session.exec(select(func.count()).select_from(Worker).where(  # type: ignore
+        Worker.run_id == run_id, Worker.status == "running", Worker.id != worker_id,
+        Worker.heartbeat_at >= since)).scalar_one())
+
+
+def reap_dead_local_workers(session: Session) -> list[str]:
+    """Workers of this machine marked running whose process is gone: mark them dead and end
+    their leases now (across machines, leases simply expire)."""
+    host = socket.gethostname()
+    dead = []
+    for worker in session.exec(select(Worker).where(  # type: ignore[call-overload]
+            Worker.hostname == host, Worker.status == "running")).scalars():
+        if worker.pid != os.getpid() and not _pid_alive(worker.pid):
+            worker.status = "dead"
+            dead.append(worker.id)
+    expire(session, dead)
+    return dead
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+# ---- lookups for the command line ------------------------------------------------------
+
+def find_document(session: Session, spec: str) -> Document:
+    """A document by id, origin (path or URL) or exact title (case-insensitive)."""
+    spec = spec.strip()
+    if spec.isdigit():
+        doc = session.get(Document, int(spec))
+        if doc is not None:
+            return doc
+    found = session.exec(select(Document).where(  # type: ignore[call-overload]
+        Document.origin == spec)).scalars().all()
+    if not found:
+        found = session.exec(select(Document).where(  # type: ignore[call-overload]
+            func.lower(Document.title) == spec.lower())).scalars().all()
+    if not found:
+        raise NotFoundError(f"no document {spec!r} (give its id, origin or title)")
+    if len(found) > 1:
+        ids = ", ".join(str(d.id) for d in found)
+        raise UsageError(f"{spec!r} names {len(found)} documents (ids {ids}): give an id")
+    return found[0]
+
+
+@dataclass(frozen=True)
+class RunStatus:
+    """What ``provenance status`` shows about the current (or last) run."""
+
+    run: dict[str, Any] | None
+    workers_alive: int
+    links_done: int
+    due: int
+    states: dict[str, int]
+    workers: list[dict[str, Any]]
+
+
+def status(session: Session, *, alive_within: timedelta,
+           now: datetime | None = None) -> RunStatus:
+    now = now or datetime.now(UTC)
+    run = session.exec(select(CheckRun).where(  # type: ignore[call-overload]
+        CheckRun.kind == "check").order_by(CheckRun.id.desc()).limit(1)).scalars().first()
+    done = 0
+    if run is not None:
+        done = int(session.exec(select(func.count()).select_from(LinkCheck).where(  # type: ignore
+            LinkCheck.run_id == run.id)).scalar_one())
+    due_query = select(func.count()).select_from(Link).where(
+        (Link.next_check_at.is_(None)) | (Link.next_check_at <= now))
+    if run is not None and run.finished_at is None:
+        due_query = due_query.where((Link.checked_in_run.is_(None))
+                                    | (Link.checked_in_run != run.id))
+    due = int(session.exec(due_query).scalar_one())  # type: ignore[call-overload]
+    states = dict(session.exec(select(Link.state, func.count())  # type: ignore[call-overload]
+                               .group_by(Link.state)).all())
+    since = now - alive_within
+    workers = [
+        {"id": w.id, "hostname": w.hostname, "pid": w.pid, "run_id": w.run_id,
+         "status": w.status if w.status != "running" or w.heartbeat_at >= since else "silent",
+         "links_done": w.links_done, "heartbeat_at": w.heartbeat_at.isoformat()}
+        for w in session.exec(select(Worker).where(  # type: ignore[call-overload]
+            (Worker.status == "running") | (Worker.heartbeat_at >= now - timedelta(days=1)))
+            .order_by(Worker.heartbeat_at.desc()).limit(50)).scalars()]
+    alive = sum(1 for w in workers if w["status"] == "running")
+    run_info = None if run is None else {
+        "id": run.id, "status": run.status, "started_at": run.started_at.isoformat(),
+        "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+        "counts": run.counts}
+    return RunStatus(run=run_info, workers_alive=alive, links_done=done, due=due,
+                     states=states, workers=workers)
+
+
+def current_run_id(session: Session) -> int | None:
+    """The open check run, if any."""
+    return session.exec(select(CheckRun.id).where(  # type: ignore[call-overload]
+        CheckRun.kind == "check", CheckRun.finished_at.is_(None))
+        .order_by(CheckRun.id.desc()).limit(1)).scalar()
+
+
+def worker_moves(session: Session, run_id: int, worker_id: str) -> dict[tuple[str, str], int]:
+    """State moves recorded by one worker in one run: (before, after) -> count."""
+    rows = session.exec(select(  # type: ignore[call-overload]
+        LinkCheck.state_before, LinkCheck.state_after, func.count())
+        .where(LinkCheck.run_id == run_id, LinkCheck.worker == worker_id,
+               LinkCheck.state_before != LinkCheck.state_after)
+        .group_by(LinkCheck.state_before, LinkCheck.state_after)).all()
+    return {(a, b): int(n) for a, b, n in rows}
+
+
+def lock_run(session: Session, run_id: int) -> CheckRun:
+    """The run row, locked for the rest of the transaction (the closing step)."""
+    lock_for_write(session)
+    run = session.exec(select(CheckRun).where(CheckRun.id == run_id)  # type: ignore
+                       .with_for_update().execution_options(populate_existing=True)
+                       ).scalars().first()
+    if run is None:
+        raise NotFoundError(f"no check run {run_id}")
+    return run
