@@ -29,7 +29,8 @@ _PROPER = rf"(?:{_CAP}(?:\s+(?:(?:of|the|for|and|on|de|&)\s+)*{_CAP})*)"
 _SOURCE_NOUN = (
     r"(?:officials|official|spokes(?:man|woman|person)|media|agency|ministry|newspaper|"
     r"sources|diplomats|analysts|researchers|police|government|report|study|survey|poll|"
-    r"statement|broadcaster|outlet)"
+    r"statement|broadcaster|outlet|office|department|council|committee|institute|bureau|"
+    r"commission|authorities|regulator|data|figures)"
 )
 _SAY = (
     r"(?:said|says|told|tells|reported|reports|announced|announces|stated|wrote|writes|"
@@ -88,9 +89,8 @@ _NOT_SOURCES = frozenset(
 
 _PATTERNS = (
     re.compile(
-        rf"\b(?:[Aa]ccording to|[Cc]iting|[Qq]uoting)\s+(?:(?:the|a|an)\s+)?"
-        rf"(?:(?:\w+\s+){{0,3}}?(?:{_SOURCE_NOUN})\s+(?:by|from|of)\s+(?:the\s+)?)?"
-        rf"(?:{_PROPER}|(?:\w+\s+)?{_SOURCE_NOUN})"
+        r"\b(?:[Aa]ccording to|[Cc]iting|[Qq]uoting)\s+"
+        r"(?P<phrase>[^,;:()\n]{1,80}?)(?=\s*(?:[,;:()\n]|\.(?:\s|$)|$))"
     ),
     re.compile(rf"(?P<subject>{_PROPER})\s*,?\s+(?:also\s+)?{_SAY}\b"),
     re.compile(
@@ -109,6 +109,16 @@ _PATTERNS = (
         rf"(?:the\s+)?(?P<subject>{_PROPER})"
     ),
 )
+
+
+def _names_a_source(phrase: str) -> bool:
+    """What follows "according to": a name, a source noun or an owner ("the council's ...")."""
+    words = phrase.split()
+    return (
+        any(word[:1].isupper() and word not in _NOT_SOURCES for word in words)
+        or any(re.fullmatch(_SOURCE_NOUN, word.lower()) for word in words)
+        or any(word.endswith(("'s", "’s")) for word in words)
+    )
 
 
 def _is_source(subject: str) -> bool:
@@ -134,7 +144,10 @@ def find_attributions(sentence: str) -> tuple[str, ...]:
     for pattern in _PATTERNS:
         for match in pattern.finditer(sentence):
             subject = match.groupdict().get("subject")
+            phrase = match.groupdict().get("phrase")
             start, end = match.span()
+            if phrase is not None and not _names_a_source(phrase):
+                continue
             if subject is not None:
                 if not _is_source(subject):
                     continue

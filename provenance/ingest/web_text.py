@@ -31,6 +31,8 @@ LEAD = "Lead"
 _BULLET = re.compile(r"^[\s\u00a0]*[•\u2022\u25aa\u25e6\u2023\u2043·*\-–]\s+")
 _TERMINAL = re.compile(r"""[.!?]['"”’)\]]*$""")
 _NON_PROSE_COST = 4
+_MENU_ITEM_COST = 8  # a bullet that is not a sentence: a menu or link-list entry
+_WRAP_MIN_CHARS = 60
 _PROSE_MIN_WORDS = 8
 _HEADER_MAX_LINES = 8
 _DATE_LABEL = re.compile(r"^(?:published|posted|updated|date|on)\s*:?\s+", re.IGNORECASE)
@@ -69,6 +71,26 @@ def _lines(source: str) -> list[_Line | None]:
             start = offset + line.find(text)
             out.append(_Line(text, start, bool(bullet), counts[stripped] > 1))
         offset += len(raw)
+    return _unwrap(source, out)
+
+
+def _unwrap(source: str, lines: list[_Line | None]) -> list[_Line | None]:
+    """Join hard-wrapped lines: a long line that ends mid-sentence runs on to the next line."""
+    out: list[_Line | None] = []
+    for line in lines:
+        last = out[-1] if out else None
+        if (
+            line is not None
+            and last is not None
+            and not line.bullet
+            and len(last.text) >= _WRAP_MIN_CHARS
+            and not _TERMINAL.search(last.text)
+        ):
+            joined = source[last.start : line.start + len(line.text)]
+            text = "".join(" " if char in "\r\n\t" else char for char in joined)
+            out[-1] = _Line(text, last.start, last.bullet, last.repeated and line.repeated)
+        else:
+            out.append(line)
     return out
 
 
@@ -88,7 +110,10 @@ def _body_span(lines: list[_Line | None]) -> tuple[int, int] | None:
     for index, line in enumerate(lines):
         if line is None:
             continue
-        score = len(line.text.split()) if _is_prose(line) else -_NON_PROSE_COST
+        if _is_prose(line):
+            score = len(line.text.split())
+        else:
+            score = -(_MENU_ITEM_COST if line.bullet else _NON_PROSE_COST)
         if running <= 0:
             running, start = 0, index
         running += score
