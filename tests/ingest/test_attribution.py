@@ -1,0 +1,79 @@
+"""Sources named in words, and ordinary sentences left alone."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from provenance.ingest.attribution import find_attributions
+from provenance.ingest.claims import split_sentences
+
+SEEDS = Path(__file__).resolve().parents[2] / "fixtures" / "seeds"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("They discussed relations, Xinhua reported.", ("Xinhua reported",)),
+        ("According to Reuters, the talks failed.", ("According to Reuters",)),
+        (
+            "The talks failed, according to the Korean Central News Agency.",
+            ("according to the Korean Central News Agency",),
+        ),
+        ("A report by the UN found abuses.", ("A report by the UN found",)),
+        ("Data from CSIS Beyond Parallel shows a drop.", ("Data from CSIS Beyond Parallel shows",)),
+        ("Figures from the World Bank show growth.", ("Figures from the World Bank",)),
+        ("State media reported the visit.", ("State media reported",)),
+        ('"We are ready," said Moon Jae-in.', ("said Moon Jae-in",)),
+        ("The visit was reported by the BBC.", ("reported by the BBC",)),
+        ("Trump told reporters he was pleased.", ("Trump told",)),
+        ("Chile's government announced a plan.", ("Chile's government announced",)),
+        ("Citing Xinhua, the paper said the visit ended.", ("Citing Xinhua",)),
+    ],
+)
+def test_named_sources(sentence: str, expected: tuple[str, ...]) -> None:
+    assert find_attributions(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Kim stressed to Xi that North Korea and China are long-established countries.",
+        "U.S. President Trump emphasized that China should cooperate.",
+        "He said nothing.",
+        "In 2018 Kim met Xi in Beijing.",
+        "Xi's claims were denied.",
+        "Prices fell according to plan.",
+        "The city voted to close libraries, citing a budget gap of $12 million.",
+        "This shift followed the announcement from the South Koreans of a possible summit.",
+        "It is suspected by many that Kim Jong-un was briefing Xi Jinping.",
+        "",
+    ],
+)
+def test_ordinary_sentences(sentence: str) -> None:
+    assert find_attributions(sentence) == ()
+
+
+def _attributions(seed: str) -> list[tuple[str, ...]]:
+    text = (SEEDS / seed).read_text(encoding="utf-8")
+    found = []
+    for line in text.splitlines():
+        plain = re.sub(r"\s?\[\d+\]", "", line)
+        for start, end in split_sentences(plain):
+            hit = find_attributions(plain[start:end])
+            if hit:
+                found.append(hit)
+    return found
+
+
+def test_every_sentence_of_seed_003() -> None:
+    assert _attributions("003_cd3dd4c4be34f6b3.txt") == [("Data from CSIS Beyond Parallel",)]
+
+
+def test_every_sentence_of_seed_000() -> None:
+    assert _attributions("000_b07d10da4452e945.txt") == [
+        ("news agency, Xinhua, quoted",),
+        ("Xinhua reported",),
+    ]
