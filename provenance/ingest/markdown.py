@@ -100,30 +100,41 @@ def _render_inline(token: Token, state: _State) -> _Inline:
     return out
 
 
-def _span(state: _State, token: Token) -> int:
+def _lines_span(state: _State, token: Token) -> tuple[int, int]:
+    """Source offsets of the lines a block token covers."""
     if token.map is None:
-        return 0
-    return state.line_starts[min(token.map[0], len(state.line_starts) - 1)]
+        return 0, len(state.source)
+    last = len(state.line_starts) - 1
+    return state.line_starts[min(token.map[0], last)], state.line_starts[min(token.map[1], last)]
 
 
-def _words_pattern(words: list[str]) -> re.Pattern[str]:
-    return re.compile(r"\s+".join(re.escape(word) for word in words))
+_TRAILING = re.compile(r"^(?P<core>.*?)(?P<trail>[.!?,;:\"”’')\]]*)$")
 
 
-def _locate(state: _State, claims: list[ParsedClaim], base: int) -> list[ParsedClaim]:
-    """Best-effort source spans: find each sentence's first and last words in the source.
+def _words_pattern(words: list[str], *, loose_end: bool = False) -> re.Pattern[str]:
+    """The words separated by whitespace; with ``loose_end``, markup may sit before the
+    last word's closing punctuation ("reported][cnn].", "mfa_eng/>.")."""
+    escaped = [re.escape(word) for word in words]
+    if loose_end and words:
+        found = _TRAILING.match(words[-1])
+        assert found is not None
+        escaped[-1] = re.escape(found["core"]) + r"\S*?" + re.escape(found["trail"])
+    return re.compile(r"\s+".join(escaped))
 
-    Where markup splits those words (a link in them), the span stays ``base`` + offset.
-    """
+
+def _locate(state: _State, claims: list[ParsedClaim], start: int, limit: int) -> list[ParsedClaim]:
+    """Best-effort source spans: find each sentence's first and last words in the source
+    between ``start`` and ``limit``; where markup hides them the span stays as built."""
     located = []
-    cursor = base
+    cursor = start
     for claim in claims:
         words = claim.text.split()
         head = next(
             (
                 found
                 for size in (3, 2, 1)
-                if words and (found := _words_pattern(words[:size]).search(state.source, cursor))
+                if words
+                and (found := _words_pattern(words[:size]).search(state.source, cursor, limit))
             ),
             None,
         )
@@ -132,7 +143,11 @@ def _locate(state: _State, claims: list[ParsedClaim], base: int) -> list[ParsedC
                 (
                     found
                     for size in (2, 1)
-                    if (found := _words_pattern(words[-size:]).search(state.source, head.end()))
+                    if (
+                        found := _words_pattern(words[-size:], loose_end=True).search(
+                            state.source, head.start(), limit
+                        )
+                    )
                 ),
                 None,
             )
@@ -147,7 +162,7 @@ def _add_link(state: _State, url: str, text: str, title: str | None) -> None:
     if url in state.links:
         return
     label = _link_label(url, state.link_labels)
-    fields = ReferenceFields(url=url, title=text or title or None)
+    fields = ReferenceFields(url=url, title=(text if text and text != url else title) or None)
     raw = f"[{text}]({url})" if text and text != url else url
     state.links[url] = ParsedReference(label=label, raw=raw, fields=fields, group="")
 
@@ -156,24 +171,28 @@ def _paragraph(state: _State, inline: Token, base_token: Token) -> None:
     rendered = _render_inline(inline, state)
     for url, text, title in rendered.urls:
         _add_link(state, url, text, title)
-    base = _span(state, base_token)
-    claims = build_claims(state.section, rendered.text, rendered.markers, base=base)
-    state.claims.extend(_locate(state, claims, base))
+    start, limit = _lines_span(state, base_token)
+    claims = build_claims(state.section, rendered.text, rendered.markers, base=start)
+    state.claims.extend(_locate(state, claims, start, limit))
 
 
 def _footnote(state: _State, tokens: list[Token], label: str) -> None:
+    """A footnote definition: raw is its Markdown text, fields come from its rendered text."""
+    sources: list[str] = []
     parts: list[str] = []
     urls: list[str] = []
     for token in tokens:
         if token.type == "inline":
             rendered = _render_inline(token, state)
+            sources.append(token.content.strip())
             parts.append(rendered.text.strip())
             urls.extend(url for url, _text, _title in rendered.urls)
-    raw = " ".join(part for part in parts if part)
-    if not raw:
-        state.footnotes[label] = ParsedReference(label=label, raw="", tags=("empty",))
+    raw = " ".join(source for source in sources if source)
+    plain = " ".join(part for part in parts if part)
+    if not plain:
+        state.footnotes[label] = ParsedReference(label=label, raw=raw, tags=("empty",))
         return
-    fields = _parse_reference(raw)
+    fields = _parse_reference(plain)
     if fields.url is None and urls:
         fields = dataclasses.replace(fields, url=urls[0])
     state.footnotes[label] = ParsedReference(label=label, raw=raw, fields=fields)
