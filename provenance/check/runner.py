@@ -32,6 +32,7 @@ from provenance.store import leases
 from provenance.store import runs as store_runs
 
 T = TypeVar("T")
+IDLE = "idle"  # nothing was due: no run opened
 
 
 class CheckerLike(Protocol):
@@ -49,7 +50,7 @@ OnResult = Callable[[t.CheckTask, t.CheckResult, StateChange | None], None]
 class RunSummary:
     """What one invocation did, and how the run stood when it left."""
 
-    run_id: int
+    run_id: int | None
     worker_id: str
     status: str = store_runs.RUNNING
     checked: int = 0
@@ -239,6 +240,8 @@ class _Invocation:
     async def execute(self, checker_factory: CheckerFactory) -> RunSummary:
         started = time.monotonic()
         await self.call(store_runs.reap_dead_local_workers)
+        if await self.call(_nothing_to_do, self.scope_args, self.owner):
+            return RunSummary(run_id=None, worker_id=self.owner, status=IDLE)
         run = await self.call(store_runs.open_run, _options(self.scope_args, self.limit),
                               stale_after=timedelta(hours=self.settings.recheck_failing_hours))
         self.run_id = int(run.id or 0)
@@ -312,6 +315,13 @@ class _Invocation:
                                  if b == t.REDIRECTED and a != t.REDIRECTED)
         if s.status == store_runs.INCONCLUSIVE:
             s.title_mismatches = 0
+
+
+def _nothing_to_do(session: Any, scope_args: dict[str, Any], owner: str) -> bool:
+    """No open run to help with and nothing due: no run is opened (no empty runs)."""
+    if store_runs.current_run_id(session) is not None:
+        return False
+    return leases.remaining(session, owner, leases.Scope(run_id=-1, **scope_args)).total == 0
 
 
 def _options(scope_args: dict[str, Any], limit: int | None) -> dict[str, Any]:

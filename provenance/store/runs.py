@@ -126,8 +126,9 @@ def new_worker_id() -> str:
 
 
 def register_worker(session: Session, worker_id: str, run_id: int) -> None:
-    session.add(Worker(id=worker_id, hostname=socket.gethostname(), pid=os.getpid(),
-                       run_id=run_id, status="running"))
+    now = datetime.now(UTC)
+    session.merge(Worker(id=worker_id, hostname=socket.gethostname(), pid=os.getpid(),
+                         run_id=run_id, status="running", started_at=now, heartbeat_at=now))
 
 
 def beat(session: Session, worker_id: str, run_id: int, links_done: int,
