@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from provenance.ingest.claims import build_claims, split_sentences, strip_markers
+from provenance.ingest.claims import Marker, build_claims, split_sentences, strip_markers
 from provenance.ingest.types import ParsedClaim, ParsedDocument, ParsedReference, ReferenceFields
 
 __all__ = ["FORMAT", "LEAD", "parse"]
@@ -141,17 +141,18 @@ def _paragraphs(block: list[_Line]) -> Iterator[list[_Line]]:
 def _claims_of(section: str, lines: list[_Line]) -> list[ParsedClaim]:
     text_parts: list[str] = []
     positions: list[int] = []
-    markers = []
-    tags = []
+    markers: list[Marker] = []
+    tags: list[tuple[int, str]] = []
+    end = lines[0].start if lines else 0
     for line in lines:
         body = line.text.strip().lstrip("•*·-–").strip()
         lead = line.text.find(body) if body else 0
         plain = strip_markers(body, line.start + lead)
         if text_parts:
-            text_parts.append(" ")
-            positions.append(plain.positions[0])
+            text_parts.append(" ")  # the line break between two lines of one paragraph
+            positions.append(end)
         base = sum(len(part) for part in text_parts)
-        markers.extend(type(m)(m.offset + base, m.label, m.group) for m in plain.markers)
+        markers.extend(Marker(m.offset + base, m.label, m.group) for m in plain.markers)
         tags.extend((offset + base, tag) for offset, tag in plain.tags_at)
         text_parts.append(plain.text)
         positions.extend(plain.positions[:-1])
