@@ -32,7 +32,7 @@ MONTHS: dict[str, int] = {
 _SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 1}
 
 _MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
-_DASH = r"\s*[-–—/]\s*"
+_DASH = r"\s*(?:[-–—/]|â€[“”]|â)\s*"  # "â€“": an en dash read with the wrong encoding
 _WEEKDAY = r"(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\.?,?\s+)?"
 _TIME = r"(?:[T ,]+\d{1,2}:\d{2}.*)?"
 _SEASON = r"(?:spring|summer|autumn|fall|winter)"

@@ -10,6 +10,10 @@ How it reads a string: first the parts CS1 marks with fixed words anywhere in th
 "(PDF)", "– via X"); then the head ("Authors (Date).") and the title (quoted, with an
 optional "[gloss]"); then the remaining ". "-separated segments in CS1 order: work,
 publisher, date, duration.
+
+Conventions: author names keep an initial's dot ("Ritchie, Dennis M."); work and publisher
+lose the separator dot CS1 merges with an abbreviation ("Xilinx, Inc"); "n.d." gives no date;
+a month/season/year date maps to its first day with ``extra["date_precision"]``.
 """
 
 from __future__ import annotations
@@ -43,23 +47,24 @@ _LABEL = re.compile(
 )
 _NOTICES = re.compile(
     r"\((?:subscription|registration|free|paid|paywall|limited)[^()]*\)"
-    r"|\((?:Subscription|Registration) or UK public library membership required\.?\)",
+    r"|\((?:Subscription|Registration) or UK public library membership required\.?\)"
+    r"|\[(?:Closed|Free|Open|Limited|Registration|Subscription) access icon\]",
     re.IGNORECASE,
 )
 _ARCHIVED = re.compile(
-    r"Archived(?:\s*\((?P<fmt>[A-Z]{2,5})\))?\s+from\s+the\s+original(?:\s*\((?P<fmt2>[A-Z]{2,5})\))?"
+    r"Archived(?:\s*\((?P<fmt>[A-Z]{2,5})\))?\s+from\s+the[\s_]+original(?:\s*\((?P<fmt2>[A-Z]{2,5})\))?"
     rf"(?:\s+on\s+(?P<date>{_DATE_TEXT}))?"
     rf"|Archived\s+(?P<date2>{_DATE_TEXT})\s+at\s+(?:the\s+)?(?:Wayback\s+Machine|archive\.\w+)",
     re.IGNORECASE,
 )
 _ACCESSED = re.compile(
-    rf"\(?\b(?:Retrieved|Accessed|Access(?:ed)?\s+date:?|Last\s+accessed)(?:\s+on)?:?\s+(?P<date>{_DATE_TEXT})\)?",
+    rf"\(?\b(?:Retrieved|Accessed|Access(?:ed)?\s+date:?|Last\s+accessed)(?:\s+on)?:?\s+(?P<date>{_DATE_TEXT})\)?(?:,?\s+(?:from|at)\b)?",
     re.IGNORECASE,
 )
-_VIA = re.compile(r"\s*[–—-]+\s*via\s+(?P<via>[^.;]+?)(?=\.?\s*(?:$|\x1f|\.\s))", re.IGNORECASE)
+_VIA = re.compile(r"\s*[–—-]+\s*via\s+(?P<via>[^;\x1f]+?)(?=\.?\s*(?:$|\x1f)|\.\s)", re.IGNORECASE)
 _IDS = re.compile(
     r"\b(?P<key>doi|ISBN|ISSN|eISSN|PMID|PMC|JSTOR|S2CID|OCLC|arXiv|Bibcode|ProQuest|LCCN|hdl|MR|Zbl|SSRN|OSTI)"
-    r"(?::\s*|\s+)(?P<value>[^\s]+(?:(?<=[-–])\s\d[\dXx-]*)?)",
+    r"(?::\s*|\s+)(?P<value>[^\s\[\]()]+(?:(?<=[-–/])\s\d[\dXx.-]*)?)(?:\s\[(?P<cls>[\w.-]+)\])?",
 )
 _DOI_URL = re.compile(r"https?://(?:dx\.)?doi\.org/(?P<doi>10\.\S+)", re.IGNORECASE)
 _PAGES = re.compile(
@@ -69,24 +74,37 @@ _VOLUME_PAGES = re.compile(
     r"(?:(?<=^)|(?<=\.\s)|(?<=\x1f))(?P<vol>\d[\w/]*)(?:\s*\((?P<issue>[^()]+)\))?:\s*(?P<pages>\d[\w]*(?:\s*[–—-]\s*\d\w*)?)"
     r"(?=\.?\s*(?:$|\x1f|\.\s))"
 )
-_LANGUAGE = re.compile(r"\(in\s+(?P<langs>[A-Z][^()]*?)\)")
+_ISSUE_PAGES = re.compile(
+    r"(?:\s(?P<vol>\d+))?(?:\s\((?P<issue>[^()]+)\))?:\s*(?P<pages>\d\w*(?:\s*[–—-]\s*\d\w*)?)(?=\.?\s*(?:$|\x1f)|\.\s)"
+)
+_LANGUAGE = re.compile(r"\(in\s+(?P<langs>[A-Za-z][^()]*?)\)")
 _FORMAT = re.compile(r"\((?P<fmt>PDF|DOC|DOCX|PPT|PPTX|XLS|XLSX|RTF|TXT|EPUB|MP3|MP4)\)", re.IGNORECASE)
 _EDITION = re.compile(r"\((?P<ed>[^()]{1,20}?)\s+ed\.?\)")
 _DURATION = re.compile(r"(?P<time>\d{1,3}′\d{1,2}″|\d{1,2}:\d{2}(?::\d{2})?\s*min(?:utes)?)")
 _ET_AL = re.compile(r",?\s*\bet\s+al\.?", re.IGNORECASE)
-_EDITOR_MARK = re.compile(r",?\s*\(?\beds?\.\)?\s*$", re.IGNORECASE)
-_HEAD_WITH_DATE = re.compile(r"^(?P<who>[^\"“(\x1f]{2,300}?)\s*\((?P<date>[^()]{1,40})\)[.,:]?\s*")
+_EDITOR_MARK = re.compile(r",?\s*\(?\beds?\.?\)?\s*$", re.IGNORECASE)
+_HEAD_WITH_DATE = re.compile(r"^(?P<who>[^\"“(\x1f]{2,2000}?)\s*\((?P<date>[^()]{1,40})\)[.,:]?\s*")
 _HEAD_BARE_DATE = re.compile(r"^\((?P<date>[^()]{1,40})\)[.,:]?\s*")
-_HEAD_NO_DATE = re.compile(r"^(?P<who>[^\"“\x1f.]{2,120}(?:\b[A-Z]\.)?)\.?\s+(?=[\"“])")
-_QUOTED = re.compile(r"^[\"“](?P<title>.+?)[\"”](?=\s*(?:[.,:;\[(\x1f]|$))")
+_HEAD_NO_DATE = re.compile(r"^(?P<who>[^\"“\x1f]{2,160}?\.?)\s+(?=[\"“])")
+_QUOTED = re.compile(r"^[\"“](?P<title>.+?)(?:[\"”](?=\s*(?:[.,:;\[(\x1f]|$))|(?<=[.,?!])[\"”](?=\s))")
 _TRANS = re.compile(r"^\s*\[(?P<trans>[^\]]+)\]")
 _IN_EDITORS = re.compile(r"^In\s+(?P<eds>.+?)\s*\(eds?\.\)\.?\s*(?P<rest>.*)$", re.IGNORECASE)
-_LOCATION = re.compile(r"^(?P<loc>[A-Z][\w.'’ -]{1,30}(?:,\s*[A-Z][\w. ]{1,20})?):\s+(?P<pub>[^:]{2,})$")
+_LOCATION = re.compile(r"^(?P<loc>[A-Z][\w.'’ -]{1,30}(?:,\s*[A-Z][\w. ]{1,20}){0,2}):\s+(?P<pub>[^:]{2,})$")
 _VOLUME = re.compile(r"^(?:Vol(?:ume)?\.?|v\.)\s*(?P<vol>[\w.-]+)$", re.IGNORECASE)
 _ISSUE = re.compile(r"^(?:No\.|Issue)\s*(?P<issue>[\w.-]+)$", re.IGNORECASE)
+_CHICAGO_JOURNAL = re.compile(
+    r"^(?P<work>\D.+?)\s+(?P<vol>\d+)(?::(?P<issue>\d+)|,\s*no\.\s*(?P<issue2>\d+))?\s+\((?P<date>[^()]+)\)"
+    r"(?:[,:]\s*(?P<pages>\d[\w–-]*))?$"
+)
+_PROCEEDINGS = re.compile(r"\b(?:Conference|Conf|Proceedings|Proc|Symposium|Workshop)\b")
+_COMMA_JOURNAL = re.compile(
+    r"^(?P<work>\D.+?)(?:,\s*\w+ series)?,\s*(?P<vol>\d{1,4}),\s*(?P<pages>\d+\s*[–-]\s*\d+)$"
+)
+_JOURNAL_VOLUME = re.compile(r"^(?P<work>\D[^,]*?)\s+(?P<vol>\d{1,4})$")
+_TRAILING_DATE = re.compile(r"^(?P<rest>.+?),\s+(?P<date>[^,]+)$")
 _VANCOUVER = re.compile(r"^[\w'’-]+(?:\s[\w'’-]+)*\s[A-Z]{1,3}(?:\sJr)?$")
 _ABBREVIATION = re.compile(
-    r"(?:^|[\s(])(?:[A-Z]|St|Dr|Mr|Ms|Mrs|Jr|Sr|Co|No|Vol|vol|ed|eds|Inc|Ltd|Corp|Proc|Univ|Dept|Conf|Trans|J|Comput|Surv)$"
+    r"(?:^|[\s(])(?:St|Dr|Mr|Ms|Mrs|Jr|Sr|Co|No|Vol|vol|ed|eds|Inc|Ltd|Corp|Proc|Univ|Dept|Conf|Trans|J|Comput|Surv|Rt|Hon)$"
 )
 
 
@@ -110,17 +128,23 @@ def _parse(raw: str) -> ReferenceFields:
     text, access_date = _take_accessed(text)
     text = _take_simple(text, extra)
     text, language = _take_language(text)
-    text, note_start = _take_positions(text, extra)
-    if note_start is not None:
-        note = text[note_start:].strip(" .,;\x1f")
-        text = text[:note_start]
-        if note:
-            extra["note"] = note.replace(_CUT, " ").strip()
     authors, ref_date, text = _take_head(text, extra)
     title, trans_title, text = _take_title(text)
     quoted = title is not None
-    if title is None:
+    if not quoted:
+        text = _take_positions_and_note(text, extra)
         title, text = _first_segment(text)
+        if title is None and len(authors) == 1 and "," not in authors[0]:
+            title, authors = authors[0], ()  # APA puts a title without author first
+        if title and (vol := re.search(r",\s*vol\.\s*(?P<vol>\w+)$", title)):
+            extra["volume"] = vol.group("vol")
+            title = title[: vol.start()]
+        if title and (kind := re.search(r"\s*\((?P<kind>[^()]*\b(?:thesis|dissertation)\b[^()]*)\)$", title)):
+            extra["type"] = kind.group("kind")
+            title = title[: kind.start()]
+    else:
+        text = _take_type(text, extra)
+        text = _take_positions_and_note(text, extra)
     work, publisher, seg_date = _read_segments(text, extra, quoted=quoted)
     return ReferenceFields(
         authors=authors,
@@ -144,8 +168,9 @@ def _clean(raw: str) -> str:
     text = _LABEL.sub("", text, count=1)
     text = re.sub(r"\[([^\]]+)\]\(((?:https?://|www\.)[^)\s]+)\)", r"\1 \2 ", text)  # markdown links
     text = re.sub(r"\*\*(.+?)\*\*", r"\1", text)
+    text = re.sub(r"(?<![\w*])\*(\S(?:.*?\S)?)\*(?![\w*])", r"\1", text)
     text = re.sub(r"(?<![\w/])_(\S(?:.*?\S)?)_(?![\w/])", r"\1", text)
-    text = re.sub(r"\s+([.,;:](?:\s|$))", r"\1", text)  # "Title" . Work -> "Title". Work
+    text = re.sub(r"\s+([.,;](?:\s|$))", r"\1", text)  # "Title" . Work -> "Title". Work
     text = re.sub(r"(\b(?:doi|ISBN|ISSN|PMID|S2CID|JSTOR|arXiv|Bibcode|OCLC))\s+:\s*", r"\1: ", text)
     return text.strip()
 
@@ -162,11 +187,13 @@ def _take_urls(text: str, extra: dict[str, str]) -> tuple[str, str | None, str |
             archive_url = archive_url or link
         else:
             url = url or link
-        found.append(link)
+        if link not in found:
+            found.append(link)
     if len(found) > 1:
         extra["urls"] = " ".join(found)
+    for match in _URL.finditer(text):
+        text = text.replace(match.group(0).rstrip(".,;:)"), " ", 1)
     if found:
-        text = _URL.sub(" ", text)
         text = re.sub(r"[<(]\s*[>)]", "", text)
         text = " ".join(text.split())
         text = re.sub(r"\s+([.,;:](?:\s|$))", r"\1", text)
@@ -202,12 +229,12 @@ def _take_simple(text: str, extra: dict[str, str]) -> str:
         if found:
             value = found.group(group)
             extra[key] = value.upper() if key == "format" else value
-            text = text[: found.start()] + text[found.end() :]
+            text = text[: found.start()] + ("" if key == "format" else _CUT) + text[found.end() :]
     found = _DURATION.search(text)
     if found:
         extra["time"] = found.group("time")
         text = text[: found.start()] + _CUT + text[found.end() :]
-    text = re.sub(r"\s+([.,;:](?:\s|$))", r"\1", " ".join(text.split()))
+    text = re.sub(r"\s+([.,;](?:\s|$))", r"\1", " ".join(text.split()))
     return text
 
 
@@ -217,8 +244,21 @@ def _take_language(text: str) -> tuple[str, str | None]:
         return text, None
     names = [n.strip() for n in re.split(r",\s*(?:and\s+)?|\s+and\s+", found.group("langs")) if n.strip()]
     codes = [language_code(name) for name in names]
+    if any(code == name and name[:1].islower() for code, name in zip(codes, names, strict=True)):
+        return text, None  # "(in press)": not a language
     rest = text[: found.start()].rstrip() + text[found.end() :]
     return rest, ",".join(codes) or None
+
+
+def _take_positions_and_note(text: str, extra: dict[str, str]) -> str:
+    """Positional parts out of ``text``; free text after the last of them goes to extra["note"]."""
+    text, note_start = _take_positions(text, extra)
+    if note_start is not None:
+        note = text[note_start:].strip(" .,;\x1f")
+        text = text[:note_start]
+        if note:
+            extra["note"] = note.replace(_CUT, " ").strip()
+    return text
 
 
 def _take_positions(text: str, extra: dict[str, str]) -> tuple[str, int | None]:
@@ -228,17 +268,20 @@ def _take_positions(text: str, extra: dict[str, str]) -> tuple[str, int | None]:
     for found in _IDS.finditer(text):
         key = found.group("key").lower()
         value = found.group("value").rstrip(".,;)")
-        if key in ("isbn", "issn", "eissn"):
+        if key in ("isbn", "issn", "eissn", "doi"):
             value = value.replace(" ", "")
         extra.setdefault(key, value)
         pieces.append(found.span())
-    for pattern in (_VIA, _VOLUME_PAGES):
+    for pattern in (_VIA, _VOLUME_PAGES, _ISSUE_PAGES):
         for found in pattern.finditer(text):
             parts = found.groupdict()
             if parts.get("via"):
                 extra["via"] = parts["via"].strip()
+            elif "volume" in extra and pattern is _ISSUE_PAGES:
+                continue
             else:
-                extra.setdefault("volume", parts["vol"])
+                if parts.get("vol"):
+                    extra.setdefault("volume", parts["vol"])
                 if parts.get("issue"):
                     extra.setdefault("issue", parts["issue"])
                 extra.setdefault("pages", re.sub(r"\s+", "", parts["pages"]))
@@ -278,21 +321,21 @@ def _date_with_precision(text: str, extra: dict[str, str]) -> date | None:
     value, precision = parse_date(text)
     if precision and precision != "day":
         extra["date_precision"] = precision
-    if value is None:
-        extra["date_precision"] = "none"
     return value
 
 
 def _authors(who: str, extra: dict[str, str]) -> tuple[str, ...]:
-    who = who.strip(" .,;:")
+    who = who.strip(" ,;:")
     if _ET_AL.search(who):
         extra["et_al"] = "yes"
         who = _ET_AL.sub("", who).strip(" ,;")
     is_editors = bool(_EDITOR_MARK.search(who))
     who = _EDITOR_MARK.sub("", who).strip(" ,;")
+    if who.endswith(".") and not re.search(r"(?:^|[\s._-])[A-Z][a-z]?\.$", who):
+        who = who[:-1]  # the CS1 separator, not an initial's dot
     if ";" in who:
         names = who.split(";")
-    elif re.search(r"\.,\s", who) and who.count(",") >= 3:  # APA: "Smith, J., & Doe, A."
+    elif re.search(r"\.,\s", who) and who.count(",") >= 3 or re.search(r",?\s&\s", who):  # APA: "Smith, J., & Doe, A."
         names = re.split(r"(?<=\.),\s+(?:&\s+)?|\s+&\s+", who)
     elif "," in who and all(_VANCOUVER.match(p.strip()) for p in who.split(",")):
         names = who.split(",")
@@ -301,7 +344,7 @@ def _authors(who: str, extra: dict[str, str]) -> tuple[str, ...]:
     else:
         names = [who]
     cleaned = tuple(
-        re.sub(r"^(?:and|&)\s+", "", n.strip()).strip(" ,") for n in names if n.strip(" ,")
+        re.sub(r"^(?:and|&)\s+", "", n.strip()).strip(" ,;") for n in names if n.strip(" ,;")
     )
     if is_editors:
         extra["editors"] = "; ".join(cleaned)
@@ -324,6 +367,14 @@ def _take_title(text: str) -> tuple[str | None, str | None, str]:
     return title or None, trans_title, rest
 
 
+def _take_type(rest: str, extra: dict[str, str]) -> str:
+    """Parentheses right after a title: "(Tweet)", "(Doctor of Philosophy thesis)"."""
+    while found := re.match(r"^\s*\((?P<kind>[^()]{2,80})\)", rest):
+        extra["type"] = found.group("kind").strip()
+        rest = rest[found.end() :]
+    return rest
+
+
 def _first_segment(text: str) -> tuple[str | None, str]:
     """An unquoted title (a book, or a title whose quotes were lost): the first segment."""
     parts = _segments(text.lstrip(" .,;\x1f"))
@@ -338,14 +389,31 @@ def _segments(text: str) -> list[str]:
     for chunk in re.split(r"\x1f+", text):
         pieces = re.split(r"(?<=\.)\s+", chunk)
         current = ""
-        for piece in pieces:
+        for index, piece in enumerate(pieces):
             current = f"{current} {piece}" if current else piece
-            if not current.endswith(".") or not _ABBREVIATION.search(current[:-1]):
+            following = pieces[index + 1] if index + 1 < len(pieces) else ""
+            if not _joins(current, following):
                 out.append(current)
                 current = ""
         if current:
             out.append(current)
     return [part for part in out if part.strip(" .,;:")]
+
+
+def _joins(piece: str, following: str) -> bool:
+    """Whether the ". " ending ``piece`` is an abbreviation or initial, not a separator."""
+    if not piece.endswith(".") or not following:
+        return False
+    head = piece[:-1]
+    if _ABBREVIATION.search(head):
+        return True
+    if re.search(r"\b\d{1,2}$", head) and re.match(r"[a-z]", following):
+        return True  # an ordinal: "Select 35. týden 2019"
+    if re.search(r"\b[A-Z]\.\s[A-Z]$", head):  # "U. S. Naval"
+        return True
+    if re.search(r"(?:^|[\s(])[A-Z]$", head):  # a single capital: "U. S.", "C. 1880"
+        return bool(re.match(r"(?:\d|[A-Z]\.(?:\s|$))", following)) or bool(re.search(r"\.[A-Z]$", head))
+    return bool(re.search(r"\.[A-Z]$", head))  # "M.I.T."
 
 
 def _read_segments(
@@ -372,12 +440,47 @@ def _read_segments(
             free.append(segment)
             expect_book_title = False
             continue
+        journal = _CHICAGO_JOURNAL.match(segment)
+        if journal and parse_date(journal.group("date"))[0] is not None:
+            value, precision = parse_date(journal.group("date"))
+            when = when or value
+            if precision != "day":
+                extra.setdefault("date_precision", str(precision))
+            extra.setdefault("volume", journal.group("vol"))
+            if journal.group("issue") or journal.group("issue2"):
+                extra.setdefault("issue", journal.group("issue") or journal.group("issue2"))
+            if journal.group("pages"):
+                extra.setdefault("pages", journal.group("pages"))
+            segment = journal.group("work")
+        journal = _COMMA_JOURNAL.match(segment) or (
+            None if quoted or "pages" not in extra else _JOURNAL_VOLUME.match(segment)
+        )
+        if journal:
+            extra.setdefault("volume", journal.group("vol"))
+            if "pages" in journal.groupdict():
+                extra.setdefault("pages", journal.group("pages"))
+            work = work or journal.group("work")
+            continue
+        trailing = _TRAILING_DATE.match(segment)
+        if (
+            trailing
+            and when is None
+            and parse_date(segment)[0] is None
+            and parse_date(trailing.group("date"))[0] is not None
+        ):
+            when, precision = parse_date(trailing.group("date"))
+            if precision != "day":
+                extra.setdefault("date_precision", str(precision))
+            segment = trailing.group("rest")
         value, precision = parse_date(segment)
         if value is not None:
             if when is None:
                 when = value
                 if precision != "day" and "date_precision" not in extra:
                     extra["date_precision"] = str(precision)
+            continue
+        if re.fullmatch(r"(?:[IVXLC]+|Vol\.? \w+)(?:\s*[–—:-]\s*.+)?", segment):
+            extra.setdefault("volume", segment)
             continue
         for pattern, key in ((_VOLUME, "vol"), (_ISSUE, "issue")):
             found = pattern.match(segment)
@@ -386,15 +489,24 @@ def _read_segments(
                 break
         else:
             free.append(segment)
-    for segment in free:
+    book = not quoted or "editors" in extra
+    for index, segment in enumerate(free):
         location = _LOCATION.match(segment)
-        if location and publisher is None and (work is not None or not quoted):
+        if location and "," not in location.group("loc") and len(location.group("loc").split()) > 2:
+            location = None  # "University of Zurich: Department ..." names a work, not a place
+        if location and publisher is None:
             extra.setdefault("location", location.group("loc"))
             publisher = location.group("pub")
-        elif work is None and (quoted or "volume" in extra) and publisher is None:
+        elif work is None and publisher is None and (
+            quoted or re.fullmatch(r"[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}", segment) or _PROCEEDINGS.search(segment)
+        ):
             work = _medium(segment, extra)
-        elif publisher is None:
+        elif publisher is None and (not book or index == len(free) - 1):
             publisher = segment
+        elif publisher is None and work is None and _PROCEEDINGS.search(segment):
+            work = segment
+        elif publisher is None:
+            extra["series"] = segment
         else:
             extra["note"] = (extra.get("note", "") + " " + segment).strip()
     return work, publisher, when
