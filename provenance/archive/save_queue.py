@@ -89,23 +89,38 @@ def _open_jobs(session: Any) -> dict[int, SaveJob]:
     return {job.link_id: job for job in session.exec(stmt)}
 
 
-def plan_saves(db: Any, *, document_id: int | None = None) -> list[str]:
+def plan_saves(db: Any, *, document_id: int | None = None, now: datetime,
+               recheck_days: float = 30.0) -> list[str]:
     """URLs a save run would work on: open jobs and at-risk links not queued yet (dry run)."""
     with db.session() as session:
         open_jobs = _open_jobs(session)
+        settled = _settled_recently(session, now - timedelta(days=recheck_days))
         urls = [session.get(Link, link_id).url for link_id in sorted(open_jobs)]  # type: ignore
         urls += [link.url for link in _save_candidates(session, document_id)
-                 if link.id not in open_jobs]
+                 if link.id not in open_jobs and link.id not in settled]
     return urls
 
 
-def queue_saves(db: Any, *, document_id: int | None = None, now: datetime) -> int:
-    """Queue a job for every at-risk link without an open one; returns how many were added."""
+def _settled_recently(session: Any, since: datetime) -> set[int]:
+    """Links whose last job ended (captured or failed for good) after ``since``."""
+    stmt = select(SaveJob.link_id).where(SaveJob.status.in_((SUCCESS, FAILED)),  # type: ignore
+                                         SaveJob.updated_at > since)
+    return set(session.exec(stmt))
+
+
+def queue_saves(db: Any, *, document_id: int | None = None, now: datetime,
+                recheck_days: float = 30.0) -> int:
+    """Queue a job for every at-risk link without an open one; returns how many were added.
+
+    A link whose capture succeeded or failed for good in the last ``recheck_days`` is not
+    queued again.
+    """
     with db.session() as session:
         open_jobs = _open_jobs(session)
+        settled = _settled_recently(session, now - timedelta(days=recheck_days))
         added = 0
         for link in _save_candidates(session, document_id):
-            if link.id in open_jobs:
+            if link.id in open_jobs or link.id in settled:
                 continue
             session.add(SaveJob(link_id=link.id, status=QUEUED, requested_at=now,
                                 updated_at=now, next_attempt_at=now))
@@ -134,9 +149,9 @@ class SaveQueue:
 
     # -- state changes (each its own short transaction) ------------------------------------
 
-    def _update(self, job_id: int, **values: Any) -> None:
+    def _update(self, row_id: int, **values: Any) -> None:
         with self.db.session() as session:
-            job = session.get(SaveJob, job_id)
+            job = session.get(SaveJob, row_id)
             if job is None:
                 return
             for key, value in values.items():

@@ -205,6 +205,7 @@ async def run_archive(db: Any, settings: Settings, *, client: WaybackClient | No
     limiter = SharedRateLimit(db.engine, LOOKUP_BUDGET, settings.wayback_rate)
     own_client = client is None
     client = client or WaybackClient.from_settings(settings)
+    status = "complete"
     try:
         archiver = Archiver(client, limiter, max_wait)
         errors_in_a_row = 0
@@ -252,7 +253,7 @@ async def run_archive(db: Any, settings: Settings, *, client: WaybackClient | No
             run = session.get(CheckRun, report.run_id)
             if run is not None:
                 run.finished_at = clock()
-                run.status = "stopped" if report.stopped else "complete"
+                run.status = status
                 run.counts = report.counts()
                 session.add(run)
     return report

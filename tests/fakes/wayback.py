@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from typing import Any
+from urllib.parse import parse_qsl
 
 import uvicorn
 from starlette.applications import Starlette
@@ -58,7 +59,9 @@ def stamp_now() -> str:
 
 
 def _stamp_dt(ts: str) -> datetime:
-    return datetime.strptime(ts[:14].ljust(14, "0"), "%Y%m%d%H%M%S").replace(tzinfo=UTC)
+    digits = ts[:14]
+    return datetime.strptime(digits + "00000101000000"[len(digits):], "%Y%m%d%H%M%S")\
+        .replace(tzinfo=UTC)
 
 
 @dataclass
@@ -116,6 +119,12 @@ class Recorded:
     form: dict[str, str] = field(default_factory=dict)
 
 
+async def _form(request: Request) -> dict[str, str]:
+    """An application/x-www-form-urlencoded body (no python-multipart needed)."""
+    return dict(parse_qsl((await request.body()).decode("utf-8", "replace"),
+                          keep_blank_values=True))
+
+
 class FakeWayback:
     """State and behaviour of the fake; ``app`` is the ASGI application."""
 
@@ -131,6 +140,7 @@ class FakeWayback:
         self.latency = 0.0
         self._lock = threading.Lock()
         self._job_counter = 0
+        self.generation = 0  # bumped by reset() and close(): ends hanging answers
         self.app = Starlette(routes=[
             Route("/wayback/available", self._available, methods=["GET"]),
             Route("/cdx/search/cdx", self._cdx, methods=["GET"]),
@@ -144,7 +154,12 @@ class FakeWayback:
 
     # -- set up ----------------------------------------------------------------------------
 
+    def close(self) -> None:
+        """End every hanging answer (the server is shutting down)."""
+        self.generation += 1
+
     def reset(self) -> None:
+        self.generation += 1
         with self._lock:
             self.captures.clear()
             self.faults.clear()
@@ -215,7 +230,9 @@ class FakeWayback:
             return Response("<html><body>Temporarily offline for maintenance</body></html>", 200,
                             media_type="text/html")
         if fault.kind == "hang":
-            await asyncio.sleep(fault.seconds)
+            generation, end = self.generation, time.monotonic() + fault.seconds
+            while time.monotonic() < end and generation == self.generation:
+                await asyncio.sleep(0.02)
             return Response("late", 504)
         if fault.kind == "blocked":
             return PlainTextResponse(
@@ -350,7 +367,7 @@ class FakeWayback:
         return job
 
     async def _save(self, request: Request) -> Response:
-        form = {k: str(v) for k, v in (await request.form()).items()}
+        form = await _form(request)
         fault = await self._enter("save", request, form)
         if isinstance(fault, Response):
             return fault
@@ -368,7 +385,7 @@ class FakeWayback:
         return JSONResponse({"url": url, "job_id": job.job_id})
 
     async def _status_post(self, request: Request) -> Response:
-        form = {k: str(v) for k, v in (await request.form()).items()}
+        form = await _form(request)
         return await self._job_status(request, form.get("job_id", ""), form)
 
     async def _status(self, request: Request) -> Response:
@@ -391,7 +408,7 @@ class FakeWayback:
             return JSONResponse({"status": "error", "status_ext": "error:job-not-found",
                                  "message": "Job not found.", "job_id": job_id})
         job.polls += 1
-        plan = job.plan
+        plan = self.plans.get(job.url, self.default_plan)  # the plan as it is now
         if plan.pending_polls is None or job.polls <= plan.pending_polls:
             return JSONResponse({"status": "pending", "job_id": job_id, "resources": []})
         if plan.error:
@@ -460,6 +477,7 @@ class FakeWaybackServer:
         return self.url
 
     def stop(self) -> None:
+        self.fake.close()
         if self._server is not None:
             self._server.should_exit = True
         if self._thread is not None:
