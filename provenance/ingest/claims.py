@@ -109,9 +109,29 @@ _COMPLETE = re.compile(r"""[.!?…:;](?: ?['"”’)\]])*$""")
 _SPACED_CLOSING_QUOTE = re.compile(r"""(?<=[.!?]) ["”](?= +["“‘(]?[A-Z0-9])""")
 
 
+# pysbd's time grows faster than the text: paragraphs longer than this are cut first at "sure"
+# sentence ends (a word of three lowercase letters or digits, a full stop, a capital).
+_CHUNK_CHARS = 2000
+_SURE_END = re.compile(r"(?<=[a-z0-9]{3}[.!?])\s+(?=[A-Z])")
+
+
 @lru_cache(maxsize=1)
 def _segmenter() -> pysbd.Segmenter:
     return pysbd.Segmenter(language="en", clean=False)
+
+
+def _chunks(text: str) -> list[tuple[int, int]]:
+    """Cut a long text at sure sentence ends, so pysbd (slow on long input) sees short pieces."""
+    if len(text) <= _CHUNK_CHARS:
+        return [(0, len(text))]
+    chunks: list[tuple[int, int]] = []
+    start = 0
+    for found in _SURE_END.finditer(text):
+        if found.start() - start >= _CHUNK_CHARS:
+            chunks.append((start, found.start()))
+            start = found.end()
+    chunks.append((start, len(text)))
+    return chunks
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -119,17 +139,19 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     if not text.strip():
         return []
     spans: list[tuple[int, int]] = []
-    cursor = 0
-    for segment in _segmenter().segment(text):
-        piece = segment.strip()
-        if not piece:
-            continue
-        start = text.find(piece, cursor)
-        if start < 0:  # pysbd altered the text; keep going from where we are
-            start = cursor
-        end = min(len(text), start + len(piece))
-        spans.append((start, end))
-        cursor = end
+    for chunk_start, chunk_end in _chunks(text):
+        chunk = text[chunk_start:chunk_end]
+        cursor = 0
+        for segment in _segmenter().segment(chunk):
+            piece = segment.strip()
+            if not piece:
+                continue
+            start = chunk.find(piece, cursor)
+            if start < 0:  # pysbd altered the text; keep going from where we are
+                start = cursor
+            end = min(len(chunk), start + len(piece))
+            spans.append((chunk_start + start, chunk_start + end))
+            cursor = end
     spans = _split_spaced_quotes(text, spans)
     return _join_fragments(text, spans)
 

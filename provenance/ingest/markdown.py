@@ -69,6 +69,12 @@ def _link_label(url: str, labels: dict[str, str]) -> str:
     return labels.get(url) or "link-" + hashlib.sha1(url.encode()).hexdigest()[:8]
 
 
+def _footnote_label(meta: dict[str, Any]) -> str:
+    """A footnote's label; an inline footnote ``^[text]`` has none, so it gets one by number."""
+    label = meta.get("label")
+    return str(label) if label else f"inline-{int(meta.get('id', 0)) + 1}"
+
+
 def _render_inline(token: Token, state: _State) -> _Inline:
     """Plain text of an inline token, with a marker for each footnote reference and link."""
     out = _Inline()
@@ -85,7 +91,7 @@ def _render_inline(token: Token, state: _State) -> _Inline:
         elif kind in ("softbreak", "hardbreak"):
             out.text += " "
         elif kind == "footnote_ref":
-            out.markers.append(Marker(len(out.text), str(child.meta["label"])))
+            out.markers.append(Marker(len(out.text), _footnote_label(child.meta)))
         elif kind == "link_open":
             title = child.attrs.get("title")
             link = (str(child.attrs.get("href", "")), str(title) if title else None, len(out.text))
@@ -222,7 +228,7 @@ def _walk(tokens: list[Token], state: _State) -> None:
             close = index
             while tokens[close].type != "footnote_close":
                 close += 1
-            _footnote(state, tokens[index + 1 : close], str(token.meta["label"]))
+            _footnote(state, tokens[index + 1 : close], _footnote_label(token.meta))
             index = close + 1
             continue
         if token.type == "inline" and index > 0 and tokens[index - 1].type == "paragraph_open":
