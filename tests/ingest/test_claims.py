@@ -96,3 +96,11 @@ def test_strip_markers() -> None:
 
 def test_empty_paragraph_gives_no_claims() -> None:
     assert build_claims("S", "", [Marker(0, "1")]) == []
+
+
+def test_long_paragraph_is_cut_before_splitting_without_losing_sentences() -> None:
+    sentence = "Mr. Kim met Xi in the U.S. capital on March 25–28, 2018, e.g. at noon. "
+    text = sentence * 100  # 7,100 characters: cut into pieces for pysbd
+    spans = split_sentences(text)
+    assert len(spans) == 100
+    assert all(text[start:end] == sentence.strip() for start, end in spans)

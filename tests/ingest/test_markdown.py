@@ -166,3 +166,15 @@ def test_bad_front_matter_is_a_warning() -> None:
     doc = markdown.parse("---\ntitle: [unclosed\n---\n\nA sentence here.\n")
     assert doc.warnings == ("front matter is not valid YAML; ignored",)
     assert [c.text for c in doc.claims] == ["A sentence here."]
+
+
+def test_inline_footnotes_get_numbered_labels() -> None:
+    doc = markdown.parse("Rain fell.^[Met Office data, 2020.] Sun rose.[^x]\n\n[^x]: Almanac.\n")
+    assert [(c.text, [x.label for x in c.citations]) for c in doc.claims] == [
+        ("Rain fell.", ["inline-1"]),
+        ("Sun rose.", ["x"]),
+    ]
+    assert {r.label: r.raw for r in doc.references} == {
+        "inline-1": "Met Office data, 2020.",
+        "x": "Almanac.",
+    }
