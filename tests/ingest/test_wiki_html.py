@@ -1,0 +1,129 @@
+"""Wikipedia HTML: a real Parsoid page, and desktop/mobile markup as MediaWiki renders it."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+from provenance.ingest.wiki_html import parse
+
+ARTICLES = Path(__file__).resolve().parents[2] / "fixtures" / "articles"
+
+
+def _check_against_expected(doc, expected: dict) -> None:
+    assert doc.format == expected["format"]
+    assert doc.title == expected["title"]
+    texts = [c.text for c in doc.claims]
+    for want in expected["claims"]:
+        found = [c for c in doc.claims if c.text.startswith(want["starts"])]
+        assert found, f"no claim starts with {want['starts']!r}"
+        assert found[0].section == want["section"]
+        assert [x.label for x in found[0].citations] == want["citations"]
+    for text in expected["not_claims"]:
+        assert not any(text in claim for claim in texts)
+    refs = {r.label: r for r in doc.references}
+    assert sorted(refs) == sorted(r["label"] for r in expected["references"])
+    for want in expected["references"]:
+        ref = refs[want["label"]]
+        assert ref.fields.title == want["title"]
+        assert ref.fields.url == want["url"]
+        assert list(ref.fields.authors) == want["authors"]
+        assert list(ref.tags) == want["tags"]
+
+
+def test_parsoid_page_william_clark() -> None:
+    source = ARTICLES / "william_clark_inventor.parsoid.html"
+    expected = json.loads(source.with_suffix(".expected.json").read_text(encoding="utf-8"))
+    doc = parse(source.read_text(encoding="utf-8"))
+    _check_against_expected(doc, expected)
+    cited = [c for c in doc.claims if c.citations]
+    assert len(cited) == 1  # one reference, cited once
+    assert all(c.section in ("Lead", "Life") for c in doc.claims)
+
+
+# Desktop markup as the legacy parser renders it (structure of en.wikipedia.org pages:
+# sup.reference markers, reused note with "^ a b" back-links, an {{efn}} note group,
+# {{citation needed}}, {{dead link}}, COinS, an archived citation and a cite error).
+DESKTOP = """<!DOCTYPE html><html><head><title>Sample - Wikipedia</title></head><body>
+<h1 id="firstHeading" class="firstHeading">Sample article</h1>
+<div id="mw-content-text"><div class="mw-parser-output">
+<div role="note" class="hatnote navigation-not-searchable">For other uses, see Sample (disambiguation).</div>
+<table class="infobox vcard"><tbody><tr><th scope="row">Founded</th><td>1998<sup id="cite_ref-a_1-0" class="reference"><a href="#cite_note-a-1">[1]</a></sup></td></tr>
+<tr><th scope="row">Website</th><td><a class="external text" href="https://example.org/">example.org</a></td></tr></tbody></table>
+<p><b>Sample</b> is a community founded in 1998.<sup id="cite_ref-a_1-1" class="reference"><a href="#cite_note-a-1"><span class="cite-bracket">[</span>1<span class="cite-bracket">]</span></a></sup> It has many members.<sup class="noprint Inline-Template Template-Fact" style="white-space:nowrap;">[<i><a href="/wiki/Wikipedia:Citation_needed" title="Wikipedia:Citation needed"><span title="This claim needs references to reliable sources. (August 2015)">citation needed</span></a></i>]</sup> Its logo is a dinosaur.<sup id="cite_ref-2" class="reference"><a href="#cite_note-2">[a]</a></sup><sup id="cite_ref-b_3-0" class="reference"><a href="#cite_note-b-3">[2]</a></sup></p>
+<div class="thumb tright"><div class="thumbinner"><div class="thumbcaption">The logo in 2010.</div></div></div>
+<h2><span class="mw-headline" id="History">History</span><span class="mw-editsection">[<a href="/w/index.php?action=edit">edit</a>]</span></h2>
+<p>The first release came in 2002.<sup id="cite_ref-a_1-2" class="reference"><a href="#cite_note-a-1">[1]</a></sup><sup id="cite_ref-c_4-0" class="reference"><a href="#cite_note-c-4">[3]</a></sup></p>
+<ul><li>Version 1 was released in 2002.<sup id="cite_ref-b_3-1" class="reference"><a href="#cite_note-b-3">[2]</a></sup></li><li>Version 2</li></ul>
+<h2><span class="mw-headline" id="See_also">See also</span></h2>
+<ul><li><a href="/wiki/Other">Other article</a> is related.</li></ul>
+<h2><span class="mw-headline" id="Notes">Notes</span></h2>
+<div class="reflist reflist-lower-alpha"><ol class="references">
+<li id="cite_note-2"><span class="mw-cite-backlink"><b><a href="#cite_ref-2">^</a></b></span> <span class="reference-text">The dinosaur dates from Netscape.</span></li></ol></div>
+<h2><span class="mw-headline" id="References">References</span></h2>
+<div class="reflist"><ol class="references">
+<li id="cite_note-a-1"><span class="mw-cite-backlink">^ <a href="#cite_ref-a_1-0"><sup><i><b>a</b></i></sup></a> <a href="#cite_ref-a_1-1"><sup><i><b>b</b></i></sup></a> <a href="#cite_ref-a_1-2"><sup><i><b>c</b></i></sup></a></span> <span class="reference-text"><cite class="citation web cs1">Baker, Mitchell (8 May 2015). <a rel="nofollow" class="external text" href="https://blog.example.org/history/">"Our history"</a>. <i>Example Blog</i>. <a rel="nofollow" class="external text" href="https://web.archive.org/web/20150510000000/https://blog.example.org/history/">Archived</a> from the original on 10 May 2015<span class="reference-accessdate">. Retrieved <span class="nowrap">1 June 2015</span></span>.</cite><span title="ctx_ver=Z39.88-2004&amp;rft_val_fmt=info%3Aofi%2Ffmt%3Akev%3Amtx%3Ajournal&amp;rft.genre=unknown&amp;rft.jtitle=Example+Blog&amp;rft.atitle=Our+history&amp;rft.date=2015-05-08&amp;rft.aulast=Baker&amp;rft.aufirst=Mitchell&amp;rft_id=https%3A%2F%2Fblog.example.org%2Fhistory%2F&amp;rfr_id=info%3Asid%2Fen.wikipedia.org%3ASample" class="Z3988"></span></span></li>
+<li id="cite_note-b-3"><span class="mw-cite-backlink">^ <a href="#cite_ref-b_3-0"><sup><i><b>a</b></i></sup></a> <a href="#cite_ref-b_3-1"><sup><i><b>b</b></i></sup></a></span> <span class="reference-text"><cite class="citation news cs1"><a rel="nofollow" class="external text" href="http://news.example.com/logo">"The logo"</a>. <i>Example News</i>. 3 March 2010.</cite><span class="Z3988" title="ctx_ver=Z39.88-2004&amp;rft.genre=article&amp;rft.jtitle=Example+News&amp;rft.atitle=The+logo&amp;rft.date=2010-03-03&amp;rft_id=http%3A%2F%2Fnews.example.com%2Flogo"></span><sup class="noprint Inline-Template"><span style="white-space: nowrap;">[<i><a href="/wiki/Wikipedia:Link_rot" title="Wikipedia:Link rot"><span title="&#160;Dead link since May 2019">permanent dead link</span></a></i>]</span></sup></span></li>
+<li id="cite_note-c-4"><span class="mw-cite-backlink"><b><a href="#cite_ref-c_4-0">^</a></b></span> <span class="reference-text"><span class="error mw-ext-cite-error">Cite error: The named reference <code>c</code> was invoked but never defined.</span></span></li>
+</ol></div>
+<h2><span class="mw-headline" id="External_links">External links</span></h2>
+<ul><li><a class="external text" href="https://example.org/">Official website</a>.</li></ul>
+<div role="navigation" class="navbox"><p>Navbox text is not a claim.</p></div>
+</div></div></body></html>"""
+
+
+def test_desktop_markers_reuse_groups_and_tags() -> None:
+    doc = parse(DESKTOP)
+    assert doc.title == "Sample article"
+    by_text = {c.text: c for c in doc.claims}
+    assert [x.label for x in by_text["Sample is a community founded in 1998."].citations] == ["1"]
+    assert by_text["It has many members."].tags == ("citation-needed",)
+    assert by_text["It has many members."].citations == ()
+    logo = by_text["Its logo is a dinosaur."]
+    assert [(x.label, x.group) for x in logo.citations] == [("a", "lower-alpha"), ("2", "")]
+    assert [x.label for x in by_text["The first release came in 2002."].citations] == ["1", "3"]
+    assert [x.label for x in by_text["Version 1 was released in 2002."].citations] == ["2"]
+    assert by_text["The first release came in 2002."].section == "History"
+    texts = " ".join(by_text)
+    for absent in ("Version 2", "For other uses", "The logo in 2010", "Navbox", "Other article",
+                   "Official website", "edit"):
+        assert absent not in texts
+    assert ("Founded", "1998") in doc.facts
+    refs = {(r.group, r.label): r for r in doc.references}
+    assert set(refs) == {("lower-alpha", "a"), ("", "1"), ("", "2"), ("", "3")}
+    first = refs[("", "1")].fields
+    assert first.authors == ("Baker, Mitchell",)
+    assert first.title == "Our history" and first.work == "Example Blog"
+    assert first.date == date(2015, 5, 8) and first.access_date == date(2015, 6, 1)
+    assert first.url == "https://blog.example.org/history/"
+    assert first.archive_url == "https://web.archive.org/web/20150510000000/https://blog.example.org/history/"
+    assert first.archive_date == date(2015, 5, 10)
+    assert first.extra["type"] == "web"
+    assert refs[("", "2")].tags == ("dead-link",)
+    assert refs[("", "2")].fields.url == "http://news.example.com/logo"
+    assert refs[("", "3")].tags == ("empty",)
+    assert refs[("lower-alpha", "a")].raw == "The dinosaur dates from Netscape."
+
+
+MOBILE = """<html><head><title>Sample - Wikipedia</title></head><body><div id="mw-content-text">
+<div class="mw-parser-output"><section class="mf-section-0"><p>Lead sentence cites a note.<sup id="cite_ref-n_1-0" class="reference"><a href="#cite_note-n-1">[note 1]</a></sup></p></section>
+<h2 class="section-heading"><span class="mw-headline" id="Background">Background</span></h2>
+<section class="mf-section-1"><p>Background fact.<sup class="reference"><a href="#cite_note-4">[4]</a></sup></p></section>
+<h2 class="section-heading"><span class="mw-headline" id="Notes">Notes</span></h2>
+<section class="mf-section-2"><ol class="references"><li id="cite_note-n-1"><span class="reference-text">A note.</span></li></ol>
+<ol class="references"><li id="cite_note-4"><span class="reference-text"><a class="external text" href="https://archive.ph/abc">Archived copy</a></span></li></ol></section>
+</div></div></body></html>"""
+
+
+def test_mobile_sections_and_note_groups() -> None:
+    doc = parse(MOBILE)
+    assert doc.title == "Sample"
+    lead, background = doc.claims
+    assert (lead.section, [(c.label, c.group) for c in lead.citations]) == (
+        "Lead", [("note 1", "note")])
+    assert (background.section, [c.label for c in background.citations]) == ("Background", ["4"])
+    refs = {r.label: r for r in doc.references}
+    assert refs["note 1"].group == "note"
+    assert refs["4"].fields.archive_url == "https://archive.ph/abc"
+    assert refs["4"].fields.url is None

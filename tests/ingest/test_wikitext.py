@@ -1,0 +1,154 @@
+"""Wikitext: a real article (Goryeo ware) and the reference forms MediaWiki's Cite supports."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+from provenance.ingest.wikitext import parse
+
+ARTICLES = Path(__file__).resolve().parents[2] / "fixtures" / "articles"
+
+
+def test_goryeo_ware_article() -> None:
+    source = ARTICLES / "goryeo_ware.wikitext"
+    expected = json.loads((ARTICLES / "goryeo_ware.expected.json").read_text(encoding="utf-8"))
+    doc = parse(source.read_text(encoding="utf-8"))
+    assert doc.format == expected["format"]
+    assert doc.title == expected["title"]
+    assert [c.text for c in doc.claims] == [c["starts"] for c in expected["claims"]]
+    for claim, want in zip(doc.claims, expected["claims"], strict=True):
+        assert claim.section == want["section"]
+        assert [x.label for x in claim.citations] == want["citations"]
+    facts = dict(doc.facts)
+    for key, value in expected["facts"].items():
+        assert facts[key] == value
+    assert "img" not in facts and "caption" not in facts
+    refs = {r.label: r for r in doc.references}
+    assert sorted(refs) == [r["label"] for r in expected["references"]]
+    for want in expected["references"]:
+        fields = refs[want["label"]].fields
+        assert fields.title == want["title"]
+        assert fields.url == want["url"]
+        assert list(fields.authors) == want["authors"]
+        assert list(refs[want["label"]].tags) == want["tags"]
+        if "language" in want:
+            assert fields.language == want["language"]
+            assert fields.publisher == want["publisher"]
+            assert fields.access_date == date.fromisoformat(want["access_date"])
+    assert refs["1"].fields.extra["name"] == "Nate Brit"
+    text = " ".join(c.text for c in doc.claims)
+    for absent in expected["not_claims"]:
+        assert absent not in text
+    assert doc.warnings == ()
+
+
+def labels(doc, start: str) -> list[str]:
+    claim = next(c for c in doc.claims if c.text.startswith(start))
+    return [x.label for x in claim.citations]
+
+
+def test_named_reuse_before_definition_and_undefined_name() -> None:
+    doc = parse(
+        "First fact.<ref name=later /> Second fact.<ref>Plain note.</ref>\n\n"
+        "Third fact.<ref name=later>{{cite news |title=Later |url=http://a.example/l "
+        "|work=The Paper |date=5 June 2001}}</ref> Fourth fact.<ref name=ghost /> Fifth.\n")
+    assert labels(doc, "First fact.") == ["1"]
+    assert labels(doc, "Second fact.") == ["2"]
+    assert labels(doc, "Third fact.") == ["1"]
+    assert labels(doc, "Fourth fact.") == ["ghost"]  # matches no reference: dangling
+    assert labels(doc, "Fifth.") == []
+    assert [r.label for r in doc.references] == ["1", "2"]
+    later = doc.references[0].fields
+    assert (later.title, later.work, later.date) == ("Later", "The Paper", date(2001, 6, 5))
+    assert any("ghost" in w for w in doc.warnings)
+
+
+def test_cite_parameters_all_author_forms() -> None:
+    doc = parse(
+        "A.<ref>{{cite web |last1=Park |first1=Yuna |last2=Campbell |first2=Joseph "
+        "|author-link1=Yuna Park |title=Kim in Beijing |trans-title=Kim goes |website=Reuters "
+        "|date=March 2018 |access-date=6 April 2018 |archive-url=https://web.archive.org/web/2018/x "
+        "|archive-date=8 May 2018 |url-status=dead |language=Chinese |url=https://r.example/x}}</ref>"
+        " B.<ref>{{cite journal |vauthors=Smith AB, Jones CD |title=T |journal=J |year=1999 "
+        "|doi=10.1/x |pages=3–5}}</ref> C.<ref>{{cite book |author=Human Rights Watch "
+        "|author2=Doe, Jane |title=Book |publisher=Pub |accessdate=2009-10-06}}</ref>"
+        " D.<ref>{{Citation |surname=Lee |given=Min |title=Cit}}</ref>"
+        " E.<ref>{{cite news |authors=A. One; B. Two |title=News}}</ref>\n")
+    refs = {r.label: r.fields for r in doc.references}
+    first = refs["1"]
+    assert first.authors == ("Park, Yuna", "Campbell, Joseph")
+    assert (first.title, first.trans_title, first.work) == ("Kim in Beijing", "Kim goes", "Reuters")
+    assert first.date == date(2018, 3, 1) and first.extra["date_precision"] == "month"
+    assert first.access_date == date(2018, 4, 6)
+    assert first.archive_url == "https://web.archive.org/web/2018/x"
+    assert first.archive_date == date(2018, 5, 8)
+    assert first.extra["url_status"] == "dead"
+    assert first.language == "zh"
+    assert refs["2"].authors == ("Smith AB", "Jones CD")
+    assert refs["2"].extra["doi"] == "10.1/x" and refs["2"].extra["pages"] == "3–5"
+    assert refs["2"].date == date(1999, 1, 1)
+    assert refs["3"].authors == ("Human Rights Watch", "Doe, Jane")
+    assert refs["3"].access_date == date(2009, 10, 6)
+    assert refs["4"].authors == ("Lee, Min",)
+    assert refs["5"].authors == ("A. One", "B. Two")
+
+
+def test_flags_empty_refs_and_inline_templates() -> None:
+    doc = parse(
+        "Claim one.{{cn|date=May 2020}} Claim two.<ref></ref> Claim three.<ref>{{cite web}}</ref>"
+        " Claim four.<ref>[http://dead.example/x Gone page] {{dead link|date=May 2019}}</ref>"
+        "{{better source needed}}\n")
+    assert next(c for c in doc.claims if c.text == "Claim one.").tags == ("citation-needed",)
+    assert next(c for c in doc.claims if c.text == "Claim four.").tags == (
+        "better-source-needed",)
+    refs = {r.label: r for r in doc.references}
+    assert refs["1"].tags == ("empty",)
+    assert refs["2"].tags == ("empty",)
+    assert refs["3"].tags == ("dead-link",)
+    assert refs["3"].fields.url == "http://dead.example/x"
+    assert refs["3"].fields.title == "Gone page"
+
+
+def test_sfn_and_harvnb_tied_to_full_citation() -> None:
+    doc = parse(
+        "Early claim.{{sfn|Cumings|1997|p=12}} Later claim.{{sfn|Cumings|1997|p=12}}"
+        " Other claim.{{sfn|Nobody|2000}} Harv claim.<ref>{{harvnb|Cumings|1997|pp=3–5}}</ref>\n\n"
+        "== Sources ==\n* {{cite book |last=Cumings |first=Bruce |year=1997 "
+        "|title=Korea's Place in the Sun |publisher=Norton}}\n")
+    assert labels(doc, "Early claim.") == ["1"]
+    assert labels(doc, "Later claim.") == ["1"]  # identical sfn calls are one footnote
+    assert labels(doc, "Other claim.") == ["2"]
+    assert labels(doc, "Harv claim.") == ["3"]
+    refs = {r.label: r.fields for r in doc.references}
+    assert refs["1"].title == "Korea's Place in the Sun"
+    assert refs["1"].authors == ("Cumings, Bruce",)
+    assert refs["1"].extra["pages"] == "12"
+    assert refs["2"].extra["full_citation"] == "not found"
+    assert refs["3"].title == "Korea's Place in the Sun" and refs["3"].extra["pages"] == "3–5"
+
+
+def test_efn_groups_lists_and_markup() -> None:
+    doc = parse(
+        "{{Infobox country |name=Examplia |capital=[[Exampleton]] |image_flag=Flag.svg}}\n"
+        "'''Examplia''' is a ''small'' [[country|nation]] in [[Europe]].{{efn|Founded 1901.}}"
+        "<ref group=\"note\">Group note.</ref> It covers {{convert|42|km2}}.\n"
+        "[[File:Map.png|thumb|A map caption.]]\n\n"
+        "== Economy ==\n"
+        "* Exports fish.<ref>Fish ref.</ref>\n* Tourism\n"
+        "{| class=\"wikitable\"\n|-\n| Table cell text.\n|}\n\n"
+        "== See also ==\n* [[Other place]].\n\n[[Category:Countries]]\n{{Europe-stub}}\n")
+    assert doc.title == "Examplia"
+    assert ("capital", "Exampleton") in doc.facts
+    assert all(key != "image_flag" for key, _ in doc.facts)
+    claim = doc.claims[0]
+    assert claim.text == "Examplia is a small nation in Europe."
+    assert [(c.label, c.group) for c in claim.citations] == [("a", "lower-alpha"),
+                                                              ("note 1", "note")]
+    assert doc.claims[1].text == "It covers 42 km2."
+    assert [c.text for c in doc.claims[2:]] == ["Exports fish."]
+    assert doc.claims[2].section == "Economy"
+    refs = {(r.group, r.label): r for r in doc.references}
+    assert set(refs) == {("lower-alpha", "a"), ("note", "note 1"), ("", "1")}
+    assert refs[("lower-alpha", "a")].raw == "Founded 1901."
