@@ -30,8 +30,8 @@ def test_bad_file_is_one_line_and_changes_nothing(case: str, tmp_path: Path, db_
     elif case == "binary":
         path.write_bytes(bytes(range(256)) * 40)
     elif case == "too-big":
-        path.write_text("word " * 1000)
-        extra = ["--max-size", "100"]
+        path.write_text("word " * 40_000)
+        extra = ["--max-size", "100000"]
     elif case == "unknown-format":
         path.write_text("Some text.")
         extra = ["--format", "pdf"]

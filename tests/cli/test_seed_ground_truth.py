@@ -118,7 +118,7 @@ def test_seed_003_article(ingested: dict[str, Any]) -> None:
     assert doc["published"] == "2018-03-28"
     assert doc["authors"] == ["Victor Cha", "Sue Mi Terry"]
     assert doc["references"] == []
-    texts = [c["text"] for c in doc["claims"]]
+    texts = [" ".join(c["text"].split()) for c in doc["claims"]]
     assert texts[0].startswith("On March 25-28, North Korean leader Kim Jong-un traveled")
     assert all(c["citations"] == [] and "uncited" in c["flags"] for c in doc["claims"])
     for noise in ("Skip to main content", "Climate Change", "Subscribe", "Footer menu",
