@@ -32,10 +32,10 @@ def renderables(report: dict[str, Any]) -> Iterator[RenderableType]:
         refs = {r["label"]: r for r in doc["references"]}
         claims = Table(title="Claims, gaps first", show_lines=False, expand=True)
         claims.add_column("id", justify="right", no_wrap=True)
-        claims.add_column("section", max_width=18)
+        claims.add_column("section", max_width=16)
         claims.add_column("claim", ratio=3)
-        claims.add_column("sources", ratio=1)
-        claims.add_column("flags", ratio=1)
+        claims.add_column("sources", ratio=1, min_width=12, overflow="fold")
+        claims.add_column("flags", ratio=1, min_width=20, overflow="fold")
         for claim in gaps_first(doc):
             sources = Text()
             for label in claim["citations"]:
@@ -52,7 +52,7 @@ def renderables(report: dict[str, Any]) -> Iterator[RenderableType]:
         references.add_column("url", ratio=2, overflow="fold")
         references.add_column("link", no_wrap=True)
         references.add_column("archive", ratio=1, overflow="fold")
-        references.add_column("flags", ratio=1)
+        references.add_column("flags", ratio=1, min_width=12, overflow="fold")
         for ref in doc["references"]:
             source = ", ".join(x for x in ("; ".join(ref["authors"]), ref["title"],
                                            ref["work"], ref["date"]) if x) or ref["raw"]
