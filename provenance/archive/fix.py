@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlmodel import select
+from sqlmodel import or_, select
 
 from provenance.archive.targets import resolve_document
 from provenance.archive.types import RESCUED
@@ -73,7 +73,8 @@ def _carried_archive_is_bad(session: Any, ref: Reference) -> bool:
     stmt = (select(ArchiveVerification)
             .where(ArchiveVerification.reference_id == ref.id,
                    ArchiveVerification.archive_url == ref.archive_url,
-                   ArchiveVerification.error != NOT_WAYBACK)
+                   or_(ArchiveVerification.error == None,
+                       ArchiveVerification.error != NOT_WAYBACK))
             .order_by(ArchiveVerification.checked_at.desc()))  # type: ignore[attr-defined]
     last = session.exec(stmt).first()
     return last is not None and last.exists is False
@@ -86,8 +87,8 @@ def fix_with_archives(db: Any, *, document: str | None = None,
     report = FixReport(batch=f"fix-{now.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}")
     with db.session() as session:
         stmt = (select(Reference, Link).join(Link, Reference.link_id == Link.id)  # type: ignore
-                .where(Reference.current == True, Link.state == DEAD,  # noqa: E712
-                       Link.archive_state == RESCUED, Link.archive_url != None)  # noqa: E711
+                .where(Reference.current == True, Link.state == DEAD,
+                       Link.archive_state == RESCUED, Link.archive_url != None)
                 .order_by(Reference.id))  # type: ignore[arg-type]
         if document:
             stmt = stmt.where(Reference.document_id == resolve_document(session, document).id)
@@ -117,7 +118,7 @@ def last_batch(db: Any) -> str:
     """The newest ``fix-archive`` batch that is not undone."""
     with db.session() as session:
         stmt = (select(ReferenceEdit)
-                .where(ReferenceEdit.action == FIX_ACTION, ReferenceEdit.undone == False)  # noqa
+                .where(ReferenceEdit.action == FIX_ACTION, ReferenceEdit.undone == False)
                 .order_by(ReferenceEdit.edited_at.desc(), ReferenceEdit.id.desc()))  # type: ignore
         edit = session.exec(stmt).first()
     if edit is None:

@@ -22,6 +22,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from provenance.errors import ArchiveRateLimited, UsageError
 from provenance.store.models import RateBudget
 
+BUDGET: Any = RateBudget.__table__  # type: ignore[attr-defined]  # Core access
+
 LOOKUP_BUDGET = "wayback-lookup"
 PLAYBACK_BUDGET = "wayback-playback"
 SAVE_BUDGET = "wayback-save"
@@ -49,14 +51,13 @@ class SharedRateLimit:
 
     def _lock_row(self, conn: Any) -> Any:
         """Lock the bucket row (creating it full if missing) and return its values."""
-        stmt = (update(RateBudget).where(RateBudget.name == self.name)  # type: ignore[arg-type]
-                .values(name=RateBudget.name)
-                .returning(RateBudget.tokens, RateBudget.updated_at, RateBudget.blocked_until))
+        stmt = (update(BUDGET).where(BUDGET.c.name == self.name).values(name=BUDGET.c.name)
+                .returning(BUDGET.c.tokens, BUDGET.c.updated_at, BUDGET.c.blocked_until))
         row = conn.execute(stmt).first()
         if row is not None:
             return row
         insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-        conn.execute(insert(RateBudget).values(name=self.name, tokens=self.burst,
+        conn.execute(insert(BUDGET).values(name=self.name, tokens=self.burst,
                                                updated_at=self.clock())
                      .on_conflict_do_nothing(index_elements=["name"]))
         return conn.execute(stmt).first()
@@ -75,7 +76,7 @@ class SharedRateLimit:
                 tokens -= 1.0
             else:
                 wait = (1.0 - tokens) / self.per_second
-            conn.execute(update(RateBudget).where(RateBudget.name == self.name)  # type: ignore
+            conn.execute(update(BUDGET).where(BUDGET.c.name == self.name)
                          .values(tokens=tokens, updated_at=now))
             return wait
 
@@ -87,7 +88,7 @@ class SharedRateLimit:
             until = self.clock() + timedelta(seconds=wait)
             if blocked_until is not None and blocked_until >= until:
                 return blocked_until  # someone already blocked us for longer
-            conn.execute(update(RateBudget).where(RateBudget.name == self.name)  # type: ignore
+            conn.execute(update(BUDGET).where(BUDGET.c.name == self.name)
                          .values(blocked_until=until, tokens=0.0, updated_at=until))
             return until
 

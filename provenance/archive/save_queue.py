@@ -120,7 +120,7 @@ def queue_saves(db: Any, *, document_id: int | None = None, now: datetime,
         settled = _settled_recently(session, now - timedelta(days=recheck_days))
         added = 0
         for link in _save_candidates(session, document_id):
-            if link.id in open_jobs or link.id in settled:
+            if link.id is None or link.id in open_jobs or link.id in settled:
                 continue
             session.add(SaveJob(link_id=link.id, status=QUEUED, requested_at=now,
                                 updated_at=now, next_attempt_at=now))
@@ -220,7 +220,7 @@ class SaveQueue:
         """Claims that never got a job id (the run died mid-POST) go back to the queue."""
         cutoff = self.clock() - timedelta(seconds=self.claim_timeout)
         with self.db.session() as session:
-            stmt = select(SaveJob).where(SaveJob.status == PENDING, SaveJob.job_id == None,  # noqa
+            stmt = select(SaveJob).where(SaveJob.status == PENDING, SaveJob.job_id == None,
                                          SaveJob.updated_at < cutoff)
             for job in session.exec(stmt):
                 job.status, job.error = QUEUED, "claim expired (run stopped mid-submission)"

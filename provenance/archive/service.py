@@ -147,6 +147,7 @@ class Archiver:
 def _record(session: Any, link: Link, target: LinkTarget, run_id: int | None, now: datetime,
             settings: Settings, result: str, snapshot: Snapshot | None, error: str | None,
             requests: int) -> LookupOutcome:
+    assert link.id is not None
     before = link.archive_state
     archive_url = snapshot.archive_url(settings.wayback_url) if snapshot else None
     if result in (FOUND, NONE, UNUSABLE):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from provenance.archive.states import NOT_LOOKED_UP, archive_state
 from provenance.archive.types import AT_RISK, UNKNOWN
@@ -74,9 +74,9 @@ def is_due(link: Link, now: datetime) -> bool:
 def cited_links(session: Session, document_id: int | None = None) -> list[tuple[Link, date | None,
                                                                                   date | None]]:
     """Every link cited by a current reference with a URL: (link, access date, published)."""
-    stmt = (select(Link, Reference.access_date, Reference.date)
+    stmt = (select(Link, col(Reference.access_date), col(Reference.date))
             .join(Reference, Reference.link_id == Link.id)  # type: ignore[arg-type]
-            .where(Reference.current == True, Reference.url != None)  # noqa: E711,E712
+            .where(Reference.current == True, Reference.url != None)
             .order_by(Link.id))  # type: ignore[arg-type]
     if document_id is not None:
         stmt = stmt.where(Reference.document_id == document_id)

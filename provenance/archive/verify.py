@@ -75,8 +75,7 @@ def judge(probe: PlaybackProbe, ref: ArchiveRef, cited_url: str | None,
         return False, None, None
     same_url = None
     if probe.original:
-        wanted = {page_key(ref.original)} | ({page_key(cited_url)} if cited_url else set())
-        same_url = page_key(probe.original) in wanted
+        same_url = page_key(probe.original) == page_key(cited_url or ref.original)
     same_date = None
     if probe.timestamp is not None:
         when = claimed or datetime.strptime(ref.timestamp[:8].ljust(8, "1"), "%Y%m%d").date()
@@ -88,7 +87,7 @@ def _recently_verified(session: Any, ref: Reference, now: datetime, days: float)
     stmt = (select(ArchiveVerification)
             .where(ArchiveVerification.reference_id == ref.id,
                    ArchiveVerification.archive_url == ref.archive_url,
-                   or_(ArchiveVerification.exists != None,  # noqa: E711
+                   or_(ArchiveVerification.exists != None,
                        ArchiveVerification.error == NOT_WAYBACK),
                    ArchiveVerification.checked_at > now - timedelta(days=days)))
     return session.exec(stmt).first() is not None
@@ -99,8 +98,8 @@ async def verify_carried_archives(db: Any, settings: Settings, client: WaybackCl
                                   max_wait: float = 120.0, now: datetime) -> list[VerifyOutcome]:
     """Verify every current reference's archive URL that was not verified recently."""
     with db.session() as session:
-        stmt = select(Reference).where(Reference.current == True,  # noqa: E712
-                                       Reference.archive_url != None)  # noqa: E711
+        stmt = select(Reference).where(Reference.current == True,
+                                       Reference.archive_url != None)
         if document_id is not None:
             stmt = stmt.where(Reference.document_id == document_id)
         refs = [r for r in session.exec(stmt.order_by(Reference.id))  # type: ignore[arg-type]

@@ -122,7 +122,8 @@ def exception_outcome(exc: BaseException) -> tuple[str, str]:
 
 def _describe(exc: BaseException, fallback: str) -> str:
     text = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {text[0]}" if text and text[0] else fallback
+    name = type(exc).__name__
+    return f"{name}: {text[0]}" if text and text[0] else f"{name} ({fallback})"
 
 
 def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:

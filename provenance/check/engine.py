@@ -15,6 +15,7 @@ import time
 from collections.abc import AsyncIterable, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field, replace
 from types import TracebackType
+from typing import Self
 
 import httpx
 
@@ -66,7 +67,7 @@ class Checker:
         self.settings = settings
         self._hosts = HostTable(settings, transport)
 
-    async def __aenter__(self) -> Checker:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None,
@@ -149,18 +150,18 @@ class Checker:
         return headers
 
     async def _request(self, host: Host, url: httpx.URL, headers: dict[str, str]) -> _Answer:
-        client = self._hosts.client(host)
-        request = client.build_request("GET", url, headers=headers)
-        response = await client.send(request, stream=True)
+        request = self._hosts.request(url, headers)
+        response = await self._hosts.transport(host).handle_async_request(request)
         try:
             status = response.status_code
             wanted = 200 <= status < 300 or status in (401, 403, 503)
             cap = self.settings.max_body_bytes if wanted else SMALL_BODY
-            if status in (204, 304) or request.method == "HEAD":
-                body = b""
-            else:
-                body, _ = await read_capped(response.aiter_raw(), response.headers.get(
-                    "content-encoding"), cap)
+            body = b""
+            if response.is_stream_consumed:  # a transport that answered with bytes (mocks)
+                body = response.content[:cap]
+            elif status not in (204, 304):
+                body, _ = await read_capped(response.aiter_raw(),
+                                            response.headers.get("content-encoding"), cap)
         finally:
             await response.aclose()
         page = parse_page(body, response.headers.get("content-type")) if body else Page(False)

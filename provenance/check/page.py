@@ -20,6 +20,8 @@ _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _SPACE = re.compile(r"\s+")
 TEXT_TYPES = ("text/html", "application/xhtml", "text/plain")
 MAX_WORDS = 2000
+# The title and the words that tell a page apart are at its start; parsing more costs CPU.
+PARSE_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -38,9 +40,9 @@ def charset_of(content_type: str | None, body: bytes) -> str:
         match = _HEADER_CHARSET.search(content_type)
         if match:
             return match.group(1)
-    match = _META_CHARSET.search(body[:4096])
-    if match:
-        return match.group(1).decode("ascii", "replace")
+    meta = _META_CHARSET.search(body[:4096])
+    if meta:
+        return meta.group(1).decode("ascii", "replace")
     return "utf-8"
 
 
@@ -63,6 +65,7 @@ def parse_page(body: bytes, content_type: str | None) -> Page:
     """Title and visible words of a body; an empty Page for non-text content."""
     if not is_text_type(content_type, body):
         return Page(is_text=False)
+    body = body[:PARSE_BYTES]
     charset = charset_of(content_type, body)
     title = None
     match = _TITLE.search(body)

@@ -24,6 +24,8 @@ from datetime import timedelta
 from math import ceil
 from typing import Any, Protocol, TypeVar
 
+from sqlalchemy.exc import OperationalError
+
 from provenance.check import types as t
 from provenance.check.state import StateChange
 from provenance.settings import Settings
@@ -32,6 +34,7 @@ from provenance.store import leases
 from provenance.store import runs as store_runs
 
 T = TypeVar("T")
+DEADLOCK_RETRIES = 3
 IDLE = "idle"  # nothing was due: no run opened
 
 
@@ -128,6 +131,9 @@ class _Invocation:
         self.wait_for_others = wait_for_others
         self.hold = False
         self.leased = 0
+        self.outstanding = 0
+        self.max_outstanding = 2 * settings.concurrency
+        self.room = asyncio.Event()
         self.db_lock = asyncio.Lock()
         self.results: asyncio.Queue[tuple[t.CheckTask, t.CheckResult] | None] = asyncio.Queue()
         self.hosts: dict[str, list[int]] = {}
@@ -137,11 +143,22 @@ class _Invocation:
         self.alive_within = timedelta(seconds=max(self.lease_seconds, 3 * self.poll))
         self.summary: RunSummary
 
-    async def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run a store function in its own transaction, off the event loop, one at a time."""
+    async def call(self, fn: Callable[..., T], *args: Any, locked: bool = True,
+                   **kwargs: Any) -> T:
+        """Run a store function in its own transaction, off the event loop (one at a time
+        unless ``locked`` is False: the heartbeat must never wait behind the writer)."""
         def work() -> T:
-            with self.db.session() as session:
-                return fn(session, *args, **kwargs)
+            for attempt in range(DEADLOCK_RETRIES):
+                try:
+                    with self.db.session() as session:
+                        return fn(session, *args, **kwargs)
+                except OperationalError as err:  # PostgreSQL chose this one as the victim
+                    if "deadlock" not in str(err.orig).lower() or \
+                            attempt == DEADLOCK_RETRIES - 1:
+                        raise
+            raise AssertionError("unreachable")
+        if not locked:
+            return await asyncio.to_thread(work)
         async with self.db_lock:
             return await asyncio.to_thread(work)
 
@@ -150,24 +167,33 @@ class _Invocation:
     async def feed(self) -> AsyncIterator[t.CheckTask]:
         """Tasks from successive leases until nothing is left, the budget is spent or stop."""
         buffer: deque[leases.LeasedLink] = deque()
-        hosts = max(1, ceil(self.settings.concurrency / self.settings.per_host))
-        per_host = max(8, self.settings.per_host * 8)
-        low_water = max(self.settings.concurrency, 8)
+        concurrency, per_host = self.settings.concurrency, self.settings.per_host
+        hosts = max(1, ceil(concurrency / per_host))
+        low_water = max(2 * concurrency, 8)
         last_empty = 0.0
         while not self.stop.is_set():
             budget = None if self.limit is None else self.limit - self.leased
             want_more = len(buffer) < low_water and (budget is None or budget > 0)
             if want_more and (not buffer or time.monotonic() - last_empty > self.poll):
+                batch = 2 * low_water if budget is None else min(budget, 2 * low_water)
                 got = await self.call(leases.lease_batch, self.owner, self.scope,
                                       lease_seconds=self.lease_seconds, hosts=hosts,
-                                      links_per_host=per_host, max_links=budget)
+                                      links_per_host=max(16, per_host * 16), max_links=batch)
                 self.leased += len(got)
                 buffer.extend(interleave(got))
                 if not got:
                     last_empty = time.monotonic()
             if buffer:
+                # the checker pulls eagerly: hold it to a few tasks per slot, so leases stay
+                # short and other workers get hosts
+                while self.outstanding >= self.max_outstanding and not self.stop.is_set():
+                    self.room.clear()
+                    await self.room.wait()
+                if self.stop.is_set():
+                    return
                 link = buffer.popleft()
                 self.task_hosts[link.id] = link.host
+                self.outstanding += 1
                 yield t.CheckTask(link_id=link.id, url=link.url,
                                   reference_title=link.reference_title, etag=link.etag,
                                   last_modified=link.last_modified,
@@ -186,6 +212,8 @@ class _Invocation:
     async def collect(self, task: t.CheckTask, result: t.CheckResult) -> None:
         """The Checker's on_result: note the host's fate, queue the result for the writer."""
         host = self.task_hosts.pop(task.link_id, "")
+        self.outstanding -= 1
+        self.room.set()
         seen = self.hosts.setdefault(host, [0, 0])
         seen[0] += 1
         seen[1] += result.outcome in t.NETWORK_OUTCOMES
@@ -229,9 +257,11 @@ class _Invocation:
         """Keep leases alive, report progress, learn whether the run is held."""
         while True:
             await asyncio.sleep(self.lease_seconds / 3)
-            await self.call(leases.heartbeat, self.owner, lease_seconds=self.lease_seconds)
-            await self.call(store_runs.beat, self.owner, self.run_id, self.summary.checked)
-            run = await self.call(store_runs.get_run, self.run_id)
+            await self.call(leases.heartbeat, self.owner, lease_seconds=self.lease_seconds,
+                            locked=False)
+            await self.call(store_runs.beat, self.owner, self.run_id, self.summary.checked,
+                            locked=False)
+            run = await self.call(store_runs.get_run, self.run_id, locked=False)
             if run.status in (store_runs.SUSPECT, store_runs.INCONCLUSIVE):
                 self.hold = True
 

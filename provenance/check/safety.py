@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import re
 import socket
+from functools import lru_cache
 
 import httpx
 
 from provenance.errors import InputError, UnsafeURLError
 
 ALLOWED_SCHEMES = frozenset({"http", "https"})
+_HOST_CHARS = re.compile(r"[A-Za-z0-9._~:\[\]-]+")
 # getaddrinfo codes meaning "this name has no address" (as opposed to "the resolver failed").
 _NO_SUCH_NAME = frozenset(
     code for code in (getattr(socket, "EAI_NONAME", None), getattr(socket, "EAI_NODATA", None))
@@ -48,6 +51,8 @@ def vet_url(url: str) -> str | None:
         return f"scheme {scheme!r} is not http or https"
     if not parsed.host:
         return "URL has no host"
+    if not _HOST_CHARS.fullmatch(parsed.raw_host.decode("ascii", "replace")):
+        return f"URL has an invalid host {parsed.host!r}"
     try:
         port = parsed.port
     except ValueError:
@@ -77,6 +82,7 @@ def address_problem(address: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def literal_address(host: str) -> str | None:
     """The host as an IP address string if it is an IP literal, else None."""
     try:

@@ -30,6 +30,7 @@ _NOT_FOUND_TEXT = re.compile(
     r"\bwe\s+(can.?t|could\s*n.?t|cannot)\s+find\b",
     re.IGNORECASE,
 )
+_PATH_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 # Word-set similarity above which a page is "the same page" as the probe's answer.
 SAME_PAGE = 0.9
 SAME_PAGE_SAME_TITLE = 0.75
@@ -57,6 +58,13 @@ def says_not_found(page: Page) -> bool:
     return 0 < len(page.text) <= SHORT_PAGE_CHARS and bool(_NOT_FOUND_TEXT.search(page.text))
 
 
+def path_words(url: str) -> frozenset[str]:
+    """The words of a URL's path and query (casefolded)."""
+    _, _, rest = url.partition("://")
+    _, _, path = rest.partition("/")
+    return frozenset(_PATH_WORD.findall(path.casefold()))
+
+
 def similarity(a: frozenset[str], b: frozenset[str]) -> float:
     """Jaccard similarity of two word sets."""
     if not a and not b:
@@ -72,10 +80,13 @@ def is_soft_404(url: str, final_url: str, page: Page, probe: Probe | None) -> bo
         return True
     if probe is None or probe.status is None or not 200 <= probe.status < 300:
         return False  # the host answers unknown paths honestly (or we could not tell)
-    if final_url != url and probe.redirected and probe.final_url == final_url:
-        return True  # sent where nonsense is sent (usually the home page)
+    if probe.redirected and probe.final_url == final_url:
+        # Sent where nonsense is sent (usually the home page), unless that page was cited.
+        return final_url != url
     if not probe.page.is_text:
         return False
-    score = similarity(page.words, probe.page.words)
+    # Not-found pages often echo the path asked for: leave each path's words out.
+    score = similarity(page.words - path_words(final_url),
+                       probe.page.words - path_words(probe.final_url or ""))
     same_title = (page.title or "") == (probe.page.title or "")
     return score >= SAME_PAGE or (same_title and score >= SAME_PAGE_SAME_TITLE)

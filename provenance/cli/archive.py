@@ -42,8 +42,8 @@ def _lookup_text(o: LookupOutcome) -> str:
 def _summary_text(report: ArchiveRunReport, saves: SaveRunReport | None) -> list[str]:
     c = report.counts()
     states = ", ".join(f"{n} {s}" for s, n in sorted(c["states"].items())) or "none"
-    lines = [f"archive: {c['looked_up']} links looked up ({c['requests']} requests): {states}; "
-             f"{c['cached']} cached; {c['verified']} carried archive URLs verified"]
+    lines = [(f"archive: {c['looked_up']} links looked up ({c['requests']} requests): "
+              f"{states}; {c['cached']} cached; {c['verified']} carried archive URLs verified")]
     for v in report.verifications:
         if v.error or v.exists is False or v.same_url is False or v.same_date is False:
             what = v.error or ("missing" if v.exists is False else

@@ -315,7 +315,7 @@ def _group_of(item: Tag) -> str:
     return ""
 
 
-def _references(root: Tag, notes: dict[str, tuple[str, str]]) -> list[ParsedReference]:
+def _references(root: Tag | BeautifulSoup, notes: dict[str, tuple[str, str]]) -> list[ParsedReference]:
     out: list[ParsedReference] = []
     position: dict[str, int] = {}
     for item in root.select("ol.references > li, ol.mw-references > li"):
@@ -366,7 +366,7 @@ def parse(text: str, *, title: str | None = None) -> ParsedDocument:
             continue
         claims.extend(build_claims(section, plain, markers, base=offset, tags_at=tags))
         offset += len(plain) + 1
-    references = _references(root, notes)
+    references = _references(soup, notes)
     return ParsedDocument(
         format=FORMAT,
         title=title or _title(soup),

@@ -112,14 +112,12 @@ def lease_batch(session: Session, owner: str, scope: Scope, *, lease_seconds: fl
         if taken_hosts >= hosts or (max_links is not None and len(leased) >= max_links):
             break
         if postgres:
+            # Only one worker at a time may claim a host; the UPDATE below runs after the
+            # lock is held, so its snapshot sees every lease committed before.
             locked = session.exec(  # type: ignore[call-overload]
                 select(func.pg_try_advisory_xact_lock(func.hashtextextended(host, 0)))
             ).scalar()
-            busy = session.exec(  # type: ignore[call-overload]
-                select(exists().where(Link.host == host, Link.lease_until >= now,
-                                      Link.lease_owner != owner))
-            ).scalar()
-            if not locked or busy:
+            if not locked:
                 continue
         room = links_per_host if max_links is None else min(links_per_host,
                                                              max_links - len(leased))
@@ -165,19 +163,27 @@ def heartbeat(session: Session, owner: str, *, lease_seconds: float,
     """Extend every lease ``owner`` holds; the number of links still leased."""
     now = now or datetime.now(UTC)
     result = session.exec(  # type: ignore[call-overload]
-        update(Link).where(Link.lease_owner == owner)
+        update(Link).where(Link.id.in_(_locked_in_order(Link.lease_owner == owner)))
         .values(lease_until=now + timedelta(seconds=lease_seconds))
         .execution_options(synchronize_session=False))
     return int(result.rowcount or 0)
 
 
+def _locked_in_order(condition: Any) -> Any:
+    """The ids matching ``condition``, row-locked in id order: every statement that waits
+    for link row locks takes them in the same order, so workers never deadlock."""
+    return (select(Link.id).where(condition).order_by(Link.id).with_for_update()
+            .scalar_subquery())
+
+
 def release(session: Session, owner: str, link_ids: Sequence[int] | None = None) -> int:
     """Give back ``owner``'s leases (all, or the given links); the number released."""
-    stmt = update(Link).where(Link.lease_owner == owner)
+    condition = Link.lease_owner == owner
     if link_ids is not None:
-        stmt = stmt.where(Link.id.in_(list(link_ids)))
+        condition = and_(condition, Link.id.in_(list(link_ids)))
     result = session.exec(  # type: ignore[call-overload]
-        stmt.values(lease_owner=None, lease_until=None)
+        update(Link).where(Link.id.in_(_locked_in_order(condition)))
+        .values(lease_owner=None, lease_until=None)
         .execution_options(synchronize_session=False))
     return int(result.rowcount or 0)
 
@@ -187,7 +193,7 @@ def expire(session: Session, owners: Sequence[str], now: datetime | None = None)
     if not owners:
         return 0
     result = session.exec(  # type: ignore[call-overload]
-        update(Link).where(Link.lease_owner.in_(list(owners)))
+        update(Link).where(Link.id.in_(_locked_in_order(Link.lease_owner.in_(list(owners)))))
         .values(lease_until=(now or datetime.now(UTC)) - timedelta(seconds=1))
         .execution_options(synchronize_session=False))
     return int(result.rowcount or 0)

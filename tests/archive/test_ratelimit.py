@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 import sys
 import textwrap
@@ -133,5 +134,5 @@ def test_two_processes_share_the_rate(db, tmp_path):
     assert len(grants) == 12
     span = grants[-1] - grants[0]
     assert span >= 11 * 0.1 * 0.9  # one shared budget: 12 grants need >= 1.1 s
-    gaps = [b - a for a, b in zip(grants, grants[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(grants)]
     assert min(gaps) > 0.05

@@ -32,7 +32,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qsl
 
 import uvicorn
@@ -483,7 +483,7 @@ class FakeWaybackServer:
         if self._thread is not None:
             self._thread.join(timeout=10)
 
-    def __enter__(self) -> FakeWaybackServer:
+    def __enter__(self) -> Self:
         self.start()
         return self
 
