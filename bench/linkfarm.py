@@ -23,8 +23,9 @@ import threading
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import cache
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 
 RETRY_AFTER = 1
 TRICKLE_EVERY = 0.5
@@ -60,9 +61,7 @@ def page_title(host: int, ident: str) -> str:
 
 def _words(ident: str) -> str:
     rnd = random.Random(ident)
-    vocab = ("trade summit treaty nuclear talks border economy harvest election budget "
-             "minister reform river bridge museum archive court ruling festival tariff port "
-             "railway drought vaccine school census orchestra satellite pipeline").split()
+    vocab = ["trade", "summit", "treaty", "nuclear", "talks", "border", "economy", "harvest", "election", "budget", "minister", "reform", "river", "bridge", "museum", "archive", "court", "ruling", "festival", "tariff", "port", "railway", "drought", "vaccine", "school", "census", "orchestra", "satellite", "pipeline"]
     return " ".join(rnd.choice(vocab) + str(rnd.randrange(1000)) for _ in range(60))
 
 
@@ -94,6 +93,8 @@ class LinkFarm:
         return f"http://{host_ip(host)}:{self.port}{path}"
 
     async def start(self) -> None:
+        await asyncio.to_thread(_gzip_bomb)  # built once per process, before serving
+        await asyncio.to_thread(_big_page)
         fixed = self.port
         for _attempt in range(20):
             servers: list[asyncio.Server] = []
@@ -365,7 +366,7 @@ def farm_in_thread(hosts: int = 3, latency: float = 0.0, links: int = 0) -> Iter
         asyncio.set_event_loop(loop)
         try:
             loop.run_until_complete(farm.start())
-        except BaseException as exc:  # reported to the caller below
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller, raised there
             failure.append(exc)
             started.set()
             return
@@ -408,8 +409,8 @@ def main() -> None:
         farm.manifest = build_manifest(args.links, args.hosts, farm.port,
                                        latency=args.latency, timeout=args.timeout)
         if args.manifest:
-            with open(args.manifest, "w") as out:
-                json.dump(farm.manifest, out)
+            text = json.dumps(farm.manifest)
+            await asyncio.to_thread(Path(args.manifest).write_text, text)
         print(f"linkfarm: {args.hosts} hosts on port {farm.port}", flush=True)
         await asyncio.Event().wait()
 
