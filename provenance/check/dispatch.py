@@ -17,11 +17,9 @@ import itertools
 from collections import deque
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING
-
-import httpx
+from urllib.parse import urlsplit
 
 from provenance.check import types as t
-from provenance.check.hosts import host_key
 
 if TYPE_CHECKING:
     from provenance.check.engine import Checker
@@ -65,9 +63,10 @@ class PrioritySlots:
 
 
 def _host_of(url: str) -> str:
+    """The host a task is queued under (cheap: no full URL parse; "" if there is none)."""
     try:
-        return host_key(httpx.URL(url))
-    except (httpx.InvalidURL, ValueError, TypeError):
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
         return ""
 
 

@@ -29,7 +29,7 @@ from provenance.check.classify import (
 )
 from provenance.check.hosts import Host, HostTable, host_key
 from provenance.check.page import Page, parse_page
-from provenance.check.safety import check_address, literal_address, vet_url
+from provenance.check.safety import check_address, literal_address, parse_url, url_problem
 from provenance.check.soft404 import Probe, is_soft_404, probe_path, says_not_found
 from provenance.check.titles import titles_match
 from provenance.errors import InputError
@@ -54,7 +54,7 @@ class _Answer:
     """The last response of a chain, body read."""
 
     status: int
-    url: str
+    url: httpx.URL
     headers: httpx.Headers
     page: Page
 
@@ -86,13 +86,13 @@ class Checker:
     async def check(self, task: t.CheckTask) -> t.CheckResult:
         """Check one URL: all hops, body and classification; never raises for a bad link."""
         started = time.monotonic()
-        problem = vet_url(task.url)
-        if problem is not None:
+        parsed, problem = parse_url(task.url)
+        if parsed is None:
             return t.CheckResult(url=task.url, outcome=t.INVALID, error=problem)
         trace = _Trace(task.url)
         try:
             async with asyncio.timeout(self.settings.timeout):
-                answer = await self._follow(task, trace)
+                answer = await self._follow(task, trace, parsed)
         except TimeoutError:
             return self._failure(task, trace, started, t.TIMEOUT,
                                  f"no complete answer within {self.settings.timeout:g} s")
@@ -103,7 +103,8 @@ class Checker:
             return replace(answer, elapsed_ms=_ms(started))
         return await self._classify(task, trace, answer, started)
 
-    async def _follow(self, task: t.CheckTask, trace: _Trace) -> _Answer | t.CheckResult:
+    async def _follow(self, task: t.CheckTask, trace: _Trace,
+                      parsed: httpx.URL) -> _Answer | t.CheckResult:
         """Walk the redirect chain by hand; the last answer, or a result ending the walk."""
         seen: set[str] = set()
         validators_for = task.previous_final_url or task.url
@@ -114,7 +115,6 @@ class Checker:
                     f"more than {self.settings.max_redirects} redirects")
                 return self._result(task, trace, t.TOO_MANY_REDIRECTS, error=why)
             seen.add(url)
-            parsed = httpx.URL(url)
             self._vet_literal(parsed)
             host = self._hosts.get(host_key(parsed))
             headers = self._conditional_headers(task) if url == validators_for else {}
@@ -128,12 +128,16 @@ class Checker:
             if not (is_redirect(answer.status) and location):
                 return answer
             trace.hops.append(t.Hop(url=url, status=answer.status))
-            target = str(parsed.join(location.strip()).copy_with(fragment=None))
-            problem = vet_url(target)
+            try:
+                parsed = parsed.join(location.strip()).copy_with(fragment=None)
+                problem = url_problem(parsed)
+            except (httpx.InvalidURL, ValueError) as exc:
+                problem = f"malformed URL ({exc})"
             if problem is not None:
-                return self._result(task, trace, t.INVALID, error=f"redirect to {target}: {problem}",
-                                    final_url=target)
-            trace.url = target
+                target = location.strip()
+                return self._result(task, trace, t.INVALID,
+                                    error=f"redirect to {target}: {problem}", final_url=target)
+            trace.url = str(parsed)
 
     def _vet_literal(self, url: httpx.URL) -> None:
         """Refuse an IP-literal host before any connection (names are vetted on connect)."""
@@ -165,7 +169,7 @@ class Checker:
         finally:
             await response.aclose()
         page = parse_page(body, response.headers.get("content-type")) if body else Page(False)
-        return _Answer(status=status, url=str(url), headers=response.headers, page=page)
+        return _Answer(status=status, url=url, headers=response.headers, page=page)
 
     async def _classify(self, task: t.CheckTask, trace: _Trace, answer: _Answer,
                         started: float) -> t.CheckResult:
@@ -174,8 +178,8 @@ class Checker:
         if 200 <= answer.status < 300 and answer.page.is_text:
             soft = says_not_found(answer.page)
             if not soft:
-                probe = await self._probe(httpx.URL(answer.url))
-                soft = is_soft_404(task.url, answer.url, answer.page, probe)
+                probe = await self._probe(answer.url)
+                soft = is_soft_404(task.url, str(answer.url), answer.page, probe)
         outcome = final_outcome(hops, answer.status, answer.headers, answer.page, soft)
         good = outcome in t.GOOD_OUTCOMES
         retry_after = None
@@ -183,7 +187,7 @@ class Checker:
             retry_after = retry_after_seconds(answer.headers.get("retry-after"))
         mismatch = good and titles_match(task.reference_title, answer.page.title) is False
         return t.CheckResult(
-            url=task.url, outcome=outcome, http_status=answer.status, final_url=answer.url,
+            url=task.url, outcome=outcome, http_status=answer.status, final_url=str(answer.url),
             redirects=hops, elapsed_ms=_ms(started), title=answer.page.title,
             retry_after=retry_after,
             etag=answer.headers.get("etag") or (task.etag if answer.status == 304 else None),
@@ -221,12 +225,14 @@ class Checker:
         trace = _Trace(url)
         try:
             async with asyncio.timeout(self.settings.timeout):
-                answer = await self._follow(t.CheckTask(link_id=0, url=url), trace)
+                answer = await self._follow(t.CheckTask(link_id=0, url=url), trace,
+                                            httpx.URL(url))
         except FETCH_ERRORS:
             return Probe(status=None, final_url=None, redirected=False, page=Page(False))
         if isinstance(answer, t.CheckResult):
             return Probe(status=None, final_url=None, redirected=False, page=Page(False))
-        return Probe(status=answer.status, final_url=answer.url, redirected=bool(trace.hops),
+        return Probe(status=answer.status, final_url=str(answer.url),
+                     redirected=bool(trace.hops),
                      page=answer.page)
 
     # -- many URLs ----------------------------------------------------------------------------

@@ -36,14 +36,25 @@ class ResolutionError(InputError):
 
 def vet_url(url: str) -> str | None:
     """What is wrong with the syntax or scheme of ``url``, or None if it may be fetched."""
+    return parse_url(url)[1]
+
+
+def parse_url(url: str) -> tuple[httpx.URL | None, str | None]:
+    """(the parsed URL, None) if ``url`` may be fetched, else (None, what is wrong)."""
     if not url or not url.strip():
-        return "empty URL"
+        return None, "empty URL"
     if any(ch in url for ch in "\r\n\t\x00") or url != url.strip():
-        return "URL contains whitespace or control characters"
+        return None, "URL contains whitespace or control characters"
     try:
         parsed = httpx.URL(url)
     except (httpx.InvalidURL, ValueError, TypeError) as exc:
-        return f"malformed URL ({exc})"
+        return None, f"malformed URL ({exc})"
+    problem = url_problem(parsed)
+    return (None, problem) if problem else (parsed, None)
+
+
+def url_problem(parsed: httpx.URL) -> str | None:
+    """What is wrong with an already parsed URL (scheme, host, port), or None."""
     scheme = parsed.scheme.lower()
     if not scheme:
         return "URL has no scheme"
