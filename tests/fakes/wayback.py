@@ -89,6 +89,7 @@ class Fault:
     times: int | None = None  # None: until cleared
     retry_after: str | None = None
     seconds: float = 60.0
+    body: str | None = None  # replaces the default HTML body of a 429/503
 
 
 @dataclass
@@ -178,12 +179,14 @@ class FakeWayback:
         return capture
 
     def fail(self, endpoint: str, kind: str, *, times: int | None = None,
-             retry_after: str | None = None, seconds: float = 60.0) -> None:
+             retry_after: str | None = None, seconds: float = 60.0,
+             body: str | None = None) -> None:
         """Make ``endpoint`` answer with a fault (``times`` times, or until cleared)."""
         if endpoint not in ENDPOINTS:
             raise ValueError(f"unknown endpoint {endpoint!r}")
         with self._lock:
-            self.faults.setdefault(endpoint, []).append(Fault(kind, times, retry_after, seconds))
+            self.faults.setdefault(endpoint, []).append(
+                Fault(kind, times, retry_after, seconds, body))
 
     def clear_faults(self) -> None:
         with self._lock:
@@ -221,10 +224,12 @@ class FakeWayback:
             return None
         if fault.kind == "429":
             headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
-            return Response("<html><body><h1>429 Too Many Requests</h1></body></html>", 429,
+            return Response(fault.body if fault.body is not None else
+                            "<html><body><h1>429 Too Many Requests</h1></body></html>", 429,
                             headers=headers, media_type="text/html")
         if fault.kind == "503":
-            return Response("<html><body>Service Unavailable</body></html>", 503,
+            return Response(fault.body if fault.body is not None else
+                            "<html><body>Service Unavailable</body></html>", 503,
                             media_type="text/html")
         if fault.kind == "html":
             return Response("<html><body>Temporarily offline for maintenance</body></html>", 200,
@@ -460,6 +465,8 @@ class FakeWaybackServer:
     def start(self) -> str:
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        # accepted sockets inherit it: the answer's head and body leave without a Nagle stall
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         sock.bind((self.host, 0))
         port = sock.getsockname()[1]
         config = uvicorn.Config(self.fake.app, log_level="error", lifespan="off", ws="none",
