@@ -18,6 +18,7 @@ import argparse
 import asyncio
 import csv
 import json
+import math
 import os
 import subprocess
 import sys
@@ -64,16 +65,13 @@ def farm_get(port: int, path: str) -> bytes:
         return answer.read()
 
 
-def run_child(cmd: list[str], *, stdin: bytes | None = None, cwd: Path | None = None,
-              timeout: float = 1800) -> tuple[float, float, float, int, str]:
+def run_child(cmd: list[str], *, stdin: Path | None = None,
+              ) -> tuple[float, float, float, int, str]:
     """(wall s, peak RSS MB, CPU s, exit code, stderr tail) of one child process."""
     started = time.monotonic()
-    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if stdin is not None else None,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=cwd)
-    if stdin is not None:
-        assert proc.stdin is not None
-        proc.stdin.write(stdin)
-        proc.stdin.close()
+    with open(stdin or os.devnull, "rb") as source:
+        proc = subprocess.Popen(cmd, stdin=source, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE)
     assert proc.stderr is not None
     err = proc.stderr.read()  # the child exits after closing stderr
     _, status, usage = os.wait4(proc.pid, 0)
@@ -180,10 +178,11 @@ def bench_linkchecker(manifest: dict, args: argparse.Namespace, work: Path) -> R
     config.write_text(f"[checking]\nmaxrequestspersecond={rate:g}\n")
     config.chmod(0o644)
     output = out_dir / "out.csv"
-    urls = "\n".join(e["url"] for e in manifest["urls"]).encode()
+    urls = out_dir / "urls.txt"
+    urls.write_text("\n".join(e["url"] for e in manifest["urls"]) + "\n")
     farm_get(args.port, "/__reset")
-    cmd = [str(exe), "-f", str(config), "--stdin", "-r", "0", "--check-extern",
-           "--no-status", "-t", str(args.concurrency), "--timeout", str(args.timeout),
+    cmd = [str(exe), "-f", str(config), "--stdin", "-r", "0", "--check-extern", "-v",
+           "--no-status", "-t", str(args.concurrency), "--timeout", str(math.ceil(args.timeout)),
            "-o", "none", "-F", f"csv/utf-8/{output}"]
     row.wall, row.rss_mb, row.cpu, code, tail = run_child(cmd, stdin=urls)
     row.peak_per_host = politeness(args.port)
@@ -211,15 +210,17 @@ def bench_linkinator(manifest: dict, args: argparse.Namespace, work: Path) -> Ro
     farm_get(args.port, "/__reset")
     index = f"http://127.0.0.1:{args.port}/__index"
     shell = (f'exec node "{cli}" "{index}" --format csv --concurrency {args.concurrency} '
-             f'--timeout {int(args.timeout * 1000)} --retry --verbosity none > "{output}"')
+             f'--timeout {int(args.timeout * 1000)} --retry > "{output}" 2>&1')
     cmd = ["sh", "-c", shell]
     row.wall, row.rss_mb, row.cpu, code, tail = run_child(cmd)
     row.peak_per_host = politeness(args.port)
     states: dict[str, str] = {}
     if output.exists():
-        with open(output, encoding="utf-8") as source:
-            for record in csv.DictReader(source):
-                states[record.get("url", "")] = record.get("state", "")
+        with open(output, encoding="utf-8", errors="replace") as source:
+            lines = list(source)  # linkinator writes its CSV to stderr, among log lines
+        start = next((i for i, line in enumerate(lines) if line.startswith("url,status")), 0)
+        for record in csv.DictReader(lines[start:]):
+            states[record.get("url", "")] = record.get("state", "")
     if not states:
         row.note = f"no results (exit {code}): {tail}"
         return row
@@ -257,9 +258,12 @@ def fmt(value: float | None, pattern: str) -> str:
     return "-" if value is None else format(value, pattern)
 
 
-def print_rows(rows: list[Row], bound: float) -> None:
+def print_header() -> None:
     print(f"{'checker':<12} {'N':>6} {'wall s':>7} {'links/s':>8} {'x bound':>7} "
           f"{'RSS MB':>7} {'CPU s':>6} {'exact':>7} {'verdict':>7} {'peak/host':>9}  note")
+
+
+def print_rows(rows: list[Row], bound: float) -> None:
     for r in rows:
         rate = r.links / r.wall if r.wall else None
         ratio = r.wall / bound if r.wall else None
@@ -303,12 +307,13 @@ def main() -> None:
                 print(f"\nN={links} over {args.hosts} hosts, latency {args.latency * 1000:g} ms, "
                       f"per-host {args.per_host}, concurrency {args.concurrency}, min-delay "
                       f"{args.min_delay:g} s, timeout {args.timeout:g} s; lower bound "
-                      f"{bound:.2f} s; truth {dict(kinds)}", flush=True)
-                rows = [bench_ours(manifest, args, work)]
+                      f"{bound:.2f} s; load average {os.getloadavg()[0]:.1f} on "
+                      f"{os.cpu_count()} CPUs; truth {dict(kinds)}", flush=True)
+                print_header()
+                print_rows([bench_ours(manifest, args, work)], bound)
                 if links == args.peers_at:
                     for name in chosen:
-                        rows.append(peers[name](manifest, args, work))
-                print_rows(rows, bound)
+                        print_rows([peers[name](manifest, args, work)], bound)
             finally:
                 farm.terminate()
                 farm.wait()

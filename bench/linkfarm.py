@@ -156,6 +156,7 @@ class LinkFarm:
             writer.close()
 
     async def _control(self, writer: asyncio.StreamWriter, path: str) -> None:
+        kind = "application/json"
         if path.startswith("/__reset"):
             self.stats.clear()
             self._seen_429.clear()
@@ -165,9 +166,10 @@ class LinkFarm:
             body = ("<html><head><title>index</title></head><body>" + "".join(
                 f'<a href="{u}">{i}</a>\n' for i, u in enumerate(urls)) + "</body></html>"
                     ).encode()
+            kind = "text/html; charset=utf-8"
         else:
             body = json.dumps(self.snapshot()).encode()
-        await _send(writer, 200, body, {"Content-Type": "application/json"})
+        await _send(writer, 200, body, {"Content-Type": kind})
 
     async def _answer(self, writer: asyncio.StreamWriter, method: str, path: str, host: str,
                       headers: dict[str, str]) -> bool:

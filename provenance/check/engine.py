@@ -186,13 +186,15 @@ class Checker:
         if outcome == t.RATE_LIMITED:
             retry_after = retry_after_seconds(answer.headers.get("retry-after"))
         mismatch = good and titles_match(task.reference_title, answer.page.title) is False
+        # Validators only from a working answer: a 404's ETag must never earn a later 304.
+        validated = 200 <= answer.status < 300 or answer.status == 304
         return t.CheckResult(
             url=task.url, outcome=outcome, http_status=answer.status, final_url=str(answer.url),
             redirects=hops, elapsed_ms=_ms(started), title=answer.page.title,
             retry_after=retry_after,
-            etag=answer.headers.get("etag") or (task.etag if answer.status == 304 else None),
-            last_modified=answer.headers.get("last-modified") or (
-                task.last_modified if answer.status == 304 else None),
+            etag=_validator(answer, "etag", task.etag) if validated else None,
+            last_modified=(_validator(answer, "last-modified", task.last_modified)
+                           if validated else None),
             not_modified=answer.status == 304, title_mismatch=mismatch,
             error=None if good else f"HTTP {answer.status}",
         )
@@ -243,6 +245,11 @@ class Checker:
         from provenance.check.dispatch import Dispatcher
 
         await Dispatcher(self, on_result).run(tasks)
+
+
+def _validator(answer: _Answer, header: str, previous: str | None) -> str | None:
+    """A validator of the answer, or (on a 304 that omits it) the one that was sent."""
+    return answer.headers.get(header) or (previous if answer.status == 304 else None)
 
 
 def _ms(started: float) -> int:

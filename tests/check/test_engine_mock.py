@@ -190,3 +190,10 @@ async def test_injected_transport_is_used() -> None:
     async with Checker(SETTINGS, transport=httpx.MockTransport(answer)) as checker:
         result = await checker.check(t.CheckTask(1, "https://mock.example/"))
     assert result.outcome == t.OK
+
+
+async def test_validators_of_an_error_page_are_not_kept(httpx_mock: HTTPXMock) -> None:
+    httpx_mock.add_response(url="https://a.example/gone", status_code=404,
+                            headers={"ETag": '"e404"', "Last-Modified": "Mon, 01 Jan 2024"})
+    result = await check(t.CheckTask(1, "https://a.example/gone"))
+    assert (result.outcome, result.etag, result.last_modified) == (t.NOT_FOUND, None, None)
