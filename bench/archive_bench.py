@@ -28,13 +28,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlmodel import select  # noqa: E402
+from sqlmodel import select
 
-from provenance.archive.service import run_archive  # noqa: E402
-from provenance.settings import Settings  # noqa: E402
-from provenance.store.database import Database  # noqa: E402
-from provenance.store.models import Document, Link, Reference  # noqa: E402
-from tests.fakes.wayback import FakeWayback, FakeWaybackServer  # noqa: E402
+from provenance.archive.service import run_archive
+from provenance.settings import Settings
+from provenance.store.database import Database
+from provenance.store.models import Document, Link, Reference
+from tests.fakes.wayback import FakeWayback, FakeWaybackServer
 
 KINDS = (["dead-200"] * 8 + ["dead-redirect"] * 2 + ["dead-errors"] * 3 + ["dead-none"] * 3
          + ["alive-archived"] * 2 + ["alive-none"] * 2)

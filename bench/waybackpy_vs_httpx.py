@@ -26,9 +26,9 @@ ROOT = Path(__file__).resolve().parent.parent
 PEERS = ROOT / "bench" / ".peers"
 sys.path.insert(0, str(ROOT))
 
-from provenance.archive.wayback import WaybackClient  # noqa: E402
-from provenance.errors import ArchiveRateLimited, ArchiveServiceError  # noqa: E402
-from tests.fakes.wayback import FakeWayback, FakeWaybackServer  # noqa: E402
+from provenance.archive.wayback import WaybackClient
+from provenance.errors import ArchiveRateLimited, ArchiveServiceError
+from tests.fakes.wayback import FakeWayback, FakeWaybackServer
 
 WAYBACKPY = "waybackpy==3.0.6"
 
