@@ -115,11 +115,11 @@ def _summary_text(summary: Any) -> str:
     if summary.run_id is None:
         return "nothing due: no run started"
     outcomes = ", ".join(f"{n} {o}" for o, n in sorted(summary.outcomes.items())) or "none"
-    lines = [f"run {summary.run_id} ({summary.status}): {summary.checked} checked "
-             f"({outcomes}) in {summary.elapsed_s:.1f} s",
-             f"newly dead {summary.newly_dead}, newly failing {summary.newly_failing}, "
-             f"recovered {summary.recovered}, newly redirected {summary.newly_redirected}, "
-             f"title mismatches {summary.title_mismatches}, still due {summary.remaining}"]
+    lines = [(f"run {summary.run_id} ({summary.status}): {summary.checked} checked "
+              f"({outcomes}) in {summary.elapsed_s:.1f} s"),
+             (f"newly dead {summary.newly_dead}, newly failing {summary.newly_failing}, "
+              f"recovered {summary.recovered}, newly redirected {summary.newly_redirected}, "
+              f"title mismatches {summary.title_mismatches}, still due {summary.remaining}")]
     if summary.inconclusive:
         lines.append("inconclusive: the canary failed or most hosts were unreachable; "
                      "checks were recorded, no link changed state")
