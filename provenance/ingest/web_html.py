@@ -24,6 +24,7 @@ from provenance.ingest.claims import Marker, build_claims
 from provenance.ingest.dates import parse_date
 from provenance.ingest.references import parse_reference
 from provenance.ingest.types import ParsedClaim, ParsedDocument, ParsedReference, ReferenceFields
+from provenance.ingest.wiki_html import CLAIM_TEXT_BUDGET, budget_warning, cut_markup
 
 __all__ = ["FORMAT", "LEAD", "link_label", "parse"]
 
@@ -178,6 +179,9 @@ def _published(value: str | None) -> Date | None:
 def parse(text: str, *, title: str | None = None) -> ParsedDocument:
     """Parse web-article HTML into claims (with link and footnote citations) and references."""
     warnings: list[str] = []
+    text, cut = cut_markup(text)
+    if cut:
+        warnings.append(cut)
     try:
         tree = html.fromstring(text)
     except (etree.ParserError, ValueError):
@@ -190,7 +194,7 @@ def parse(text: str, *, title: str | None = None) -> ParsedDocument:
     claims: list[ParsedClaim] = []
     links: dict[str, str] = {}
     section = LEAD
-    offset = 0
+    offset = skipped = 0
     if extracted is None or extracted.body is None:
         warnings.append("no article body found in the page")
         body_nodes: list[etree._Element] = []
@@ -206,6 +210,9 @@ def parse(text: str, *, title: str | None = None) -> ParsedDocument:
             continue
         block = _Block()
         _render(node, block, links)
+        if offset > CLAIM_TEXT_BUDGET:
+            skipped += 1
+            continue
         plain, markers = _plain(block, notes)
         if not plain.strip():
             continue
@@ -213,6 +220,8 @@ def parse(text: str, *, title: str | None = None) -> ParsedDocument:
             continue
         claims.extend(build_claims(section, plain, markers, base=offset))
         offset += len(plain) + 1
+    if skipped:
+        warnings.append(budget_warning(skipped))
     references = [
         ParsedReference(label=link_label(url), raw=url,
                         fields=ReferenceFields(title=anchor or None, url=url))

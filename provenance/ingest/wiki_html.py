@@ -31,10 +31,41 @@ from provenance.ingest.types import (
     ReferenceFields,
 )
 
-__all__ = ["FORMAT", "LEAD", "parse", "is_archive_url", "tag_slug"]
+__all__ = ["CLAIM_TEXT_BUDGET", "FORMAT", "LEAD", "MARKUP_BUDGET", "budget_warning", "cut_markup",
+           "is_archive_url", "parse", "tag_slug"]
 
 FORMAT = "wikipedia-html"
 LEAD = "Lead"
+# Claims are read from at most this much body text (a long featured article has ~250,000
+# characters of prose); past it a document is parsed best-effort, with a warning, in a few seconds.
+CLAIM_TEXT_BUDGET = 200_000
+
+
+# Markup past this size is cut (reference lists kept) so a parse stays within seconds.
+MARKUP_BUDGET = 800_000
+_REFERENCE_LISTS = re.compile(r"<ol\b[^>]*\breferences\b[^>]*>.*?</ol>", re.DOTALL | re.IGNORECASE)
+
+
+def cut_markup(text: str, keep: re.Pattern[str] | None = None) -> tuple[str, str | None]:
+    """``text`` cut to :data:`MARKUP_BUDGET` at a paragraph end, with a warning if it was cut.
+
+    Matches of ``keep`` in the part cut off (reference lists) are appended to what is kept.
+    """
+    if len(text) <= MARKUP_BUDGET:
+        return text, None
+    end = text.rfind("</p>", 0, MARKUP_BUDGET)
+    end = end + 4 if end > 0 else MARKUP_BUDGET
+    kept = [m.group(0) for m in keep.finditer(text, end)] if keep is not None else []
+    tail = "".join(kept)[:MARKUP_BUDGET]
+    warning = (f"document is very long ({len(text):,} characters): only its first {end:,} "
+               "characters were read" + (" (and its reference lists)" if kept else ""))
+    return text[:end] + tail, warning
+
+
+def budget_warning(skipped: int) -> str:
+    """The warning of a document whose text ran past :data:`CLAIM_TEXT_BUDGET`."""
+    return (f"document is very long: claims were read from its first {CLAIM_TEXT_BUDGET:,} "
+            f"characters of text; {skipped:,} later paragraphs were not split into claims")
 
 NON_PROSE_SECTIONS = {
     "see also", "references", "notes", "external links", "further reading", "bibliography",
@@ -343,19 +374,24 @@ def _references(root: Tag | BeautifulSoup, notes: dict[str, tuple[str, str]]) ->
 
 def parse(text: str, *, title: str | None = None) -> ParsedDocument:
     """Parse Wikipedia article HTML into claims, references, facts and tags."""
+    text, cut = cut_markup(text, _REFERENCE_LISTS)
     soup = BeautifulSoup(text, "lxml")
     root = _content_root(soup)
     notes: dict[str, tuple[str, str]] = {}
     claims: list[ParsedClaim] = []
     section = LEAD
     skipping = False
-    offset = 0
+    offset = skipped = 0
     for kind, block in _blocks(root):
         if kind == "heading":
             section = _heading_text(block) or section
             skipping = section.strip().lower() in NON_PROSE_SECTIONS
             continue
         if skipping:
+            continue
+        if offset > CLAIM_TEXT_BUDGET:
+            skipped += 1
+            _walk(block, _Paragraph(), notes)  # still learn the labels its markers use
             continue
         para = _Paragraph()
         _walk(block, para, notes)
@@ -373,4 +409,5 @@ def parse(text: str, *, title: str | None = None) -> ParsedDocument:
         claims=tuple(claims),
         references=tuple(references),
         facts=tuple(_facts(root)),
+        warnings=tuple(w for w in (cut, budget_warning(skipped) if skipped else None) if w),
     )

@@ -36,7 +36,13 @@ from provenance.errors import InputError
 from provenance.ingest.claims import Marker, build_claims
 from provenance.ingest.references import parse_reference
 from provenance.ingest.types import ParsedClaim, ParsedDocument, ParsedReference, ReferenceFields
-from provenance.ingest.wiki_html import NON_PROSE_SECTIONS, is_archive_url, tag_slug
+from provenance.ingest.wiki_html import (
+    CLAIM_TEXT_BUDGET,
+    NON_PROSE_SECTIONS,
+    budget_warning,
+    is_archive_url,
+    tag_slug,
+)
 from provenance.ingest.wikitext_cite import (
     SHORT_NAMES,
     cite_fields,
@@ -91,6 +97,9 @@ _END = "\ue001"
 _ITEM = "\ue002"  # a list item starts
 _SENTINEL = re.compile(r"\ue000([mt])(\d+)\ue001")
 _WARN_LIMIT = 20
+# The longest Wikipedia articles are ~500 KB of wikitext; past twice that, a parse is cut at a
+# paragraph end (mwparserfromhell reads ~200 KB/s of citation-dense wikitext).
+WIKITEXT_BUDGET = 600_000
 
 
 @dataclass
@@ -536,6 +545,13 @@ def _title(code: Wikicode) -> str | None:
 
 def parse(text: str, *, title: str | None = None) -> ParsedDocument:
     """Parse wikitext into claims, references (MediaWiki numbering), facts and tags."""
+    cut = None
+    if len(text) > WIKITEXT_BUDGET:
+        end = text.rfind("\n\n", 0, WIKITEXT_BUDGET)
+        end = end if end > 0 else WIKITEXT_BUDGET
+        cut = (f"document is very long ({len(text):,} characters): only its first {end:,} "
+               "characters were read")
+        text = text[:end]
     try:
         code = mwparserfromhell.parse(text)
     except (ValueError, RecursionError) as err:
@@ -543,8 +559,10 @@ def parse(text: str, *, title: str | None = None) -> ParsedDocument:
     doc = _Wikitext(code)
     doc.number()
     state = doc.state
+    if cut:
+        state.warnings.insert(0, cut)
     claims: list[ParsedClaim] = []
-    offset = 0
+    offset = skipped = 0
     for section, nodes in _sections(code):
         rendered = doc.render(Wikicode(nodes), markers=True)
         if section.strip().lower() in NON_PROSE_SECTIONS:
@@ -557,8 +575,13 @@ def parse(text: str, *, title: str | None = None) -> ParsedDocument:
                 state.warn("an unclosed <ref> tag was read as text")
             if is_item and not markers and not re.search(r"[.!?][\"”’)]*$", plain):
                 continue
+            if offset > CLAIM_TEXT_BUDGET:
+                skipped += 1
+                continue
             claims.extend(build_claims(section, plain, markers, base=offset, tags_at=tags))
             offset += len(plain) + 1
+    if skipped:
+        state.warnings.append(budget_warning(skipped))
     references: list[ParsedReference] = []
     seen: set[tuple[str, str]] = set()
     for occurrence in state.occurrences.values():

@@ -1,0 +1,79 @@
+"""Web-article HTML: a real Ars Technica page (body vs boilerplate, metadata, inline links)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+from provenance.ingest.web_html import link_label, parse
+
+ARTICLES = Path(__file__).resolve().parents[2] / "fixtures" / "articles"
+
+
+def test_ars_article_metadata_body_and_links() -> None:
+    source = ARTICLES / "ars_minecraft_exploit.html"
+    expected = json.loads((ARTICLES / "ars_minecraft_exploit.expected.json").read_text("utf-8"))
+    doc = parse(source.read_text(encoding="utf-8"))
+    assert doc.format == expected["format"]
+    assert doc.title == expected["title"]
+    assert list(doc.authors) == expected["authors"]
+    assert doc.published == date.fromisoformat(expected["published"])
+    for want in expected["claims"]:
+        found = [c for c in doc.claims if c.text.startswith(want["starts"])]
+        assert found, want["starts"]
+        assert [x.label for x in found[0].citations] == [link_label(u) for u in want["citations"]]
+    texts = [c.text for c in doc.claims]
+    assert len(texts) == len(set(texts))  # block quotes are not read twice
+    joined = " ".join(texts)
+    for absent in expected["not_claims"]:
+        assert absent not in joined
+    refs = {r.fields.url: r for r in doc.references}
+    assert sorted(refs) == sorted(r["url"] for r in expected["references"])
+    for want in expected["references"]:
+        ref = refs[want["url"]]
+        assert ref.fields.title == want["title"]
+        assert ref.label == link_label(want["url"])
+    attributed = next(c for c in doc.claims if "Ammar Askar wrote" in c.text)
+    assert attributed.attributions
+
+
+FOOTNOTES = """<html><head><title>Rain report | Example</title>
+<meta property="og:title" content="Rain report">
+<meta name="author" content="Jane Roe">
+<meta property="article:published_time" content="2021-03-04T10:00:00Z">
+<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Rain report",
+"author": {"@type": "Person", "name": "Jane Roe"}, "datePublished": "2021-03-04"}</script>
+</head><body><nav><a href="/">Home</a> <a href="/news">News</a></nav>
+<article><h1>Rain report</h1>
+<p>Rain fell for nine days in March, the longest spell on record.<sup><a href="#fn1" id="r1">1</a></sup>
+The weather service <a href="https://weather.example.gov/report">published its figures</a> on Monday.</p>
+<p>Farmers said the harvest would be late this year, and prices rose by a tenth in a week.<sup><a href="#fn2">2</a></sup></p>
+<p>Officials expect drier weather in April, though they gave no figures for the coming weeks.</p>
+<section class="footnotes"><ol>
+<li id="fn1">Smith, John (2020). "Rainfall records". <i>Weather Journal</i>. <a href="#r1">↩</a></li>
+<li id="fn2"></li></ol></section></article>
+<footer>Copyright 2021 Example Media. All rights reserved.</footer></body></html>"""
+
+
+def test_footnotes_links_and_metadata() -> None:
+    doc = parse(FOOTNOTES)
+    assert doc.title == "Rain report"
+    assert doc.authors == ("Jane Roe",)
+    assert doc.published == date(2021, 3, 4)
+    by_text = {c.text: c for c in doc.claims}
+    first = by_text["Rain fell for nine days in March, the longest spell on record."]
+    assert [x.label for x in first.citations] == ["1"]
+    second = by_text["The weather service published its figures on Monday."]
+    assert [x.label for x in second.citations] == [link_label("https://weather.example.gov/report")]
+    assert [x.label for x in by_text[
+        "Farmers said the harvest would be late this year, and prices rose by a tenth in a week."
+    ].citations] == ["2"]
+    assert not any("Copyright" in t or "Home" in t for t in by_text)
+    refs = {r.label: r for r in doc.references}
+    assert refs["1"].fields.title == "Rainfall records"
+    assert refs["1"].fields.authors == ("Smith, John",)
+    assert refs["2"].tags == ("empty",)
+    link = refs[link_label("https://weather.example.gov/report")]
+    assert link.fields.title == "published its figures"
+    assert link.fields.url == "https://weather.example.gov/report"
