@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import random
+import resource
 import socket
 import struct
 import threading
@@ -30,6 +32,7 @@ from pathlib import Path
 RETRY_AFTER = 1
 TRICKLE_EVERY = 0.5
 HANG_FOR = 60.0
+IDLE_CLOSE = 15.0  # an idle keep-alive connection is closed after this many seconds
 BIG_BYTES = 20 * 1024 * 1024
 BOMB_BYTES = 256 * 1024 * 1024
 LONG_CHAIN_HOPS = 10  # the checker's max_redirects: one more hop than allowed is requested
@@ -93,6 +96,9 @@ class LinkFarm:
         return f"http://{host_ip(host)}:{self.port}{path}"
 
     async def start(self) -> None:
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        if soft < hard:  # clients without a per-host limit open thousands of sockets
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
         await asyncio.to_thread(_gzip_bomb)  # built once per process, before serving
         await asyncio.to_thread(_big_page)
         fixed = self.port
@@ -126,9 +132,9 @@ class LinkFarm:
         try:
             while True:
                 try:
-                    head = await reader.readuntil(b"\r\n\r\n")
+                    head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), IDLE_CLOSE)
                 except (asyncio.IncompleteReadError, asyncio.LimitOverrunError,
-                        ConnectionError):
+                        ConnectionError, TimeoutError):
                     return
                 lines = head.decode("latin-1").split("\r\n")
                 method, path = (lines[0].split(" ") + ["", ""])[:2]
@@ -143,7 +149,7 @@ class LinkFarm:
                 stats.in_flight += 1
                 stats.peak = max(stats.peak, stats.in_flight)
                 try:
-                    keep = await self._answer(writer, method, path, host, headers)
+                    keep = await self._answer(reader, writer, method, path, host, headers)
                 finally:
                     stats.in_flight -= 1
                 if not keep or headers.get("connection", "").lower() == "close":
@@ -171,8 +177,8 @@ class LinkFarm:
             body = json.dumps(self.snapshot()).encode()
         await _send(writer, 200, body, {"Content-Type": kind})
 
-    async def _answer(self, writer: asyncio.StreamWriter, method: str, path: str, host: str,
-                      headers: dict[str, str]) -> bool:
+    async def _answer(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
+                      method: str, path: str, host: str, headers: dict[str, str]) -> bool:
         """Answer one request; False when the connection must close."""
         await asyncio.sleep(self.latency)
         parts = path.split("?")[0].strip("/").split("/")
@@ -226,15 +232,23 @@ class LinkFarm:
             writer.transport.abort()
             return False
         elif kind == "hang":
-            await asyncio.sleep(HANG_FOR)
+            # Until the client gives up (so the in-flight count stays true), at most HANG_FOR.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(reader.read(1), HANG_FOR)
             return False
         elif kind == "trickle":
             writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
                          b"Content-Length: 100000\r\n\r\n<html><title>Slow</title>")
-            for _ in range(int(HANG_FOR / TRICKLE_EVERY)):
-                await writer.drain()
-                await asyncio.sleep(TRICKLE_EVERY)
-                writer.write(b"..........")
+            gone = asyncio.ensure_future(reader.read(1))
+            try:
+                for _ in range(int(HANG_FOR / TRICKLE_EVERY)):
+                    await writer.drain()
+                    await asyncio.wait([gone], timeout=TRICKLE_EVERY)
+                    if gone.done():
+                        break
+                    writer.write(b"..........")
+            finally:
+                gone.cancel()
             return False
         elif kind == "big":
             await _send(writer, 200, _big_page(), head_only=head_only)
