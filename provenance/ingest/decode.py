@@ -16,7 +16,7 @@ from charset_normalizer import from_bytes
 
 from provenance.errors import InputError
 
-__all__ = ["decode_document", "declared_charset"]
+__all__ = ["declared_charset", "decode_document"]
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -137,15 +137,15 @@ def decode_document(data: bytes, source: str, content_type: str | None = None) -
         if _looks_like_text(text):
             return _clean(text)
         raise InputError(source, "binary file, not a text document (control bytes in UTF-8)")
-    codec = _detect(data)
-    if codec is None:
+    legacy = _detect(data)
+    if legacy is None:
         raise InputError(source, "binary file, not a text document (no text encoding fits)")
     try:
-        text = data.decode(codec)
+        text = data.decode(legacy)
     except UnicodeDecodeError:
-        text = data.decode(codec, errors="replace")
+        text = data.decode(legacy, errors="replace")
     if not _looks_like_text(text):
-        raise InputError(source, f"binary file, not a text document (reads as {codec} "
+        raise InputError(source, f"binary file, not a text document (reads as {legacy} "
                          "only with control characters)")
     return _clean(text)
 
@@ -159,7 +159,7 @@ def _detect(data: bytes) -> str | None:
     """
     sample = data[:_SAMPLE]
     best = from_bytes(sample).best()
-    encoding = best.encoding if best is not None else None
+    encoding: str | None = best.encoding if best is not None else None
     if encoding is not None and codecs.lookup(encoding).name in _MULTIBYTE:
         return encoding
     try:

@@ -149,7 +149,9 @@ def _plain(block: _Block, notes: _Footnotes) -> tuple[str, list[Marker]]:
         cursor = found.end()
     out.append(text[cursor:])
     plain = "".join(out)
-    collapsed, mapping, position = [], [], 0
+    collapsed: list[str] = []
+    mapping: list[int] = []
+    position = 0
     for index, char in enumerate(plain):
         mapping.append(position)
         if char.isspace() and (not collapsed or collapsed[-1] == " "):
@@ -190,7 +192,10 @@ def parse(text: str, *, title: str | None = None) -> ParsedDocument:
     source = html.tostring(tree, encoding="unicode") if tree is not None else text
     extracted = trafilatura.bare_extraction(
         source, include_links=True, include_comments=False, include_tables=False,
-        include_images=False, with_metadata=True, favor_precision=True, deduplicate=False)
+        include_images=False, with_metadata=True, favor_precision=True, deduplicate=False,
+        as_dict=False)
+    if isinstance(extracted, dict):  # older trafilatura answers with a dict
+        extracted = None
     claims: list[ParsedClaim] = []
     links: dict[str, str] = {}
     section = LEAD

@@ -107,7 +107,7 @@ def is_archive_url(url: str) -> bool:
 
 
 def _classes(node: Tag) -> set[str]:
-    value = node.get("class") or []
+    value: str | list[str] = node.get("class") or []
     return set(value if isinstance(value, list) else str(value).split())
 
 

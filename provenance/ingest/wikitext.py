@@ -400,7 +400,7 @@ class _Wikitext:
             assert isinstance(node, Tag)
             body = node.contents
         raw = str(body).strip() if body is not None else ""
-        if not raw:
+        if body is None or not raw:
             return ParsedReference(label=label, raw="", group=group, tags=("empty",),
                                    fields=ReferenceFields(extra=extra))
         cites = [t for t in body.filter_templates(recursive=True) if is_cite(t)] if body else []
@@ -523,7 +523,7 @@ def _extract(text: str, state: _State) -> tuple[str, list[Marker], list[tuple[in
 
 
 def _sections(code: Wikicode) -> Iterator[tuple[str, list[Node]]]:
-    title, nodes = LEAD, []
+    title, nodes = LEAD, list[Node]()
     for node in code.nodes:
         if isinstance(node, Heading):
             yield title, nodes

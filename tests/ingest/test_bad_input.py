@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import ClassVar
 
 import pytest
 
@@ -124,13 +125,13 @@ def test_legacy_encoded_page_parses(encoding: str, text: str) -> None:
 
 
 class _Handler(BaseHTTPRequestHandler):
-    pages = {
+    pages: ClassVar[dict[str, tuple[str, bytes]]] = {
         "/sjis": ("text/html; charset=shift_jis",
                   "<p>東京都は日本の首都です。</p>".encode("shift_jis")),
         "/pdf": ("application/pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"),
     }
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+    def do_GET(self) -> None:
         if self.path not in self.pages:
             self.send_response(404)
             self.end_headers()
