@@ -195,8 +195,10 @@ def bench_linkchecker(manifest: dict, args: argparse.Namespace, work: Path) -> R
     for record in csv.DictReader(lines, delimiter=";"):
         valid[record.get("urlname", "")] = record.get("valid", "").lower() in ("true", "1")
     row.verdict = _verdict(manifest, {u: ("ok" if v else "dead") for u, v in valid.items()})
-    row.note = f"exit {code}; {len(valid)} results; per-host limit: {rate:g} req/s (no " \
-               "concurrency option)"
+    truth_of = {e["url"]: e["outcome"] for e in manifest["urls"]}
+    by_truth = Counter((truth_of.get(u, "?"), v) for u, v in valid.items())
+    row.note = (f"exit {code}; {len(valid)} results; per-host limit: {rate:g} req/s (no "
+                f"concurrency option); (truth, valid) {dict(by_truth.most_common(6))}")
     return row
 
 
@@ -226,7 +228,10 @@ def bench_linkinator(manifest: dict, args: argparse.Namespace, work: Path) -> Ro
         return row
     row.verdict = _verdict(manifest, {u: ("ok" if s in ("OK", "SKIPPED") else "dead")
                                       for u, s in states.items()})
-    row.note = f"exit {code}; {len(states)} results; no per-host limit option"
+    truth_of = {e["url"]: e["outcome"] for e in manifest["urls"]}
+    by_truth = Counter((truth_of.get(u, "?"), s) for u, s in states.items())
+    row.note = (f"exit {code}; {len(states)} results; no per-host limit option; "
+                f"(truth, state) {dict(by_truth.most_common(6))}")
     return row
 
 
