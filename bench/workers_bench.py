@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from linkfarm import host_ip  # noqa: E402
+from linkfarm import host_ip
 
 KINDS = ("page",) * 8 + ("r301", "404", "410", "500", "403", "loop", "r302", "page")
 
