@@ -37,7 +37,7 @@ for _module in (document_cmds, check_cmds, archive_cmds):
 def main() -> None:
     """Console entry point: one readable line and a non-zero exit code for any user error."""
     try:
-        cli.main(standalone_mode=False, prog_name="provenance")
+        code = cli.main(standalone_mode=False, prog_name="provenance")
     except ProvenanceError as err:
         click.echo(f"provenance: error: {err}", err=True)
         sys.exit(err.exit_code)
@@ -52,3 +52,5 @@ def main() -> None:
     except KeyboardInterrupt:
         click.echo("provenance: interrupted", err=True)
         sys.exit(130)
+    # ctx.exit(n) inside a command returns n here (standalone_mode=False)
+    sys.exit(code if isinstance(code, int) else 0)

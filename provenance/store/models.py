@@ -79,6 +79,9 @@ class Link(SQLModel, table=True):
     __table_args__ = (
         Index("ix_link_due", "next_check_at"),
         Index("ix_link_host", "host"),
+        # added in 0002: what the lease queries scan (due links of one host, expired leases)
+        Index("ix_link_host_due", "host", "next_check_at"),
+        Index("ix_link_lease_until", "lease_until"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
