@@ -55,6 +55,8 @@ def db(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[Database]:
     try:
         admin = _pg_admin()
     except Exception as err:  # noqa: BLE001 - any connection failure means: no PostgreSQL here
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL at {PG_URL} is required in CI: {err}")
         pytest.skip(f"PostgreSQL not reachable at {PG_URL}: {err}")
     name = f"prov_archive_{uuid.uuid4().hex[:10]}"
     admin.execute(f'CREATE DATABASE "{name}"')
