@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from provenance.archive.states import archive_view
-from provenance.check.views import link_view
+from provenance.check.views import link_history, link_view
 from provenance.report import flags as F
 from provenance.store.models import Citation, Claim, Document, Link, Reference, ReferenceEdit
 
@@ -67,6 +67,7 @@ def build_document(session: Session, doc: Document, *, history: bool = True) -> 
             cited_refs.setdefault(cite.reference_id, []).append(cite.claim_id)
 
     seen_keys: set[str] = set()
+    link_checks: dict[int, list[dict[str, Any]]] = {}
     ref_rows: list[dict[str, Any]] = []
     empty_by_id: dict[int, bool] = {}
     for ref in refs:
@@ -80,8 +81,13 @@ def build_document(session: Session, doc: Document, *, history: bool = True) -> 
         seen_keys.update(keys)
         flags = F.reference_flags(facts, duplicate)
         empty_by_id[ref.id or 0] = F.EMPTY in flags
-        ref_rows.append(_reference_row(ref, flags, link, cited_refs.get(ref.id or 0, []),
-                                       edits.get(ref.id or 0, [])))
+        row = _reference_row(ref, flags, link, cited_refs.get(ref.id or 0, []),
+                             edits.get(ref.id or 0, []))
+        if history and link is not None and row["link"] is not None:
+            if link.id not in link_checks:
+                link_checks[link.id or 0] = link_history(session, link.id or 0, limit=5)
+            row["link"]["history"] = link_checks[link.id or 0]
+        ref_rows.append(row)
 
     claim_rows = []
     for claim in claims:

@@ -24,6 +24,19 @@ def _flags(flags: list[str]) -> Text:
     return text
 
 
+def _link_cell(link: dict[str, Any] | None) -> Text:
+    if not link:
+        return Text("—")
+    text = Text(link["state"], style="bold red" if link["state"] == "dead" else "")
+    if link.get("http_status"):
+        text.append(f" {link['http_status']}")
+    if link.get("failures"):
+        text.append(f"\n{link['failures']} failures", style="dim")
+    if link.get("checked_at"):
+        text.append(f"\n{link['checked_at'][:10]}", style="dim")
+    return text
+
+
 def renderables(report: dict[str, Any]) -> Iterator[RenderableType]:
     for doc in report["documents"]:
         meta = " · ".join(x for x in (f"document {doc['id']}", doc["format"],
@@ -60,7 +73,7 @@ def renderables(report: dict[str, Any]) -> Iterator[RenderableType]:
             archive = ref["archive"] or {}
             arch = archive.get("state", "") + (f"\n{archive['url']}" if archive.get("url") else "")
             references.add_row(ref["label"], Text(source), Text(ref["url"] or "—"),
-                               link["state"] if link else "—", Text(arch or "—"),
+                               _link_cell(link), Text(arch or "—"),
                                _flags(ref["flags"]))
         yield references
         yield Text("Summary: " + summary_line(doc["summary"]), style="bold")
