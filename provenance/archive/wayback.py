@@ -33,6 +33,7 @@ from provenance.archive.types import (
     format_timestamp,
     parse_timestamp,
 )
+from provenance.check.classify import retry_after_seconds as parse_retry_after
 from provenance.errors import ArchiveRateLimited, ArchiveServiceError
 from provenance.settings import Settings
 
@@ -43,20 +44,8 @@ BLOCKED_SITE = "AdministrativeAccessControlException"
 
 def retry_after_seconds(value: str | None, now: datetime | None = None) -> float:
     """Seconds from a Retry-After header (delta-seconds or HTTP date); 60 when absent/bad."""
-    if not value:
-        return DEFAULT_RETRY_AFTER
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return DEFAULT_RETRY_AFTER
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+    seconds = parse_retry_after(value, now)
+    return DEFAULT_RETRY_AFTER if seconds is None else seconds
 
 
 def _status_int(raw: Any) -> int | None:
