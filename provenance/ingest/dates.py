@@ -20,10 +20,14 @@ MONTHS: dict[str, int] = {
     name: number
     for number, names in enumerate(
         (
-            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
-            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
-            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
-            ("december", "dec"),
+            # English, then French (French Wikipedia's rendered and template dates)
+            ("january", "jan", "janvier", "janv"), ("february", "feb", "février", "fevrier",
+                                                     "févr"),
+            ("march", "mar", "mars"), ("april", "apr", "avril", "avr"), ("may", "mai"),
+            ("june", "jun", "juin"), ("july", "jul", "juillet", "juil"),
+            ("august", "aug", "août", "aout"), ("september", "sep", "sept", "septembre"),
+            ("october", "oct", "octobre"), ("november", "nov", "novembre"),
+            ("december", "dec", "décembre", "decembre", "déc"),
         ),
         start=1,
     )
@@ -43,7 +47,7 @@ def _fill(body: str) -> str:
     return (
         body.replace("M2", rf"(?P<m2>{_MONTH_NAMES})\.?")
         .replace("M", rf"(?P<m>{_MONTH_NAMES})\.?")
-        .replace("D", r"(?P<d>\d{1,2})(?:st|nd|rd|th)?")
+        .replace("D", r"(?P<d>\d{1,2})(?:st|nd|rd|th|er)?")
         .replace("Y", r"(?P<y>\d{4})[a-z]?")
         .replace("~", _DASH)
     )

@@ -14,11 +14,13 @@ captions, tables and the "See also"/"References"/"External links" sections are n
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from urllib.parse import unquote
 
+import mwparserfromhell
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 from provenance.ingest.claims import Marker, build_claims
@@ -30,6 +32,7 @@ from provenance.ingest.types import (
     ParsedReference,
     ReferenceFields,
 )
+from provenance.ingest.wikitext_cite import cite_fields, is_cite
 
 __all__ = ["CLAIM_TEXT_BUDGET", "FORMAT", "LEAD", "MARKUP_BUDGET", "budget_warning", "cut_markup",
            "is_archive_url", "parse", "tag_slug"]
@@ -72,6 +75,9 @@ NON_PROSE_SECTIONS = {
     "sources", "citations", "footnotes", "works cited", "notes and references",
     "references and notes", "gallery", "explanatory notes", "general references",
     "cited sources", "literature", "links", "related articles",
+    # French Wikipedia
+    "liens externes", "notes et références", "références", "voir aussi", "articles connexes",
+    "annexes", "lien externe",
 }
 # Elements whose text is never part of a claim.
 _SKIP_CLASSES = {
@@ -82,6 +88,7 @@ _SKIP_CLASSES = {
     "navigation-not-searchable", "mw-kartographer-container", "dmbox", "side-box",
     "authority-control", "succession-box", "mw-ext-score", "mwe-math-mathml-inline",
     "mw-jump-link", "mw-indicators", "reference-text", "mw-reference-text",
+    "noexcerpt",  # marked by the wiki as not article prose (French {{Sous-titre}})
 }
 _SKIP_TAGS = {"style", "script", "table", "figure", "figcaption", "caption", "math", "noscript",
               "link", "meta", "img", "audio", "video", "sup-dummy", "ol-dummy", "template"}
@@ -305,7 +312,35 @@ def _reference_tags(item: Tag, body: Tag, raw: str) -> tuple[str, ...]:
     return tuple(tags)
 
 
+def _template_fields(body: Tag) -> ReferenceFields | None:
+    """Fields of the citation template Parsoid recorded in a reference's ``data-mw``.
+
+    Parsoid HTML keeps each transcluded template's name and wikitext parameters, so a cite
+    template's fields are read exactly as from the page's wikitext.
+    """
+    for node in body.select("[data-mw]"):
+        try:
+            data = json.loads(str(node["data-mw"]))
+        except ValueError:
+            continue
+        for part in data.get("parts", []) if isinstance(data, dict) else []:
+            call = part.get("template") if isinstance(part, dict) else None
+            if not isinstance(call, dict):
+                continue
+            target = str(call.get("target", {}).get("wt", ""))
+            template = mwparserfromhell.nodes.Template(mwparserfromhell.parse(target.strip()))
+            if not is_cite(template):
+                continue
+            for name, value in (call.get("params") or {}).items():
+                template.add(name, str(value.get("wt", "")) if isinstance(value, dict) else "")
+            return cite_fields(template, lambda code: code.strip_code())
+    return None
+
+
 def _reference_fields(body: Tag, raw: str) -> ReferenceFields:
+    from_template = _template_fields(body)
+    if from_template is not None:
+        return from_template
     text_fields = parse_reference(raw) if raw else ReferenceFields()
     coins = body.find("span", class_="Z3988")
     cite = body.find(["cite", "span"], class_="citation")
@@ -328,8 +363,9 @@ def _reference_fields(body: Tag, raw: str) -> ReferenceFields:
         kinds = sorted(_classes(cite) - {"citation", "cs1", "cs2", "Citation"})
         if kinds:
             fields = replace(fields, extra={**fields.extra, "type": " ".join(kinds)})
-    if url and (fields.url is None or is_archive_url(fields.url)):
-        fields = replace(fields, url=url)
+    hrefs = {str(a["href"]) for a in body.find_all("a", href=True)}
+    if url and (fields.url is None or is_archive_url(fields.url) or fields.url not in hrefs):
+        fields = replace(fields, url=url)  # the link, not a domain named in the text
     if archive and not fields.archive_url:
         fields = replace(fields, archive_url=archive)
     if fields.url and fields.archive_url == fields.url:

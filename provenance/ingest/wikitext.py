@@ -84,8 +84,14 @@ _KEEP_FIRST = {"nowrap", "nobr", "small", "smaller", "big", "larger", "nobold", 
 _LITERAL = {"ndash": "–", "mdash": "—", "nbsp": " ", "'": "'", "snd": " – ", "spaced ndash":
             " – ", "circa": "c.", "c.": "c.", "·": "·", "dot": "·", "bull": "•", "=": "=",
             "!": "|", "en dash": "–", "em dash": "—", "thinsp": " ", "-": "-"}
-_MEDIA = re.compile(r"^\s*:?\s*(?:file|image|media|category|datei|bild|fichier|archivo)\s*:",
-                    re.IGNORECASE)
+_MEDIA = re.compile(r"^\s*:?\s*(?:file|image|media|category|datei|bild|fichier|archivo|"
+                    r"catégorie|categoría|categoria|kategorie|kategoria)\s*:", re.IGNORECASE)
+# French Wikipedia's date templates ({{date-|4 février 2023}}, {{date de naissance|17|11|1994}})
+# and ordinals ({{3e|place}}), rendered as the page shows them.
+_DATE_TEMPLATES = {"date", "date-", "date de naissance", "date de décès", "date sport"}
+_ORDINAL = re.compile(r"^(\d+)(e|er|re|ère|nd|nde|ème)$")
+_FRENCH_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+                  "septembre", "octobre", "novembre", "décembre")
 _INTERWIKI = re.compile(r"^\s*[a-z]{2,3}(?:-[a-z]{2,8})?\s*:", re.IGNORECASE)
 _SKIP_TAGS = {"gallery", "math", "chem", "score", "timeline", "imagemap", "graph", "mapframe",
               "maplink", "templatestyles", "references", "syntaxhighlight", "source", "pre",
@@ -350,6 +356,12 @@ class _Wikitext:
         if name in _LITERAL:
             return _LITERAL[name]
         positional = [p for p in template.params if not p.showkey]
+        if name in _DATE_TEMPLATES:
+            return _french_date([self.render(p.value).strip() for p in positional])
+        ordinal = _ORDINAL.match(name)
+        if ordinal:
+            shown = ordinal.group(1) + ordinal.group(2)
+            return f"{shown} {self.render(positional[0].value).strip()}" if positional else shown
         if name == "lang" or name.startswith("lang-") and name != "lang-en":
             chosen = positional[1] if name == "lang" and len(positional) > 1 else (
                 positional[0] if positional else None)
@@ -467,6 +479,14 @@ class _Wikitext:
             elif url is None:
                 url = href
         return url, archive
+
+
+def _french_date(parts: list[str]) -> str:
+    """"17 11 1994" or 17|11|1994 -> "17 novembre 1994"; text dates as written."""
+    words = " ".join(parts).split()
+    if len(words) >= 2 and words[-2].isdigit() and 1 <= int(words[-2]) <= 12:
+        words[-2] = _FRENCH_MONTHS[int(words[-2]) - 1]
+    return " ".join(words)
 
 
 def _paragraphs(rendered: str) -> Iterator[tuple[str, bool]]:

@@ -24,7 +24,11 @@ __all__ = ["CITE_NAMES", "SHORT_NAMES", "cite_fields", "is_cite", "short_key", "
 
 Render = Callable[[Wikicode], str]
 
-CITE_NAMES = re.compile(r"^(?:cite[ _-]?\w[\w -]*|citation|vcite[ _-]?\w+|cite)$", re.IGNORECASE)
+CITE_NAMES = re.compile(
+    r"^(?:cite[ _-]?\w[\w -]*|citation|vcite[ _-]?\w+|cite"
+    # French Wikipedia's citation templates, whose parameters _FRENCH maps to English ones
+    r"|lien web|lien news|lien conférence|lien vidéo|article|ouvrage|chapitre)$",
+    re.IGNORECASE)
 SHORT_NAMES = {"sfn", "sfnp", "sfnm", "harvnb", "harv", "harvp", "harvtxt", "harvcolnb",
                "harvcoltxt", "harvcol", "harvs", "sfnref"}
 _WORK = ("work", "website", "newspaper", "journal", "magazine", "periodical", "encyclopedia",
@@ -35,6 +39,19 @@ _EXTRA = {"doi": "doi", "isbn": "isbn", "issn": "issn", "pmid": "pmid", "pmc": "
           "location": "place", "place": "place", "via": "via", "type": "type",
           "medium": "medium", "format": "format", "edition": "edition", "quote": "quote",
           "chapter": "chapter", "url-access": "url_access", "df": "df"}
+# French parameter names of {{Lien web}}, {{Article}}, {{Ouvrage}}: their CS1 equivalents.
+_FRENCH = {"titre": "title", "sous-titre": "subtitle", "traduction titre": "trans-title",
+           "auteur": "author", "auteurs": "authors", "nom": "last", "prénom": "first",
+           "lien auteur": "author-link", "site": "website", "périodique": "journal",
+           "journal": "journal", "éditeur": "publisher", "consulté le": "access-date",
+           "langue": "language", "lire en ligne": "url", "format": "format",
+           "archive url": "archive-url", "archive date": "archive-date",
+           "date archive": "archive-date", "volume": "volume", "numéro": "issue",
+           "pages": "pages", "page": "page", "passage": "pages", "lieu": "location",
+           "année": "year", "mois": "month", "jour": "day", "isbn": "isbn", "doi": "doi",
+           "titre chapitre": "chapter", "série": "series", "collection": "series",
+           "éditeur scientifique": "editor"}
+_FRENCH_NUMBERED = re.compile(r"^(auteur|nom|prénom)(\d+)$")
 _NUMBERED = re.compile(r"^(author|last|first|surname|given|editor|editor-last|editor-first)"
                        r"(\d+)$|^(author|editor)(\d+)-(last|first)$")
 _YEAR = re.compile(r"\b(1\d{3}|20\d{2})[a-z]?\b")
@@ -50,14 +67,30 @@ def is_cite(template: Template) -> bool:
     return bool(CITE_NAMES.match(template_name(template)))
 
 
+def _english(name: str) -> str:
+    """A French citation parameter's CS1 name ("consulté le" -> "access-date")."""
+    if name in _FRENCH:
+        return _FRENCH[name]
+    found = _FRENCH_NUMBERED.match(name)
+    if found:
+        base = {"auteur": "author", "nom": "last", "prénom": "first"}[found.group(1)]
+        return f"{base}{found.group(2)}"
+    return name
+
+
 def template_params(template: Template, render: Render) -> dict[str, str]:
-    """Parameters as {name: rendered text}, names lower-cased, empty values dropped."""
+    """Parameters as {name: rendered text}, names lower-cased (French ones translated to
+    their CS1 names), empty values dropped."""
     params: dict[str, str] = {}
     for param in template.params:
-        name = " ".join(str(param.name).split()).lower()
+        name = _english(" ".join(str(param.name).split()).lower())
         value = render(param.value).strip()
         if value and name not in params:
             params[name] = value
+    if "date" not in params and "en ligne le" in params:
+        params["date"] = params["en ligne le"]
+    if "date" not in params and "year" in params and "month" in params:
+        params["date"] = " ".join(params[k] for k in ("day", "month", "year") if k in params)
     return params
 
 
