@@ -39,6 +39,8 @@ _BOT_WALL_TEXT = re.compile(
     r"subscribe (now )?to continue reading|this (article|content) is (only )?for subscribers",
     re.IGNORECASE,
 )
+# Every match of _BOT_WALL_TEXT contains one of these (lower-cased): a cheap test first.
+_BOT_WALL_KEYS = ("javascript", "human", "checking", "subscribe")
 # A short page is one whose body markers may be trusted (a long article may quote them).
 SHORT_PAGE_CHARS = 2000
 
@@ -68,7 +70,12 @@ def is_bot_wall(status: int, headers: Mapping[str, str], page: Page) -> bool:
         return True
     if page.title and _BOT_WALL_TITLE.search(page.title):
         return True
-    return len(page.text) <= SHORT_PAGE_CHARS and bool(_BOT_WALL_TEXT.search(page.text))
+    text = page.text
+    if len(text) > SHORT_PAGE_CHARS:
+        return False
+    if text.isascii() and not any(key in text.lower() for key in _BOT_WALL_KEYS):
+        return False
+    return bool(_BOT_WALL_TEXT.search(text))
 
 
 def final_outcome(hops: tuple[t.Hop, ...], status: int, headers: Mapping[str, str],

@@ -30,13 +30,14 @@ from provenance.check.classify import (
 from provenance.check.hosts import Host, HostTable, host_key
 from provenance.check.page import Page, parse_page
 from provenance.check.safety import check_address, literal_address, parse_url, url_problem
-from provenance.check.soft404 import Probe, is_soft_404, probe_path, says_not_found
+from provenance.check.soft404 import Probe, matches_probe, probe_path, says_not_found
 from provenance.check.titles import titles_match
 from provenance.errors import InputError
 from provenance.settings import Settings
 
 # Bytes of a redirect's or error page's body read so the connection can be reused.
 SMALL_BODY = 16 * 1024
+NO_PAGE = Page(False)
 FETCH_ERRORS = (httpx.HTTPError, httpx.InvalidURL, OSError, TimeoutError, InputError)
 
 
@@ -168,7 +169,10 @@ class Checker:
                                             response.headers.get("content-encoding"), cap)
         finally:
             await response.aclose()
-        page = parse_page(body, response.headers.get("content-type")) if body else Page(False)
+        # Only answers that are classified by their content are parsed (title, soft-404,
+        # bot wall); a redirect's or a 404's body is read for the connection's sake only.
+        page = parse_page(body, response.headers.get("content-type")) \
+            if body and wanted else NO_PAGE
         return _Answer(status=status, url=url, headers=response.headers, page=page)
 
     async def _classify(self, task: t.CheckTask, trace: _Trace, answer: _Answer,
@@ -179,7 +183,7 @@ class Checker:
             soft = says_not_found(answer.page)
             if not soft:
                 probe = await self._probe(answer.url)
-                soft = is_soft_404(task.url, str(answer.url), answer.page, probe)
+                soft = matches_probe(task.url, str(answer.url), answer.page, probe)
         outcome = final_outcome(hops, answer.status, answer.headers, answer.page, soft)
         good = outcome in t.GOOD_OUTCOMES
         retry_after = None
@@ -217,6 +221,8 @@ class Checker:
         host = self._hosts.get(host_key(url))
         origin = f"{url.scheme}://{url.netloc.decode('ascii')}"
         future = host.probes.get(origin)
+        if future is not None and future.done():
+            return future.result()
         if future is None:
             future = asyncio.get_running_loop().create_task(self._fetch_probe(origin))
             host.probes[origin] = future
@@ -230,9 +236,9 @@ class Checker:
                 answer = await self._follow(t.CheckTask(link_id=0, url=url), trace,
                                             httpx.URL(url))
         except FETCH_ERRORS:
-            return Probe(status=None, final_url=None, redirected=False, page=Page(False))
+            return Probe(status=None, final_url=None, redirected=False, page=NO_PAGE)
         if isinstance(answer, t.CheckResult):
-            return Probe(status=None, final_url=None, redirected=False, page=Page(False))
+            return Probe(status=None, final_url=None, redirected=False, page=NO_PAGE)
         return Probe(status=answer.status, final_url=str(answer.url),
                      redirected=bool(trace.hops),
                      page=answer.page)

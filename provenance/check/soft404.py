@@ -51,11 +51,20 @@ def probe_path() -> str:
     return f"/provenance-probe-{secrets.token_hex(12)}"
 
 
+# Every match of _NOT_FOUND_TEXT contains one of these (casefolded): a cheap test first.
+_NOT_FOUND_KEYS = ("found", "404", "exist", "longer", "find")
+
+
 def says_not_found(page: Page) -> bool:
     """The page's own words say "not found": its title, or the body of a short page."""
     if page.title and _NOT_FOUND_TITLE.search(page.title):
         return True
-    return 0 < len(page.text) <= SHORT_PAGE_CHARS and bool(_NOT_FOUND_TEXT.search(page.text))
+    text = page.text
+    if not 0 < len(text) <= SHORT_PAGE_CHARS:
+        return False
+    if text.isascii() and not any(key in text.lower() for key in _NOT_FOUND_KEYS):
+        return False
+    return bool(_NOT_FOUND_TEXT.search(text))
 
 
 def path_words(url: str) -> frozenset[str]:
@@ -76,8 +85,13 @@ def is_soft_404(url: str, final_url: str, page: Page, probe: Probe | None) -> bo
     """Whether a 200 page at ``final_url`` (asked for as ``url``) is really a not-found page."""
     if not page.is_text:
         return False
-    if says_not_found(page):
-        return True
+    return says_not_found(page) or matches_probe(url, final_url, page, probe)
+
+
+def matches_probe(url: str, final_url: str, page: Page, probe: Probe | None) -> bool:
+    """Whether a 200 page looks like (or ended where) the host's answer to nonsense did."""
+    if not page.is_text:
+        return False
     if probe is None or probe.status is None or not 200 <= probe.status < 300:
         return False  # the host answers unknown paths honestly (or we could not tell)
     if probe.redirected and probe.final_url == final_url:

@@ -21,8 +21,10 @@ MISMATCH_BELOW = 0.34
 
 def significant_words(title: str) -> frozenset[str]:
     """Case-, accent- and punctuation-insensitive words of a title, stop-words removed."""
-    folded = unicodedata.normalize("NFKD", title.casefold())
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    folded = title.casefold()
+    if not folded.isascii():  # strip accents (ASCII titles, the common case, have none)
+        folded = unicodedata.normalize("NFKD", folded)
+        folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
     return frozenset(w for w in _WORD.findall(folded) if w not in _STOPWORDS)
 
 
@@ -49,6 +51,8 @@ def titles_match(reference_title: str | None, page_title: str | None) -> bool | 
     """True if the titles plausibly name the same work, False if clearly not, None if unsure."""
     if not reference_title or not page_title:
         return None
+    if reference_title.casefold() == page_title.casefold():
+        return True if significant_words(reference_title) else None
     ref_variants = title_variants(reference_title)
     page_variants = title_variants(page_title)
     if not ref_variants or not page_variants:

@@ -2,7 +2,7 @@
 
 ``PinnedTransport`` is ``httpx.AsyncHTTPTransport`` whose connection pool opens sockets
 through ``VettingBackend``: it resolves the host, applies the safety rule to every address
-and connects to a vetted IP. httpcore then starts TLS with the original host name, so the
+and connects to a vetted IP (with the asyncio stream of ``stream.py``). httpcore then starts TLS with the original host name, so the
 Host header, SNI and certificate check are unchanged. (httpx 0.28 takes no network backend
 argument, so the pool is rebuilt after ``__init__``; httpx is pinned below 0.29.)
 """
@@ -19,6 +19,7 @@ import httpcore
 import httpx
 
 from provenance.check.safety import resolve_allowed
+from provenance.check.stream import open_stream
 
 
 @lru_cache(maxsize=2)
@@ -37,7 +38,6 @@ class VettingBackend(httpcore.AsyncNetworkBackend):
 
     def __init__(self, allow_private: bool) -> None:
         self._allow_private = allow_private
-        self._inner = httpcore.AnyIOBackend()
 
     async def connect_tcp(
         self,
@@ -55,8 +55,8 @@ class VettingBackend(httpcore.AsyncNetworkBackend):
         last: Exception | None = None
         for address in addresses:
             try:
-                return await self._inner.connect_tcp(address, port, timeout, local_address,
-                                                     socket_options)
+                return await open_stream(address, port, timeout, local_address,
+                                         socket_options)
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
                 last = exc
         assert last is not None
@@ -68,7 +68,7 @@ class VettingBackend(httpcore.AsyncNetworkBackend):
         raise httpcore.ConnectError("unix sockets are not used by the checker")
 
     async def sleep(self, seconds: float) -> None:
-        await self._inner.sleep(seconds)
+        await asyncio.sleep(seconds)
 
 
 class PinnedTransport(httpx.AsyncHTTPTransport):
