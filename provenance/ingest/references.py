@@ -101,6 +101,8 @@ _COMMA_JOURNAL = re.compile(
     r"^(?P<work>\D.+?)(?:,\s*\w+ series)?,\s*(?P<vol>\d{1,4}),\s*(?P<pages>\d+\s*[–-]\s*\d+)$"
 )
 _JOURNAL_VOLUME = re.compile(r"^(?P<work>\D[^,]*?)\s+(?P<vol>\d{1,4})$")
+_TRAILING_SITE = re.compile(
+    r"^(?P<title>.{3,}?),\s+(?P<site>[A-Z][\w-]*\.(?:com|org|net|gov|edu|info|io|co\.uk))$")
 _TRAILING_DATE = re.compile(r"^(?P<rest>.+?),\s+(?P<date>[^,]+)$")
 _VANCOUVER = re.compile(r"^[\w'’-]+(?:\s[\w'’-]+)*\s[A-Z]{1,3}(?:\sJr)?$")
 _ABBREVIATION = re.compile(
@@ -194,7 +196,7 @@ def _take_urls(text: str, extra: dict[str, str]) -> tuple[str, str | None, str |
     for match in _URL.finditer(text):
         text = text.replace(match.group(0).rstrip(".,;:)"), " ", 1)
     if found:
-        text = re.sub(r"[<(]\s*[>)]", "", text)
+        text = re.sub(r"[<(\[]\s*[>)\]]", "", text)  # the brackets a URL stood in
         text = " ".join(text.split())
         text = re.sub(r"\s+([.,;:](?:\s|$))", r"\1", text)
     return text, url, archive_url
@@ -308,7 +310,9 @@ def _take_head(text: str, extra: dict[str, str]) -> tuple[tuple[str, ...], date 
     if found and _is_date(found.group("date")):
         return (), _date_with_precision(found.group("date"), extra), text[found.end() :]
     found = _HEAD_NO_DATE.match(text)
-    if found and not re.search(r"\d", found.group("who")):
+    # lower-case Latin words before a quote are a description, not a name
+    if found and not re.search(r"\d", found.group("who")) \
+            and not re.fullmatch(r"[a-z\s'’.,-]+", found.group("who")):
         return _authors(found.group("who"), extra), None, text[found.end() :]
     return (), None, text
 
@@ -380,6 +384,9 @@ def _first_segment(text: str) -> tuple[str | None, str]:
     parts = _segments(text.lstrip(" .,;\x1f"))
     if not parts:
         return None, ""
+    site = _TRAILING_SITE.match(parts[0].strip(" .,;:\x1f"))
+    if site:  # "definition of suffix ..., Yourdictionary.com": the site is the work
+        return site.group("title"), _CUT.join([site.group("site"), *parts[1:]])
     return parts[0].strip(" .,;:\x1f") or None, _CUT.join(parts[1:])
 
 

@@ -77,3 +77,30 @@ def test_footnotes_links_and_metadata() -> None:
     link = refs[link_label("https://weather.example.gov/report")]
     assert link.fields.title == "published its figures"
     assert link.fields.url == "https://weather.example.gov/report"
+
+
+def _spaces(text: str) -> str:
+    return " ".join(text.split())  # no-break spaces as the page has them, read as spaces
+
+
+def test_le_monde_article_with_opengraph_and_microdata() -> None:
+    """A real Le Monde page (readability test page lemonde-1): og:title, itemprop author/date."""
+    source = ARTICLES / "lemonde_renseignement.html"
+    expected = json.loads((ARTICLES / "lemonde_renseignement.expected.json").read_text("utf-8"))
+    doc = parse(source.read_text(encoding="utf-8"))
+    assert (doc.format, doc.title, list(doc.authors)) == (
+        expected["format"], expected["title"], expected["authors"])
+    assert doc.published == date.fromisoformat(expected["published"])
+    assert len(doc.claims) == expected["claim_count"]
+    sections = list(dict.fromkeys(_spaces(c.section) for c in doc.claims))
+    assert sections == expected["sections"]
+    for want in expected["claims"]:
+        found = [c for c in doc.claims if _spaces(c.text).startswith(want["starts"])]
+        assert found, want["starts"]
+        assert _spaces(found[0].section) == want["section"]
+        assert [x.label for x in found[0].citations] == [link_label(u) for u in want["citations"]]
+    joined = " ".join(c.text for c in doc.claims)
+    for absent in expected["not_claims"]:
+        assert absent not in joined
+    assert [(r.fields.url, r.fields.title, r.label) for r in doc.references] == [
+        (r["url"], r["title"], link_label(r["url"])) for r in expected["references"]]

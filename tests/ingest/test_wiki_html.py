@@ -127,3 +127,22 @@ def test_mobile_sections_and_note_groups() -> None:
     assert refs["note 1"].group == "note"
     assert refs["4"].fields.archive_url == "https://archive.ph/abc"
     assert refs["4"].fields.url is None
+
+
+def test_real_desktop_rendering_with_reused_reference() -> None:
+    """enwiki "Nothing", lead as the legacy parser rendered it (action=parse, August 2019)."""
+    articles = Path(__file__).resolve().parents[2] / "fixtures" / "articles"
+    expected = json.loads(
+        (articles / "nothing_lead.desktop.expected.json").read_text(encoding="utf-8"))
+    doc = parse((articles / "nothing_lead.desktop.html").read_text(encoding="utf-8"))
+    assert (doc.format, doc.title, doc.warnings) == (expected["format"], expected["title"], ())
+    assert [(c.section, [x.label for x in c.citations]) for c in doc.claims] == [
+        (c["section"], c["citations"]) for c in expected["claims"]]
+    for claim, want in zip(doc.claims, expected["claims"], strict=True):
+        assert claim.text.startswith(want["starts"])
+    assert [(r.label, r.group, list(r.tags), r.fields.url, r.fields.title, r.fields.work,
+             list(r.fields.authors)) for r in doc.references] == [
+        (r["label"], r["group"], r["tags"], r["url"], r["title"], r["work"], r["authors"])
+        for r in expected["references"]]
+    joined = " ".join(c.text for c in doc.claims)
+    assert not any(absent in joined for absent in expected["not_claims"])
