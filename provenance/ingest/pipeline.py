@@ -9,7 +9,11 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import importlib
-from collections.abc import Callable, Iterable
+import itertools
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,37 +98,89 @@ def _load(source: str, settings: Settings) -> tuple[str, str, str | None]:
     if is_url(source):
         from provenance.ingest.fetch_url import fetch_and_decode
 
-        final_url, text, content_type = asyncio.run(fetch_and_decode(source, settings))
+        _final_url, text, content_type = asyncio.run(fetch_and_decode(source, settings))
         return source, text, content_type
     path = Path(source)
     data = read_file(path, settings)
     return str(path.resolve()), decode_document(data, source), None
 
 
-def ingest_one(db: Database, settings: Settings, source: str, *, fmt: str | None = None,
-               title: str | None = None) -> IngestOutcome:
-    """Read, parse and store one document in its own transaction."""
+@dataclass(frozen=True)
+class Prepared:
+    """A document read and parsed, ready to store (picklable: made in worker processes)."""
+
+    source: str
+    origin: str
+    parsed: ParsedDocument
+    digest: str
+
+
+def prepare(source: str, settings: Settings, fmt: str | None = None,
+            title: str | None = None) -> Prepared | IngestOutcome:
+    """Read and parse one document (no database): a Prepared, or the outcome saying why not."""
     try:
         origin, text, _content_type = _load(source, settings)
         parsed = parse_text(text, source, fmt=fmt, title=title)
-        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        if title:
-            digest = hashlib.sha256(f"{digest}\0{title}".encode()).hexdigest()
-        with db.session() as session:
-            result = save_document(session, parsed, origin=origin, content_hash=digest)
     except ProvenanceError as err:
         return IngestOutcome(source, error=str(err) if isinstance(err, InputError)
                              else f"{source}: {err}")
-    return IngestOutcome(source, result, parsed.format, parsed.title, warnings=parsed.warnings)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    if title:
+        digest = hashlib.sha256(f"{digest}\0{title}".encode()).hexdigest()
+    return Prepared(source, origin, parsed, digest)
+
+
+def store(db: Database, prepared: Prepared | IngestOutcome) -> IngestOutcome:
+    """Store one prepared document in its own transaction."""
+    if isinstance(prepared, IngestOutcome):
+        return prepared
+    try:
+        with db.session() as session:
+            result = save_document(session, prepared.parsed, origin=prepared.origin,
+                                   content_hash=prepared.digest)
+    except ProvenanceError as err:
+        return IngestOutcome(prepared.source, error=f"{prepared.source}: {err}")
+    parsed = prepared.parsed
+    return IngestOutcome(prepared.source, result, parsed.format, parsed.title,
+                         warnings=parsed.warnings)
+
+
+def ingest_one(db: Database, settings: Settings, source: str, *, fmt: str | None = None,
+               title: str | None = None) -> IngestOutcome:
+    """Read, parse and store one document in its own transaction."""
+    return store(db, prepare(source, settings, fmt, title))
+
+
+# Below this many documents, starting worker processes costs more than it saves.
+PARALLEL_THRESHOLD = 8
+
+
+def _prepared_stream(sources: list[str], settings: Settings, fmt: str | None,
+                     title: str | None, workers: int) -> Iterator[Prepared | IngestOutcome]:
+    if workers <= 1 or len(sources) < PARALLEL_THRESHOLD:
+        for source in sources:
+            yield prepare(source, settings, fmt, title)
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        yield from pool.map(prepare, sources, itertools.repeat(settings),
+                            itertools.repeat(fmt), itertools.repeat(title), chunksize=4)
 
 
 def ingest_many(db: Database, settings: Settings, sources: Iterable[str], *,
                 fmt: str | None = None, title: str | None = None,
-                on_outcome: Callable[[IngestOutcome], None] | None = None) -> list[IngestOutcome]:
-    """Ingest each source in turn; a failure is recorded and the batch goes on."""
+                on_outcome: Callable[[IngestOutcome], None] | None = None,
+                workers: int | None = None) -> list[IngestOutcome]:
+    """Ingest each source; a failure is recorded and the batch goes on.
+
+    Parsing (CPU-bound) runs in ``workers`` processes (default: one per CPU) for large
+    batches while this process writes each document in its own transaction, in order.
+    """
+    sources = list(sources)
+    workers = (os.cpu_count() or 1) if workers is None else workers
     outcomes = []
-    for source in sources:
-        outcome = ingest_one(db, settings, source, fmt=fmt, title=title)
+    for prepared in _prepared_stream(sources, settings, fmt, title, workers):
+        outcome = store(db, prepared)
         outcomes.append(outcome)
         if on_outcome:
             on_outcome(outcome)

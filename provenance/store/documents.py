@@ -21,7 +21,15 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
 from provenance.ingest.types import ParsedClaim, ParsedDocument, ParsedReference
-from provenance.store.models import Citation, Claim, Document, Link, Reference, ReferenceEdit, utcnow
+from provenance.store.models import (
+    Citation,
+    Claim,
+    Document,
+    Link,
+    Reference,
+    ReferenceEdit,
+    utcnow,
+)
 from provenance.store.urls import normalize_url, url_hash, url_host
 
 REFERENCE_FIELDS = ("authors", "date", "title", "trans_title", "work", "publisher", "language",
@@ -69,9 +77,53 @@ def save_document(session: Session, parsed: ParsedDocument, *, origin: str,
     session.add(doc)
     session.flush()
     assert doc.id is not None
-    references = _save_references(session, doc.id, parsed.references)
-    _save_claims(session, doc.id, parsed.claims, references)
+    if status == "created":
+        _insert_new(session, doc.id, parsed)
+    else:
+        references = _save_references(session, doc.id, parsed.references)
+        _save_claims(session, doc.id, parsed.claims, references)
     return SaveResult(doc.id, status, len(parsed.claims), len(parsed.references))
+
+
+# --- a new document: plain bulk INSERTs, no ORM objects --------------------------------------
+
+def _insert_new(session: Session, document_id: int, parsed: ParsedDocument) -> None:
+    """Insert a new document's references, claims and citations: one INSERT per table."""
+    link_ids = ensure_links(session, [r.fields.url for r in parsed.references if r.fields.url])
+    ref_rows, seen = [], set()
+    for ordinal, ref in enumerate(parsed.references):
+        if (ref.group, ref.label) in seen:
+            continue
+        seen.add((ref.group, ref.label))
+        values = _reference_values(ref)
+        normalized = normalize_url(ref.fields.url) if ref.fields.url else None
+        ref_rows.append({"document_id": document_id, "label": ref.label, "group": ref.group,
+                         "ordinal": ordinal, "origin": "parsed", "current": True,
+                         "link_id": link_ids.get(normalized) if normalized else None,
+                         **values})
+    ref_table = Reference.__table__  # type: ignore[attr-defined]
+    references: dict[tuple[str, str], int] = {}
+    if ref_rows:
+        ids = session.execute(ref_table.insert().returning(
+            ref_table.c.id, sort_by_parameter_order=True), ref_rows).scalars().all()
+        references = {(r["group"], r["label"]): i for r, i in zip(ref_rows, ids, strict=True)}
+    claim_rows = [{"document_id": document_id, "section": pc.section, "ordinal": ordinal,
+                   "text": pc.text, "text_hash": text_hash(pc.text), "span_start": pc.start,
+                   "span_end": pc.end, "attributions": list(pc.attributions),
+                   "tags": list(pc.tags), "current": True}
+                  for ordinal, pc in enumerate(parsed.claims)]
+    if not claim_rows:
+        return
+    claim_table = Claim.__table__  # type: ignore[attr-defined]
+    claim_ids = session.execute(claim_table.insert().returning(
+        claim_table.c.id, sort_by_parameter_order=True), claim_rows).scalars().all()
+    citation_rows = [
+        {"claim_id": claim_id, "reference_id": references.get((c.group, c.label)),
+         "label": c.label, "group": c.group, "position": position, "origin": "parsed"}
+        for claim_id, pc in zip(claim_ids, parsed.claims, strict=True)
+        for position, c in enumerate(pc.citations)]
+    if citation_rows:
+        session.execute(Citation.__table__.insert(), citation_rows)  # type: ignore[attr-defined]
 
 
 # --- references -----------------------------------------------------------------------------
