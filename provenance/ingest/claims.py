@@ -3,8 +3,10 @@
 Every parser removes its citation markers from a paragraph, notes where each one sat
 (:class:`Marker`), and hands the plain text here. Sentences come from pysbd, with two
 repairs for what it gets wrong on real scrapes: a closing quote written after a space
-(``peace. " President``) ends a sentence, and a fragment with no sentence-final
-punctuation (``motivated by`` before ``(a) ...``) is joined to the sentence it starts.
+(``peace. " President``) ends a sentence, a cut after an abbreviation that never ends a
+sentence (``M. Inst. C.E.``, ``Prof. Smith``) is undone, and a fragment with no
+sentence-final punctuation (``motivated by`` before ``(a) ...``) is joined to the
+sentence it starts.
 
 A marker belongs to the sentence it sits in or closes: one right after a sentence's final
 period, or after the space that follows it (``States. [12]``), belongs to that sentence.
@@ -109,6 +111,15 @@ _COMPLETE = re.compile(r"""[.!?…:;](?: ?['"”’)\]])*$""")
 _SPACED_CLOSING_QUOTE = re.compile(r"""(?<=[.!?]) ["”](?= +["“‘(]?[A-Z0-9])""")
 
 
+# Abbreviations that stand before a name or another abbreviation, never at a sentence's end:
+# titles, and the parts of post-nominal letters ("M. Inst. C.E.", "Assoc. M. Inst. E.E.").
+_NEVER_FINAL = re.compile(
+    r"(?:^|[\s(])(?:Mr|Mrs|Ms|Messrs|Dr|Prof|Rev|Revd|Hon|Capt|Col|Lt|Sgt|Gen|Adm|Cmdr|Gov|Sen|"
+    r"Rep|(?<=[A-Z]\.\s)(?:Inst|Assoc|Soc|Mech|Civ|Mem|Fell|Amer|Brit|Roy))\.$")
+# A sentence does not start with initials followed by a comma ("C.E., under whom ...").
+_CONTINUING_INITIALS = re.compile(r"(?:[A-Z]\.){1,4}[,;]\s")
+
+
 # pysbd's time grows faster than the text: paragraphs longer than this are cut first at "sure"
 # sentence ends (a word of three lowercase letters or digits, a full stop, a capital).
 _CHUNK_CHARS = 2000
@@ -153,7 +164,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             spans.append((chunk_start + start, chunk_start + end))
             cursor = end
     spans = _split_spaced_quotes(text, spans)
-    return _join_fragments(text, spans)
+    return _join_fragments(text, _join_abbreviations(text, spans))
 
 
 def _split_spaced_quotes(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -167,6 +178,18 @@ def _split_spaced_quotes(text: str, spans: list[tuple[int, int]]) -> list[tuple[
                 cut_from += 1
         if cut_from < end:
             out.append((cut_from, end))
+    return out
+
+
+def _join_abbreviations(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Undo cuts after an abbreviation that never ends a sentence ("M. Inst. C.E., under")."""
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        if out and (_NEVER_FINAL.search(text[out[-1][0] : out[-1][1]])
+                    or _CONTINUING_INITIALS.match(text, start)):
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
     return out
 
 

@@ -104,3 +104,30 @@ def test_long_paragraph_is_cut_before_splitting_without_losing_sentences() -> No
     spans = split_sentences(text)
     assert len(spans) == 100
     assert all(text[start:end] == sentence.strip() for start, end in spans)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("He assisted J. Birkinshaw, M. Inst. C.E., under whom he worked. In 1850 he moved.",
+     ["He assisted J. Birkinshaw, M. Inst. C.E., under whom he worked.", "In 1850 he moved."]),
+    ("He met Prof. Smith. Then Dr. Jones spoke.", ["He met Prof. Smith.", "Then Dr. Jones spoke."]),
+    # "Inst." as a word of its own still ends a sentence
+    ("The talk was at the Inst. The end.", ["The talk was at the Inst.", "The end."]),
+])
+def test_abbreviations_that_never_end_a_sentence(text: str, expected: list[str]) -> None:
+    assert [text[a:b] for a, b in split_sentences(text)] == expected
+
+
+def test_post_nominal_letters_in_a_real_article_stay_in_their_sentence() -> None:
+    """William Clark (inventor): "M. Inst. C.E." three times, each inside one sentence."""
+    from pathlib import Path
+
+    from provenance.ingest import wiki_html
+
+    page = Path(__file__).resolve().parents[2] / "fixtures" / "articles" / (
+        "william_clark_inventor.parsoid.html")
+    doc = wiki_html.parse(page.read_text(encoding="utf-8"))
+    with_letters = [c.text for c in doc.claims if "M. Inst. C.E." in c.text]
+    assert [t[:40] for t in with_letters] == [
+        "Soon afterwards he became a pupil of, an", "In 1851 he entered into partnership with",
+        "He returned to England in 1874, when he "]
+    assert not any(c.text.startswith(("C.E.", "Inst.")) for c in doc.claims)
