@@ -94,6 +94,9 @@ def test_a_night_of_provenance(site: str, db_url: str, tmp_path: Path,
         archived = run_cli(capsys, monkeypatch, db_url, "archive", "--wayback-url",
                            wayback.url, "--wayback-rate", "6000")
         assert archived.code == 0, archived.err + archived.out
+    after_archive = run_cli(capsys, monkeypatch, db_url, "changes", "--format", "json").json()
+    assert [c["url"] for c in after_archive["newly_rescued"]] == [f"{site}/gone"]
+    assert f"{site}/ok" in [c["url"] for c in after_archive["newly_preserved"]]
     fixed = run_cli(capsys, monkeypatch, db_url, "fix", "--use-archives")
     assert fixed.code == 0, fixed.err
 

@@ -15,10 +15,10 @@ from datetime import date, datetime
 from sqlmodel import Session, col, select
 
 from provenance.archive.states import NOT_LOOKED_UP, archive_state
-from provenance.archive.types import AT_RISK, UNKNOWN
+from provenance.archive.types import AT_RISK, DERIVED, UNKNOWN
 from provenance.check.types import DEAD, FAILING
 from provenance.errors import NotFoundError
-from provenance.store.models import Document, Link, Reference
+from provenance.store.models import ArchiveLookup, Document, Link, Reference
 
 
 @dataclass(frozen=True)
@@ -101,6 +101,12 @@ def refresh_states(session: Session, links: list[Link]) -> list[tuple[Link, str,
         after = archive_state(link.state, held(link))
         if after != link.archive_state:
             changed.append((link, link.archive_state, after))
+            # a row in the history too, so `provenance changes` can tell when it moved
+            session.add(ArchiveLookup(link_id=link.id or 0, result=DERIVED,
+                                      archive_url=link.archive_url,
+                                      timestamp=link.archive_timestamp,
+                                      archived_status=link.archive_status,
+                                      state_before=link.archive_state, state_after=after))
             link.archive_state = after
             session.add(link)
     return changed

@@ -23,6 +23,7 @@ NONE = "none"  # the archive holds nothing for the URL
 UNUSABLE = "unusable"  # only captures of error pages (archived 4xx/5xx)
 ERROR = "error"  # the service could not be asked (5xx, timeout, network down)
 RATE_LIMITED = "rate-limited"  # a 429
+DERIVED = "derived"  # no request: the state follows from a change of the link's check state
 
 # SaveJob.status
 QUEUED = "queued"

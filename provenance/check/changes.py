@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from provenance.check import types as t
 from provenance.check.state import BAD_STATES, HEALTHY_STATES
 from provenance.errors import NotFoundError
-from provenance.store.models import CheckRun, Link, LinkCheck
+from provenance.store.models import ArchiveLookup, CheckRun, Link, LinkCheck
 
 
 @dataclass(frozen=True)
@@ -46,13 +46,19 @@ class Changes:
     title_mismatches: tuple[LinkChange, ...] = ()
     checks: int = 0
     inconclusive_runs: tuple[int, ...] = field(default=())
+    newly_lost: tuple[LinkChange, ...] = ()
+    newly_rescued: tuple[LinkChange, ...] = ()
+    newly_preserved: tuple[LinkChange, ...] = ()
+    newly_at_risk: tuple[LinkChange, ...] = ()
 
     KINDS = ("newly_dead", "newly_failing", "recovered", "newly_redirected",
-             "title_mismatches")
+             "title_mismatches", "newly_lost", "newly_rescued", "newly_preserved",
+             "newly_at_risk")
 
     @property
     def new_problems(self) -> int:
-        return len(self.newly_dead) + len(self.newly_failing) + len(self.title_mismatches)
+        return (len(self.newly_dead) + len(self.newly_failing) + len(self.title_mismatches)
+                + len(self.newly_lost))
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"since_run": self.since_run, "runs": list(self.runs),
@@ -90,6 +96,7 @@ def changes_since(db: Any, run_id: int | None = None) -> Changes:
             last[check.link_id] = (check, url)
         mismatched_before = _mismatched_before(session, since, [
             i for i, (c, _) in last.items() if c.title_mismatch])
+        archive_moves = _archive_moves(session, since)
     moves: dict[str, list[LinkChange]] = {kind: [] for kind in Changes.KINDS}
     for link_id, (check, url) in last.items():
         before, after = first[link_id].state_before, check.state_after
@@ -105,9 +112,42 @@ def changes_since(db: Any, run_id: int | None = None) -> Changes:
             moves["newly_redirected"].append(change)
         if check.title_mismatch and after in HEALTHY_STATES and link_id not in mismatched_before:
             moves["title_mismatches"].append(change)
+    for kind, items in archive_moves.items():
+        moves[kind] = items
     return Changes(since_run=since, runs=later, checks=len(rows),
                    inconclusive_runs=inconclusive,
                    **{kind: tuple(sorted(v, key=lambda c: c.url)) for kind, v in moves.items()})
+
+
+_ARCHIVE_KINDS = {"lost": "newly_lost", "rescued": "newly_rescued",
+                  "preserved": "newly_preserved", "at-risk": "newly_at_risk"}
+
+
+def _archive_moves(session: Any, since: int) -> dict[str, list[LinkChange]]:
+    """Archive states (rescued, lost, preserved, at-risk) reached after run ``since`` began
+    its successor, from the archive history (lookups and derived moves)."""
+    start = session.exec(select(func.min(CheckRun.started_at))  # type: ignore[call-overload]
+                         .where(CheckRun.id > since)).scalar()
+    moves: dict[str, list[LinkChange]] = {kind: [] for kind in _ARCHIVE_KINDS.values()}
+    if start is None:
+        return moves
+    rows = session.exec(  # type: ignore[call-overload]
+        select(ArchiveLookup, Link.url).join(Link, Link.id == ArchiveLookup.link_id)
+        .where(ArchiveLookup.looked_up_at >= start)
+        .order_by(ArchiveLookup.link_id, ArchiveLookup.looked_up_at, ArchiveLookup.id)).all()
+    first: dict[int, ArchiveLookup] = {}
+    last: dict[int, tuple[ArchiveLookup, str]] = {}
+    for lookup, url in rows:
+        first.setdefault(lookup.link_id, lookup)
+        last[lookup.link_id] = (lookup, url)
+    for link_id, (lookup, url) in last.items():
+        before, after = first[link_id].state_before, lookup.state_after
+        if before == after or after not in _ARCHIVE_KINDS:
+            continue
+        moves[_ARCHIVE_KINDS[after]].append(LinkChange(
+            link_id, url, before, after, lookup.result, lookup.archived_status,
+            lookup.archive_url, lookup.looked_up_at.isoformat(), lookup.run_id))
+    return moves
 
 
 def _mismatched_before(session: Any, since: int, link_ids: list[int]) -> set[int]:

@@ -154,11 +154,15 @@ def _run_async(coro_factory: Callable[[asyncio.Event], Any]) -> Any:
 
 @click.command()
 @_check_options
+@click.option("--processes", type=int, metavar="N",
+              help="Processes sharing the run through the leases, this one included "
+                   "(env PROVENANCE_PROCESSES).")
 @click.pass_context
 def check(ctx: click.Context, check_all: bool, document: str | None, limit: int | None,
           fmt: str, **flags: Any) -> None:
     """Check the links that are due, record every result, summarise what changed."""
-    from provenance.check.runner import count_due, run_check
+    from provenance.check.processes import run_check_processes
+    from provenance.check.runner import count_due
 
     app: AppContext = ctx.obj
     settings = app.settings(**_overrides(**flags))
@@ -168,7 +172,7 @@ def check(ctx: click.Context, check_all: bool, document: str | None, limit: int 
     total = count_due(db, all=check_all, document=document)
     out = _Output(fmt, min(total, limit) if limit else total)
     try:
-        summary = _run_async(lambda stop: run_check(
+        summary = _run_async(lambda stop: run_check_processes(
             db, settings, all=check_all, document=document, limit=limit,
             on_result=out.on_result, stop=stop))
     finally:
@@ -235,7 +239,10 @@ def changes(app: AppContext, since: int | None, fmt: str) -> None:
         click.echo(f"{kind.replace('_', ' ')}: {len(items)}")
         for item in items:
             status = item.http_status if item.http_status is not None else "-"
-            click.echo(f"  {item.before}->{item.after} {item.outcome} {status} {item.url}")
+            line = f"  {item.before}->{item.after} {item.outcome} {status} {item.url}"
+            if kind in ("newly_rescued", "newly_preserved") and item.final_url:
+                line += f" (archive: {item.final_url})"
+            click.echo(line)
 
 
 @click.command()
