@@ -94,6 +94,10 @@ async def _read(response: httpx.Response, url: str, cap: int) -> bytes:
     encoding = response.headers.get("content-encoding")
     if declared.isdigit() and not encoding and int(declared) > cap:
         raise InputError(url, f"document is larger than {cap} bytes ({declared} declared)")
+    if response.is_stream_consumed:  # an injected transport handed over a body already read
+        if len(response.content) > cap:
+            raise InputError(url, f"document is larger than {cap} bytes")
+        return response.content
     decoder = CappedDecoder(encoding, cap + 1)
     async for chunk in response.aiter_raw():
         decoder.feed(chunk)
