@@ -108,7 +108,8 @@ def check_address(host: str, address: str, allow_private: bool) -> None:
         return
     problem = address_problem(address)
     if problem is not None:
-        raise UnsafeURLError(host, f"refused: {problem} (set allow_private_addresses to allow)")
+        raise UnsafeURLError(host, f"refused: {problem} (--allow-private-addresses or "
+                             "PROVENANCE_ALLOW_PRIVATE_ADDRESSES=1 allows it)")
 
 
 async def resolve_allowed(host: str, port: int, allow_private: bool) -> list[str]:

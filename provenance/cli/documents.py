@@ -80,7 +80,8 @@ def ingest(app: AppContext, sources: tuple[str, ...], fmt: str | None, title: st
     if show_bar:
         click.echo(f"ingested {len(sources) - failed} of {len(sources)} documents")
     if failed:
-        click.echo(f"provenance: {failed} of {len(sources)} documents failed", err=True)
+        if len(sources) > 1:
+            click.echo(f"provenance: {failed} of {len(sources)} documents failed", err=True)
         sys.exit(2)
 
 
