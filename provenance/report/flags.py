@@ -4,8 +4,9 @@ Reference flags: ``empty`` (no text, no URL, no title), ``no-url``, ``unused`` (
 ``duplicate`` (same URL or same text as an earlier reference), plus what the source itself
 states (``dead-link``) and what the checker found (``dead-link``, ``title-mismatch``).
 Claim flags: ``uncited``, ``dangling-citation`` (a marker with no such reference),
-``unlinked-attribution`` (names a source in words and cites nothing), ``citation-needed``
-(the document says so itself), ``cites-empty`` (rests only on empty references).
+``unlinked-attribution`` (names a source in words and cites nothing), ``cites-empty`` (rests
+only on empty references), and the cleanup tags the document itself carries
+(``citation-needed``, ``better-source-needed``, ``failed-verification``, ``dead-link``...).
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ CLAIM_FLAGS = (DANGLING, UNLINKED_ATTRIBUTION, CITES_EMPTY, CITATION_NEEDED, UNC
 
 # Higher is worse: the report lists the worst gaps first.
 SEVERITY = {DANGLING: 6, EMPTY: 6, CITES_EMPTY: 6, DEAD_LINK: 5, UNLINKED_ATTRIBUTION: 4,
-            CITATION_NEEDED: 4, TITLE_MISMATCH: 4, UNCITED: 3, NO_URL: 2, DUPLICATE: 1,
+            CITATION_NEEDED: 4, TITLE_MISMATCH: 4, "failed-verification": 4,
+            "better-source-needed": 3, "verification-needed": 3, UNCITED: 3, NO_URL: 2, DUPLICATE: 1,
             UNUSED: 1}
 
 
@@ -91,8 +93,9 @@ def claim_flags(facts: ClaimFacts) -> list[str]:
     resolved = [t for t in targets if t is not None]
     if resolved and all(resolved):
         flags.append(CITES_EMPTY)
-    if CITATION_NEEDED in facts.tags:
-        flags.append(CITATION_NEEDED)
+    # what the document itself says about the claim ({{citation needed}}, {{better source
+    # needed}}, {{failed verification}}, {{dead link}}...), under the template's name
+    flags.extend(tag for tag in facts.tags if tag not in flags)
     if not targets:
         flags.append(UNCITED)
     return flags

@@ -41,3 +41,8 @@ def test_duplicates_by_url_or_text() -> None:
     b = F.duplicate_keys("other text entirely, long enough", "https://cnn.com/a")
     assert set(a) & set(b)
     assert not F.duplicate_keys("short", None)
+
+
+def test_cleanup_tags_of_the_source_are_claim_flags() -> None:
+    facts = F.ClaimFacts((), ("better-source-needed", "dead-link"), [False])
+    assert F.claim_flags(facts) == ["better-source-needed", "dead-link"]
