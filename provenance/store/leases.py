@@ -27,11 +27,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select, text, update
+from sqlalchemy import ColumnElement, ScalarSelect, and_, exists, func, or_, text, update
 from sqlalchemy.orm import aliased
-from sqlmodel import Session
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from provenance.store.models import Link, Reference
 
@@ -64,30 +64,32 @@ def lock_for_write(session: Session) -> None:
     """On SQLite, take the database write lock now (before any read of the transaction),
     so read-then-write is atomic and never fails with a stale snapshot. No-op elsewhere."""
     if session.get_bind().dialect.name == "sqlite":
-        session.exec(text("UPDATE link SET id = id WHERE 0 = 1"))  # type: ignore[call-overload]
+        session.execute(text("UPDATE link SET id = id WHERE 0 = 1"))
 
 
-def _due(scope: Scope, now: datetime) -> Any:
+def _due(scope: Scope, now: datetime) -> ColumnElement[bool]:
     """Links this scope wants checked in its run (leased or not)."""
-    conditions = [or_(Link.checked_in_run.is_(None), Link.checked_in_run != scope.run_id)]
+    conditions = [or_(col(Link.checked_in_run).is_(None),
+                      col(Link.checked_in_run) != scope.run_id)]
     if not scope.all:
-        conditions.append(or_(Link.next_check_at.is_(None), Link.next_check_at <= now))
+        conditions.append(or_(col(Link.next_check_at).is_(None),
+                              col(Link.next_check_at) <= now))
     if scope.document_id is not None:
         cited = select(Reference.link_id).where(Reference.document_id == scope.document_id,
-                                                Reference.link_id.is_not(None))
-        conditions.append(Link.id.in_(cited))
+                                                col(Reference.link_id).is_not(None))
+        conditions.append(col(Link.id).in_(cited))
     return and_(*conditions)
 
 
-def _free(owner: str, now: datetime) -> Any:
+def _free(owner: str, now: datetime) -> ColumnElement[bool]:
     """Not leased, or leased by someone whose lease has expired."""
-    return or_(Link.lease_until.is_(None),
-               and_(Link.lease_until < now, Link.lease_owner != owner))
+    return or_(col(Link.lease_until).is_(None),
+               and_(col(Link.lease_until) < now, col(Link.lease_owner) != owner))
 
 
-def _busy_hosts(owner: str, now: datetime) -> Any:
+def _busy_hosts(owner: str, now: datetime) -> SelectOfScalar[str]:
     other = aliased(Link)
-    return select(other.host).where(other.lease_until >= now, other.lease_owner != owner)
+    return select(other.host).where(col(other.lease_until) >= now, other.lease_owner != owner)
 
 
 def lease_batch(session: Session, owner: str, scope: Scope, *, lease_seconds: float,
@@ -101,11 +103,12 @@ def lease_batch(session: Session, owner: str, scope: Scope, *, lease_seconds: fl
     postgres = session.get_bind().dialect.name == "postgresql"
     lock_for_write(session)
     order_key = func.min(func.coalesce(Link.next_check_at, EPOCH))
-    candidates = session.exec(  # type: ignore[call-overload]
+    candidates = session.exec(
         select(Link.host)
-        .where(_due(scope, now), _free(owner, now), Link.host.not_in(_busy_hosts(owner, now)))
-        .group_by(Link.host).order_by(order_key, Link.host).limit(hosts * 2)
-    ).scalars().all()
+        .where(_due(scope, now), _free(owner, now),
+               col(Link.host).not_in(_busy_hosts(owner, now)))
+        .group_by(col(Link.host)).order_by(order_key, col(Link.host)).limit(hosts * 2)
+    ).all()
     leased: list[LeasedLink] = []
     taken_hosts = 0
     for host in candidates:
@@ -114,25 +117,25 @@ def lease_batch(session: Session, owner: str, scope: Scope, *, lease_seconds: fl
         if postgres:
             # Only one worker at a time may claim a host; the UPDATE below runs after the
             # lock is held, so its snapshot sees every lease committed before.
-            locked = session.exec(  # type: ignore[call-overload]
+            locked = session.exec(
                 select(func.pg_try_advisory_xact_lock(func.hashtextextended(host, 0)))
-            ).scalar()
+            ).first()
             if not locked:
                 continue
         room = links_per_host if max_links is None else min(links_per_host,
                                                              max_links - len(leased))
         ids = (select(Link.id)
                .where(Link.host == host, _due(scope, now), _free(owner, now),
-                      ~exists().where(Link.host == host, Link.lease_until >= now,
-                                      Link.lease_owner != owner))
-               .order_by(Link.next_check_at.asc().nulls_first(), Link.id)
+                      ~exists().where(col(Link.host) == host, col(Link.lease_until) >= now,
+                                      col(Link.lease_owner) != owner))
+               .order_by(col(Link.next_check_at).asc().nulls_first(), col(Link.id))
                .limit(room)
                .with_for_update(skip_locked=True))  # dropped by SQLAlchemy on SQLite
-        rows = session.exec(  # type: ignore[call-overload]
-            update(Link).where(Link.id.in_(ids.scalar_subquery()))
+        rows = session.exec(
+            update(Link).where(col(Link.id).in_(ids.scalar_subquery()))
             .values(lease_owner=owner, lease_until=until)
-            .returning(Link.id, Link.url, Link.host, Link.etag, Link.last_modified,
-                       Link.final_url)
+            .returning(col(Link.id), col(Link.url), col(Link.host), col(Link.etag),
+                       col(Link.last_modified), col(Link.final_url))
             .execution_options(synchronize_session=False)
         ).all()
         if rows:
@@ -148,13 +151,14 @@ def reference_titles(session: Session, link_ids: Sequence[int]) -> dict[int, str
     titles: dict[int, str] = {}
     for start in range(0, len(link_ids), 500):
         chunk = list(link_ids[start:start + 500])
-        rows = session.exec(  # type: ignore[call-overload]
+        rows = session.exec(
             select(Reference.link_id, Reference.title)
-            .where(Reference.link_id.in_(chunk), Reference.title.is_not(None))
-            .order_by(Reference.id)
+            .where(col(Reference.link_id).in_(chunk), col(Reference.title).is_not(None))
+            .order_by(col(Reference.id))
         ).all()
         for link_id, title in rows:
-            titles.setdefault(link_id, title)
+            if link_id is not None and title is not None:  # both filtered out in SQL
+                titles.setdefault(link_id, title)
     return titles
 
 
@@ -162,27 +166,27 @@ def heartbeat(session: Session, owner: str, *, lease_seconds: float,
               now: datetime | None = None) -> int:
     """Extend every lease ``owner`` holds; the number of links still leased."""
     now = now or datetime.now(UTC)
-    result = session.exec(  # type: ignore[call-overload]
-        update(Link).where(Link.id.in_(_locked_in_order(Link.lease_owner == owner)))
+    result = session.exec(
+        update(Link).where(col(Link.id).in_(_locked_in_order(col(Link.lease_owner) == owner)))
         .values(lease_until=now + timedelta(seconds=lease_seconds))
         .execution_options(synchronize_session=False))
     return int(result.rowcount or 0)
 
 
-def _locked_in_order(condition: Any) -> Any:
+def _locked_in_order(condition: ColumnElement[bool]) -> ScalarSelect[int | None]:
     """The ids matching ``condition``, row-locked in id order: every statement that waits
     for link row locks takes them in the same order, so workers never deadlock."""
-    return (select(Link.id).where(condition).order_by(Link.id).with_for_update()
+    return (select(Link.id).where(condition).order_by(col(Link.id)).with_for_update()
             .scalar_subquery())
 
 
 def release(session: Session, owner: str, link_ids: Sequence[int] | None = None) -> int:
     """Give back ``owner``'s leases (all, or the given links); the number released."""
-    condition = Link.lease_owner == owner
+    condition = col(Link.lease_owner) == owner
     if link_ids is not None:
-        condition = and_(condition, Link.id.in_(list(link_ids)))
-    result = session.exec(  # type: ignore[call-overload]
-        update(Link).where(Link.id.in_(_locked_in_order(condition)))
+        condition = and_(condition, col(Link.id).in_(list(link_ids)))
+    result = session.exec(
+        update(Link).where(col(Link.id).in_(_locked_in_order(condition)))
         .values(lease_owner=None, lease_until=None)
         .execution_options(synchronize_session=False))
     return int(result.rowcount or 0)
@@ -192,8 +196,9 @@ def expire(session: Session, owners: Sequence[str], now: datetime | None = None)
     """End the leases of workers known to be dead, so others need not wait for expiry."""
     if not owners:
         return 0
-    result = session.exec(  # type: ignore[call-overload]
-        update(Link).where(Link.id.in_(_locked_in_order(Link.lease_owner.in_(list(owners)))))
+    leased_by_them = col(Link.lease_owner).in_(list(owners))
+    result = session.exec(
+        update(Link).where(col(Link.id).in_(_locked_in_order(leased_by_them)))
         .values(lease_until=(now or datetime.now(UTC)) - timedelta(seconds=1))
         .execution_options(synchronize_session=False))
     return int(result.rowcount or 0)
@@ -216,13 +221,13 @@ def remaining(session: Session, owner: str, scope: Scope,
               now: datetime | None = None) -> Remaining:
     """How many links the scope still wants checked in its run, by who holds them."""
     now = now or datetime.now(UTC)
-    live = and_(Link.lease_until.is_not(None), Link.lease_until >= now)
-    row = session.exec(  # type: ignore[call-overload]
+    live = and_(col(Link.lease_until).is_not(None), col(Link.lease_until) >= now)
+    row = session.exec(
         select(
-            func.count().filter(~live, or_(Link.lease_owner.is_(None),
-                                            Link.lease_owner != owner)),
-            func.count().filter(live, Link.lease_owner != owner),
-            func.count().filter(Link.lease_owner == owner),
+            func.count().filter(~live, or_(col(Link.lease_owner).is_(None),
+                                            col(Link.lease_owner) != owner)),
+            func.count().filter(live, col(Link.lease_owner) != owner),
+            func.count().filter(col(Link.lease_owner) == owner),
         ).where(_due(scope, now))
     ).one()
     free, others, mine = (int(v or 0) for v in row)
