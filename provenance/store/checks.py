@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
-from sqlmodel import Session
+import sqlalchemy as sa
+from sqlalchemy import insert, update
+from sqlmodel import Session, col, select
 
 from provenance.check import types as t
 from provenance.check.schedule import next_check_at
@@ -42,11 +43,11 @@ def record_results(session: Session, results: Iterable[tuple[int, t.CheckResult]
     locked in id order (no deadlock between workers), written with two bulk statements."""
     results = list(results)
     lock_for_write(session)
-    query = (select(*_READ).where(Link.id.in_(sorted({i for i, _ in results})))
-             .order_by(Link.id))
+    query = (sa.select(*_READ).where(col(Link.id).in_(sorted({i for i, _ in results})))
+             .order_by(col(Link.id)))
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update()
-    rows = {row.id: row for row in session.exec(query)}  # type: ignore[call-overload]
+    rows = {row.id: row for row in session.execute(query)}
     done: list[Recorded] = []
     updates: list[dict[str, Any]] = []
     inserts: list[dict[str, Any]] = []
@@ -67,14 +68,15 @@ def record_results(session: Session, results: Iterable[tuple[int, t.CheckResult]
             "title_mismatch": result.title_mismatch, "worker": owner})
         done.append(Recorded(link_id, change))
     if updates:
-        session.exec(update(Link), params=updates)  # type: ignore[call-overload]
-        session.exec(insert(LinkCheck), params=inserts)  # type: ignore[call-overload]
+        session.exec(update(Link), params=updates)
+        session.exec(insert(LinkCheck), params=inserts)
     return done
 
 
-_READ = (Link.id, Link.state, Link.state_since, Link.failures, Link.first_failure_at,
-         Link.title_mismatch, Link.checks, Link.checked_in_run, Link.etag, Link.last_modified,
-         Link.final_url, Link.last_title)
+_READ = tuple(col(c) for c in (
+    Link.id, Link.state, Link.state_since, Link.failures, Link.first_failure_at,
+    Link.title_mismatch, Link.checks, Link.checked_in_run, Link.etag, Link.last_modified,
+    Link.final_url, Link.last_title))
 
 
 def _link_values(row: Any, result: t.CheckResult, change: StateChange, at: datetime,
@@ -109,18 +111,19 @@ def rederive(session: Session, run_id: int, link_ids: Sequence[int], settings: S
     this changed. Used when a run turns out inconclusive, or conclusive after all."""
     now = now or datetime.now(UTC)
     lock_for_write(session)
-    held_runs = set(session.exec(  # type: ignore[call-overload]
-        select(CheckRun.id).where(CheckRun.status == "inconclusive")).scalars().all())
+    held_runs = set(session.exec(
+        select(CheckRun.id).where(CheckRun.status == "inconclusive")).all())
     changed = 0
     for start in range(0, len(link_ids), 200):
         chunk = list(link_ids[start:start + 200])
         history: dict[int, list[LinkCheck]] = {i: [] for i in chunk}
-        for check in session.exec(  # type: ignore[call-overload]
-                select(LinkCheck).where(LinkCheck.link_id.in_(chunk))
-                .order_by(LinkCheck.link_id, LinkCheck.checked_at, LinkCheck.id)).scalars():
+        for check in session.exec(
+                select(LinkCheck).where(col(LinkCheck.link_id).in_(chunk))
+                .order_by(col(LinkCheck.link_id), col(LinkCheck.checked_at),
+                          col(LinkCheck.id))):
             history[check.link_id].append(check)
-        for link in session.exec(  # type: ignore[call-overload]
-                select(Link).where(Link.id.in_(chunk))).scalars():
+        for link in session.exec(select(Link).where(col(Link.id).in_(chunk))):
+            assert link.id is not None  # a stored row
             checks = history[link.id]
             steps = replay((PastCheck(c.checked_at, c.outcome, c.title_mismatch,
                                       held=c.run_id in held_runs) for c in checks), settings)

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, func, select, update
-from sqlmodel import Session
+from sqlalchemy import case, func, update
+from sqlmodel import Session, col, select
 
 from provenance.check import types as t
 from provenance.errors import NotFoundError, UsageError
@@ -36,11 +36,11 @@ def open_run(session: Session, options: dict[str, Any], *, stale_after: timedelt
     now = now or datetime.now(UTC)
     lock_for_write(session)
     if session.get_bind().dialect.name == "postgresql":
-        session.exec(select(func.pg_advisory_xact_lock(  # type: ignore[call-overload]
+        session.exec(select(func.pg_advisory_xact_lock(
             func.hashtextextended("provenance-check-run", 0))))
-    runs = session.exec(select(CheckRun).where(  # type: ignore[call-overload]
-        CheckRun.kind == "check", CheckRun.finished_at.is_(None))
-        .order_by(CheckRun.id.desc())).scalars().all()
+    runs = session.exec(select(CheckRun).where(
+        CheckRun.kind == "check", col(CheckRun.finished_at).is_(None))
+        .order_by(col(CheckRun.id).desc())).all()
     for run in runs:
         if run is runs[0] and now - run.started_at < stale_after:
             continue
@@ -58,8 +58,9 @@ def mark_run(session: Session, run_id: int, status: str) -> None:
     """Move an open run to ``suspect`` (a worker saw most hosts fail and holds states) or
     ``inconclusive`` (never back)."""
     allowed = (RUNNING,) if status == SUSPECT else (RUNNING, SUSPECT)
-    session.exec(update(CheckRun).where(  # type: ignore[call-overload]
-        CheckRun.id == run_id, CheckRun.finished_at.is_(None), CheckRun.status.in_(allowed))
+    session.exec(update(CheckRun).where(
+        col(CheckRun.id) == run_id, col(CheckRun.finished_at).is_(None),
+        col(CheckRun.status).in_(allowed))
         .values(status=status))
 
 
@@ -72,10 +73,10 @@ def get_run(session: Session, run_id: int) -> CheckRun:
 
 def host_verdict(session: Session, run_id: int) -> tuple[int, int]:
     """(hosts checked in the run, hosts whose every check failed at the connection level)."""
-    network = case((LinkCheck.outcome.in_(sorted(t.NETWORK_OUTCOMES)), 1), else_=0)
-    rows = session.exec(select(  # type: ignore[call-overload]
+    network = case((col(LinkCheck.outcome).in_(sorted(t.NETWORK_OUTCOMES)), 1), else_=0)
+    rows = session.exec(select(
         Link.host, func.count(), func.sum(network))
-        .join(Link, Link.id == LinkCheck.link_id)
+        .join(Link, col(Link.id) == LinkCheck.link_id)
         .where(LinkCheck.run_id == run_id).group_by(Link.host)).all()
     return len(rows), sum(1 for _, total, down in rows if total == down)
 
@@ -90,31 +91,31 @@ def links_to_rederive(session: Session, run_id: int, *, all_checked: bool) -> li
     checked)."""
     query = select(LinkCheck.link_id).where(LinkCheck.run_id == run_id)
     if not all_checked:
-        query = query.where((LinkCheck.state_before != LinkCheck.state_after)
-                            | LinkCheck.outcome.in_(sorted(t.FAILURE_OUTCOMES)))
-    return sorted(set(session.exec(query).scalars().all()))  # type: ignore[call-overload]
+        query = query.where((col(LinkCheck.state_before) != LinkCheck.state_after)
+                            | col(LinkCheck.outcome).in_(sorted(t.FAILURE_OUTCOMES)))
+    return sorted(set(session.exec(query).all()))
 
 
 def close_run(session: Session, run_id: int, status: str, counts: dict[str, Any],
               now: datetime | None = None) -> bool:
     """Close an open run; False if someone else closed it first."""
-    result = session.exec(update(CheckRun).where(  # type: ignore[call-overload]
-        CheckRun.id == run_id, CheckRun.finished_at.is_(None))
+    result = session.exec(update(CheckRun).where(
+        col(CheckRun.id) == run_id, col(CheckRun.finished_at).is_(None))
         .values(status=status, finished_at=now or datetime.now(UTC), counts=counts))
     return bool(result.rowcount)
 
 
 def run_counts(session: Session, run_id: int) -> dict[str, Any]:
     """Checks by outcome and state moves of one run (what ``CheckRun.counts`` holds)."""
-    outcomes = dict(session.exec(select(  # type: ignore[call-overload]
+    outcomes = dict(session.exec(select(
         LinkCheck.outcome, func.count()).where(LinkCheck.run_id == run_id)
         .group_by(LinkCheck.outcome)).all())
-    moves = session.exec(select(  # type: ignore[call-overload]
+    moves = session.exec(select(
         LinkCheck.state_before, LinkCheck.state_after, func.count())
         .where(LinkCheck.run_id == run_id, LinkCheck.state_before != LinkCheck.state_after)
         .group_by(LinkCheck.state_before, LinkCheck.state_after)).all()
-    workers = session.exec(select(func.count(func.distinct(  # type: ignore[call-overload]
-        LinkCheck.worker))).where(LinkCheck.run_id == run_id)).scalar_one()
+    workers = session.exec(select(func.count(func.distinct(
+        LinkCheck.worker))).where(LinkCheck.run_id == run_id)).one()
     return {"checks": sum(outcomes.values()), "outcomes": outcomes, "workers": workers,
             "moves": {f"{a}->{b}": n for a, b, n in moves}}
 
@@ -133,7 +134,7 @@ def register_worker(session: Session, worker_id: str, run_id: int) -> None:
 
 def beat(session: Session, worker_id: str, run_id: int, links_done: int,
          status: str = "running") -> None:
-    session.exec(update(Worker).where(Worker.id == worker_id)  # type: ignore[call-overload]
+    session.exec(update(Worker).where(col(Worker.id) == worker_id)
                  .values(heartbeat_at=datetime.now(UTC), links_done=links_done, status=status,
                          run_id=run_id))
 
@@ -141,9 +142,9 @@ def beat(session: Session, worker_id: str, run_id: int, links_done: int,
 def other_live_workers(session: Session, run_id: int, worker_id: str,
                        alive_within: timedelta) -> int:
     since = datetime.now(UTC) - alive_within
-    return int(session.exec(select(func.count()).select_from(Worker).where(  # type: ignore
+    return int(session.exec(select(func.count()).select_from(Worker).where(
         Worker.run_id == run_id, Worker.status == "running", Worker.id != worker_id,
-        Worker.heartbeat_at >= since)).scalar_one())
+        Worker.heartbeat_at >= since)).one())
 
 
 def reap_dead_local_workers(session: Session) -> list[str]:
@@ -151,8 +152,8 @@ def reap_dead_local_workers(session: Session) -> list[str]:
     their leases now (across machines, leases simply expire)."""
     host = socket.gethostname()
     dead = []
-    for worker in session.exec(select(Worker).where(  # type: ignore[call-overload]
-            Worker.hostname == host, Worker.status == "running")).scalars():
+    for worker in session.exec(select(Worker).where(
+            Worker.hostname == host, Worker.status == "running")):
         if worker.pid != os.getpid() and not _pid_alive(worker.pid):
             worker.status = "dead"
             dead.append(worker.id)
@@ -179,11 +180,10 @@ def find_document(session: Session, spec: str) -> Document:
         doc = session.get(Document, int(spec))
         if doc is not None:
             return doc
-    found = session.exec(select(Document).where(  # type: ignore[call-overload]
-        Document.origin == spec)).scalars().all()
+    found = session.exec(select(Document).where(Document.origin == spec)).all()
     if not found:
-        found = session.exec(select(Document).where(  # type: ignore[call-overload]
-            func.lower(Document.title) == spec.lower())).scalars().all()
+        found = session.exec(select(Document).where(
+            func.lower(Document.title) == spec.lower())).all()
     if not found:
         raise NotFoundError(f"no document {spec!r} (give its id, origin or title)")
     if len(found) > 1:
@@ -207,28 +207,29 @@ class RunStatus:
 def status(session: Session, *, alive_within: timedelta,
            now: datetime | None = None) -> RunStatus:
     now = now or datetime.now(UTC)
-    run = session.exec(select(CheckRun).where(  # type: ignore[call-overload]
-        CheckRun.kind == "check").order_by(CheckRun.id.desc()).limit(1)).scalars().first()
+    run = session.exec(select(CheckRun).where(
+        CheckRun.kind == "check").order_by(col(CheckRun.id).desc()).limit(1)).first()
     done = 0
     if run is not None:
-        done = int(session.exec(select(func.count()).select_from(LinkCheck).where(  # type: ignore
-            LinkCheck.run_id == run.id)).scalar_one())
+        done = int(session.exec(select(func.count()).select_from(LinkCheck).where(
+            LinkCheck.run_id == run.id)).one())
     due_query = select(func.count()).select_from(Link).where(
-        (Link.next_check_at.is_(None)) | (Link.next_check_at <= now))
+        (col(Link.next_check_at).is_(None)) | (col(Link.next_check_at) <= now))
     if run is not None and run.finished_at is None:
-        due_query = due_query.where((Link.checked_in_run.is_(None))
-                                    | (Link.checked_in_run != run.id))
-    due = int(session.exec(due_query).scalar_one())  # type: ignore[call-overload]
-    states = dict(session.exec(select(Link.state, func.count())  # type: ignore[call-overload]
+        due_query = due_query.where((col(Link.checked_in_run).is_(None))
+                                    | (col(Link.checked_in_run) != run.id))
+    due = int(session.exec(due_query).one())
+    states = dict(session.exec(select(Link.state, func.count())
                                .group_by(Link.state)).all())
     since = now - alive_within
     workers = [
         {"id": w.id, "hostname": w.hostname, "pid": w.pid, "run_id": w.run_id,
          "status": w.status if w.status != "running" or w.heartbeat_at >= since else "silent",
          "links_done": w.links_done, "heartbeat_at": w.heartbeat_at.isoformat()}
-        for w in session.exec(select(Worker).where(  # type: ignore[call-overload]
-            (Worker.status == "running") | (Worker.heartbeat_at >= now - timedelta(days=1)))
-            .order_by(Worker.heartbeat_at.desc()).limit(50)).scalars()]
+        for w in session.exec(select(Worker).where(
+            (col(Worker.status) == "running")
+            | (col(Worker.heartbeat_at) >= now - timedelta(days=1)))
+            .order_by(col(Worker.heartbeat_at).desc()).limit(50))]
     alive = sum(1 for w in workers if w["status"] == "running")
     run_info = None if run is None else {
         "id": run.id, "status": run.status, "started_at": run.started_at.isoformat(),
@@ -240,14 +241,14 @@ def status(session: Session, *, alive_within: timedelta,
 
 def current_run_id(session: Session) -> int | None:
     """The open check run, if any."""
-    return session.exec(select(CheckRun.id).where(  # type: ignore[call-overload]
-        CheckRun.kind == "check", CheckRun.finished_at.is_(None))
-        .order_by(CheckRun.id.desc()).limit(1)).scalar()
+    return session.exec(select(CheckRun.id).where(
+        CheckRun.kind == "check", col(CheckRun.finished_at).is_(None))
+        .order_by(col(CheckRun.id).desc()).limit(1)).first()
 
 
 def worker_moves(session: Session, run_id: int, worker_id: str) -> dict[tuple[str, str], int]:
     """State moves recorded by one worker in one run: (before, after) -> count."""
-    rows = session.exec(select(  # type: ignore[call-overload]
+    rows = session.exec(select(
         LinkCheck.state_before, LinkCheck.state_after, func.count())
         .where(LinkCheck.run_id == run_id, LinkCheck.worker == worker_id,
                LinkCheck.state_before != LinkCheck.state_after)
@@ -258,9 +259,9 @@ def worker_moves(session: Session, run_id: int, worker_id: str) -> dict[tuple[st
 def lock_run(session: Session, run_id: int) -> CheckRun:
     """The run row, locked for the rest of the transaction (the closing step)."""
     lock_for_write(session)
-    run = session.exec(select(CheckRun).where(CheckRun.id == run_id)  # type: ignore
+    run = session.exec(select(CheckRun).where(CheckRun.id == run_id)
                        .with_for_update().execution_options(populate_existing=True)
-                       ).scalars().first()
+                       ).first()
     if run is None:
         raise NotFoundError(f"no check run {run_id}")
     return run
