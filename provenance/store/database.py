@@ -27,7 +27,7 @@ from provenance.settings import sqlite_path
 
 def make_engine(url: str) -> Engine:
     """An engine for a sqlite:/// or postgresql+psycopg:// URL, with the pragmas SQLite needs."""
-    if url.startswith("postgresql://") or url.startswith("postgres://"):
+    if url.startswith(("postgresql://", "postgres://")):
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
     try:
         if url.startswith("sqlite"):

@@ -15,10 +15,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from provenance.ingest.types import ParsedClaim, ParsedDocument, ParsedReference
 from provenance.store.models import (
@@ -59,7 +59,7 @@ def save_document(session: Session, parsed: ParsedDocument, *, origin: str,
                   content_hash: str) -> SaveResult:
     """Insert or update the document at ``origin`` from ``parsed`` (caller commits)."""
     doc = session.exec(select(Document).where(Document.origin_hash == origin_hash(origin))
-                       ).scalar_one_or_none()  # type: ignore[call-overload]
+                       ).one_or_none()
     if doc is not None and doc.content_hash == content_hash and doc.format == parsed.format:
         return SaveResult(doc.id or 0, "unchanged", len(parsed.claims), len(parsed.references))
     status = "updated" if doc is not None else "created"
@@ -143,7 +143,7 @@ def _save_references(session: Session, document_id: int,
                      parsed: Sequence[ParsedReference]) -> dict[tuple[str, str], int]:
     """Upsert the parsed references; returns (group, label) -> reference id for all current ones."""
     existing = {(r.group, r.label): r for r in session.exec(
-        select(Reference).where(Reference.document_id == document_id)).scalars()}  # type: ignore[call-overload]
+        select(Reference).where(Reference.document_id == document_id))}
     link_ids = ensure_links(session, [r.fields.url for r in parsed if r.fields.url])
     seen: set[tuple[str, str]] = set()
     new_rows: list[Reference] = []
@@ -185,9 +185,9 @@ def _reapply_hand_edits(session: Session, rows: Iterable[Reference]) -> None:
     if not by_id:
         return
     edits = session.exec(select(ReferenceEdit).where(
-        ReferenceEdit.reference_id.in_(list(by_id)),  # type: ignore[union-attr]
-        ReferenceEdit.undone.is_(False),  # type: ignore[union-attr]
-    ).order_by(ReferenceEdit.id)).scalars()  # type: ignore[call-overload]
+        col(ReferenceEdit.reference_id).in_(list(by_id)),
+        col(ReferenceEdit.undone).is_(False),
+    ).order_by(col(ReferenceEdit.id)))
     from provenance.store.edits import decode_field
 
     for edit in edits:
@@ -221,9 +221,9 @@ def ensure_links(session: Session, urls: Iterable[str]) -> dict[str, int]:
     for start in range(0, len(rows), 500):
         session.execute(insert(Link).values(rows[start:start + 500])
                         .on_conflict_do_nothing(index_elements=["url_hash"]))
-    found = session.execute(select(Link.id, Link.url_hash).where(
-        Link.url_hash.in_(list(wanted)))).all()  # type: ignore[attr-defined]
-    return {wanted[h]: i for i, h in found}
+    found = session.exec(select(Link.id, Link.url_hash).where(
+        col(Link.url_hash).in_(list(wanted)))).all()
+    return {wanted[h]: i for i, h in found if i is not None}
 
 
 # --- claims ---------------------------------------------------------------------------------
@@ -231,20 +231,21 @@ def ensure_links(session: Session, urls: Iterable[str]) -> dict[str, int]:
 def _save_claims(session: Session, document_id: int, parsed: Sequence[ParsedClaim],
                  references: dict[tuple[str, str], int]) -> None:
     existing = list(session.exec(select(Claim).where(Claim.document_id == document_id)
-                                 .order_by(Claim.ordinal)).scalars())  # type: ignore[call-overload]
+                                 .order_by(col(Claim.ordinal))))
     by_hash: dict[str, list[Claim]] = {}
     for claim in existing:
         by_hash.setdefault(claim.text_hash, []).append(claim)
     hand_cited = set(session.exec(select(Citation.claim_id).where(
         Citation.origin == "manual",
-        Citation.claim_id.in_([c.id for c in existing]))).scalars())  # type: ignore[union-attr,call-overload]
+        col(Citation.claim_id).in_([c.id for c in existing]))))
     kept: list[Claim] = []
     new_claims: list[Claim] = []
     for ordinal, pc in enumerate(parsed):
         h = text_hash(pc.text)
-        values = {"section": pc.section, "ordinal": ordinal, "text": pc.text, "text_hash": h,
-                  "span_start": pc.start, "span_end": pc.end,
-                  "attributions": list(pc.attributions), "tags": list(pc.tags), "current": True}
+        values: dict[str, Any] = {
+            "section": pc.section, "ordinal": ordinal, "text": pc.text, "text_hash": h,
+            "span_start": pc.start, "span_end": pc.end,
+            "attributions": list(pc.attributions), "tags": list(pc.tags), "current": True}
         same = by_hash.get(h)
         if same:
             claim = same.pop(0)
@@ -263,15 +264,15 @@ def _save_claims(session: Session, document_id: int, parsed: Sequence[ParsedClai
             kept.append(claim)
     delete_ids = [c.id for c in gone if c.id not in hand_cited]
     if delete_ids:
-        session.execute(delete(Citation).where(Citation.claim_id.in_(delete_ids)))  # type: ignore[attr-defined]
-        session.execute(delete(Claim).where(Claim.id.in_(delete_ids)))  # type: ignore[union-attr]
+        session.exec(delete(Citation).where(col(Citation.claim_id).in_(delete_ids)))
+        session.exec(delete(Claim).where(col(Claim.id).in_(delete_ids)))
     session.add_all(kept)
     session.add_all(new_claims)
     session.flush()
     if kept:
-        session.execute(delete(Citation).where(
-            Citation.claim_id.in_([c.id for c in kept]),  # type: ignore[union-attr]
-            Citation.origin == "parsed"))
+        session.exec(delete(Citation).where(
+            col(Citation.claim_id).in_([c.id for c in kept]),
+            col(Citation.origin) == "parsed"))
     by_text: dict[int, ParsedClaim] = {}
     claims_in_order = sorted([*kept, *new_claims], key=lambda c: c.ordinal)
     for claim in claims_in_order:
@@ -292,9 +293,9 @@ def _save_claims(session: Session, document_id: int, parsed: Sequence[ParsedClai
 
 
 def _drop_orphaned_references(session: Session, document_id: int) -> None:
-    used = select(Citation.reference_id).where(Citation.reference_id.is_not(None))  # type: ignore[union-attr]
-    session.execute(delete(Reference).where(
-        Reference.document_id == document_id, Reference.current.is_(False),  # type: ignore[attr-defined]
-        Reference.origin == "parsed", Reference.id.not_in(used)))  # type: ignore[union-attr]
-    session.execute(update(Reference).where(Reference.document_id == document_id,
-                                            Reference.origin == "manual").values(current=True))
+    used = select(Citation.reference_id).where(col(Citation.reference_id).is_not(None))
+    session.exec(delete(Reference).where(
+        col(Reference.document_id) == document_id, col(Reference.current).is_(False),
+        col(Reference.origin) == "parsed", col(Reference.id).not_in(used)))
+    session.exec(update(Reference).where(col(Reference.document_id) == document_id,
+                                         col(Reference.origin) == "manual").values(current=True))

@@ -11,8 +11,8 @@ import uuid
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
 from provenance.errors import NotFoundError, UsageError
 from provenance.store.models import Citation, Claim, Document, Reference, ReferenceEdit
@@ -89,16 +89,16 @@ def add_citation(session: Session, document: Document, claim_id: int,
     claim = session.get(Claim, claim_id)
     if claim is None or claim.document_id != document.id:
         raise NotFoundError(f"document {document.id} has no claim {claim_id}")
-    count = session.execute(select(func.count()).select_from(Reference).where(
-        Reference.document_id == document.id, Reference.origin == "manual")).scalar_one()
+    count = session.exec(select(func.count()).select_from(Reference).where(
+        Reference.document_id == document.id, Reference.origin == "manual")).one()
     label = f"added-{count + 1}"
     ref = Reference(document_id=document.id or 0, label=label, origin="manual",
                     ordinal=10_000 + count, raw="")
     session.add(ref)
     session.flush()
     _apply(session, ref, changes, "cite", uuid.uuid4().hex[:12])
-    position = session.execute(select(func.count()).select_from(Citation).where(
-        Citation.claim_id == claim_id)).scalar_one()
+    position = session.exec(select(func.count()).select_from(Citation).where(
+        Citation.claim_id == claim_id)).one()
     session.add(Citation(claim_id=claim_id, reference_id=ref.id, label=label,
                          position=position, origin="manual"))
     session.flush()
@@ -111,9 +111,9 @@ def edit_reference(session: Session, document: Document, label: str,
     changes = validate_changes(changes)
     if not changes:
         raise UsageError("nothing to change: give at least one field (--url, --title, ...)")
-    ref = session.execute(select(Reference).where(
+    ref = session.exec(select(Reference).where(
         Reference.document_id == document.id, Reference.label == label)
-        .order_by(Reference.group)).scalars().first()
+        .order_by(col(Reference.group))).first()
     if ref is None:
         raise NotFoundError(f"document {document.id} has no reference {label!r}")
     edits = _apply(session, ref, changes, "ref", uuid.uuid4().hex[:12])
@@ -122,8 +122,8 @@ def edit_reference(session: Session, document: Document, label: str,
 
 
 def reference_history(session: Session, reference_id: int) -> list[ReferenceEdit]:
-    return list(session.execute(select(ReferenceEdit).where(
-        ReferenceEdit.reference_id == reference_id).order_by(ReferenceEdit.id)).scalars())
+    return list(session.exec(select(ReferenceEdit).where(
+        ReferenceEdit.reference_id == reference_id).order_by(col(ReferenceEdit.id))))
 
 
 def find_document(session: Session, ident: str) -> Document:
@@ -132,10 +132,10 @@ def find_document(session: Session, ident: str) -> Document:
     if ident.isdigit():
         doc = session.get(Document, int(ident))
     if doc is None:
-        matches = list(session.execute(select(Document).where(
-            (Document.title == ident) | (Document.origin == ident))).scalars())
+        matches = list(session.exec(select(Document).where(
+            (col(Document.title) == ident) | (col(Document.origin) == ident))))
         if not matches:
-            matches = [d for d in session.execute(select(Document)).scalars()
+            matches = [d for d in session.exec(select(Document))
                        if d.origin.endswith("/" + ident) or d.origin == ident]
         if len(matches) > 1:
             raise UsageError(f"{ident!r} names {len(matches)} documents; use its id")
