@@ -7,11 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
 from provenance.check import types as t
 from provenance.check.state import BAD_STATES, HEALTHY_STATES
 from provenance.errors import NotFoundError
+from provenance.store.database import Database
 from provenance.store.models import ArchiveLookup, CheckRun, Link, LinkCheck
 
 
@@ -69,12 +71,13 @@ class Changes:
         return out
 
 
-def changes_since(db: Any, run_id: int | None = None) -> Changes:
+def changes_since(db: Database, run_id: int | None = None) -> Changes:
     """Changes made by the runs after ``run_id``; by default, by the latest run."""
     with db.session() as session:
-        runs = session.exec(select(CheckRun.id, CheckRun.status)  # type: ignore[call-overload]
-                            .where(CheckRun.kind == "check").order_by(CheckRun.id)).all()
-        ids = [r[0] for r in runs]
+        statuses = {i: status for i, status in session.exec(
+            select(CheckRun.id, CheckRun.status)
+            .where(CheckRun.kind == "check").order_by(col(CheckRun.id))) if i is not None}
+        ids = list(statuses)
         if run_id is None:
             since = ids[-2] if len(ids) >= 2 else (0 if ids else None)
         elif run_id not in ids and run_id != 0:
@@ -84,11 +87,13 @@ def changes_since(db: Any, run_id: int | None = None) -> Changes:
         if since is None:
             return Changes(since_run=None, runs=())
         later = tuple(i for i in ids if i > since)
-        inconclusive = tuple(i for i, status in runs if i > since and status == "inconclusive")
-        rows = session.exec(  # type: ignore[call-overload]
-            select(LinkCheck, Link.url).join(Link, Link.id == LinkCheck.link_id)
-            .where(LinkCheck.run_id > since)
-            .order_by(LinkCheck.link_id, LinkCheck.checked_at, LinkCheck.id)).all()
+        inconclusive = tuple(i for i, status in statuses.items()
+                             if i > since and status == "inconclusive")
+        rows = session.exec(
+            select(LinkCheck, Link.url).join(Link, col(Link.id) == LinkCheck.link_id)
+            .where(col(LinkCheck.run_id) > since)
+            .order_by(col(LinkCheck.link_id), col(LinkCheck.checked_at),
+                      col(LinkCheck.id))).all()
         first: dict[int, LinkCheck] = {}
         last: dict[int, tuple[LinkCheck, str]] = {}
         for check, url in rows:
@@ -123,18 +128,19 @@ _ARCHIVE_KINDS = {"lost": "newly_lost", "rescued": "newly_rescued",
                   "preserved": "newly_preserved", "at-risk": "newly_at_risk"}
 
 
-def _archive_moves(session: Any, since: int) -> dict[str, list[LinkChange]]:
+def _archive_moves(session: Session, since: int) -> dict[str, list[LinkChange]]:
     """Archive states (rescued, lost, preserved, at-risk) reached after run ``since`` began
     its successor, from the archive history (lookups and derived moves)."""
-    start = session.exec(select(func.min(CheckRun.started_at))  # type: ignore[call-overload]
-                         .where(CheckRun.id > since)).scalar()
+    start = session.exec(select(func.min(CheckRun.started_at))
+                         .where(col(CheckRun.id) > since)).first()
     moves: dict[str, list[LinkChange]] = {kind: [] for kind in _ARCHIVE_KINDS.values()}
     if start is None:
         return moves
-    rows = session.exec(  # type: ignore[call-overload]
-        select(ArchiveLookup, Link.url).join(Link, Link.id == ArchiveLookup.link_id)
+    rows = session.exec(
+        select(ArchiveLookup, Link.url).join(Link, col(Link.id) == ArchiveLookup.link_id)
         .where(ArchiveLookup.looked_up_at >= start)
-        .order_by(ArchiveLookup.link_id, ArchiveLookup.looked_up_at, ArchiveLookup.id)).all()
+        .order_by(col(ArchiveLookup.link_id), col(ArchiveLookup.looked_up_at),
+                  col(ArchiveLookup.id))).all()
     first: dict[int, ArchiveLookup] = {}
     last: dict[int, tuple[ArchiveLookup, str]] = {}
     for lookup, url in rows:
@@ -150,17 +156,17 @@ def _archive_moves(session: Any, since: int) -> dict[str, list[LinkChange]]:
     return moves
 
 
-def _mismatched_before(session: Any, since: int, link_ids: list[int]) -> set[int]:
+def _mismatched_before(session: Session, since: int, link_ids: list[int]) -> set[int]:
     """Of ``link_ids``, those whose last check up to run ``since`` already had a mismatch."""
     found: set[int] = set()
     for start in range(0, len(link_ids), 500):
         chunk = link_ids[start:start + 500]
         latest = (select(LinkCheck.link_id, func.max(LinkCheck.id).label("last"))
-                  .where(LinkCheck.link_id.in_(chunk), LinkCheck.run_id <= since)
-                  .group_by(LinkCheck.link_id).subquery())
-        found.update(session.exec(  # type: ignore[call-overload]
-            select(LinkCheck.link_id).join(latest, LinkCheck.id == latest.c.last)
-            .where(LinkCheck.title_mismatch.is_(True))).scalars().all())
+                  .where(col(LinkCheck.link_id).in_(chunk), col(LinkCheck.run_id) <= since)
+                  .group_by(col(LinkCheck.link_id)).subquery())
+        found.update(session.exec(
+            select(LinkCheck.link_id).join(latest, col(LinkCheck.id) == latest.c.last)
+            .where(col(LinkCheck.title_mismatch).is_(True))).all())
     return found
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlmodel import Session, col, select
 
 from provenance.store.models import Link, LinkCheck
 
@@ -41,9 +41,9 @@ def check_view(check: LinkCheck) -> dict[str, Any]:
     }
 
 
-def link_history(session: Any, link_id: int, limit: int = 10) -> list[dict[str, Any]]:
+def link_history(session: Session, link_id: int, limit: int = 10) -> list[dict[str, Any]]:
     """The ``limit`` most recent checks of a link, newest first."""
-    rows = session.exec(select(LinkCheck).where(  # type: ignore[call-overload]
+    rows = session.exec(select(LinkCheck).where(
         LinkCheck.link_id == link_id)
-        .order_by(LinkCheck.checked_at.desc(), LinkCheck.id.desc()).limit(limit)).scalars()
+        .order_by(col(LinkCheck.checked_at).desc(), col(LinkCheck.id).desc()).limit(limit))
     return [check_view(c) for c in rows]
