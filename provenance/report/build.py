@@ -11,8 +11,7 @@ from collections import Counter
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from provenance.archive.states import archive_view
 from provenance.check.views import link_history, link_view
@@ -32,7 +31,7 @@ def build_report(session: Session, documents: list[Document] | None = None,
                  *, history: bool = True) -> dict[str, Any]:
     """The report of ``documents`` (default: all, in id order)."""
     if documents is None:
-        documents = list(session.execute(select(Document).order_by(Document.id)).scalars())
+        documents = list(session.exec(select(Document).order_by(col(Document.id))))
     docs = [build_document(session, doc, history=history) for doc in documents]
     total: Counter[str] = Counter()
     for doc in docs:
@@ -41,22 +40,22 @@ def build_report(session: Session, documents: list[Document] | None = None,
 
 
 def build_document(session: Session, doc: Document, *, history: bool = True) -> dict[str, Any]:
-    claims = list(session.execute(select(Claim).where(Claim.document_id == doc.id)
-                                  .order_by(Claim.ordinal)).scalars())
-    refs = list(session.execute(select(Reference).where(Reference.document_id == doc.id)
-                                .order_by(Reference.ordinal, Reference.id)).scalars())
-    citations = list(session.execute(
-        select(Citation).join(Claim, Claim.id == Citation.claim_id)  # type: ignore[arg-type]
-        .where(Claim.document_id == doc.id).order_by(Citation.claim_id, Citation.position)
-    ).scalars())
+    claims = list(session.exec(select(Claim).where(Claim.document_id == doc.id)
+                               .order_by(col(Claim.ordinal))))
+    refs = list(session.exec(select(Reference).where(Reference.document_id == doc.id)
+                             .order_by(col(Reference.ordinal), col(Reference.id))))
+    citations = list(session.exec(
+        select(Citation).join(Claim, col(Claim.id) == Citation.claim_id)
+        .where(Claim.document_id == doc.id)
+        .order_by(col(Citation.claim_id), col(Citation.position))))
     link_ids = {r.link_id for r in refs if r.link_id}
-    links = {link.id: link for link in session.execute(
-        select(Link).where(Link.id.in_(link_ids))).scalars()} if link_ids else {}  # type: ignore[union-attr]
+    links = {link.id: link for link in session.exec(
+        select(Link).where(col(Link.id).in_(link_ids)))} if link_ids else {}
     edits: dict[int, list[ReferenceEdit]] = {}
     if history and refs:
-        for edit in session.execute(select(ReferenceEdit).where(
-                ReferenceEdit.reference_id.in_([r.id for r in refs]))  # type: ignore[union-attr]
-                .order_by(ReferenceEdit.id)).scalars():
+        for edit in session.exec(select(ReferenceEdit).where(
+                col(ReferenceEdit.reference_id).in_([r.id for r in refs]))
+                .order_by(col(ReferenceEdit.id))):
             edits.setdefault(edit.reference_id, []).append(edit)
 
     by_claim: dict[int, list[Citation]] = {}
