@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlmodel import or_, select
+from sqlmodel import col, or_, select
 
 from provenance.archive.targets import resolve_document
 from provenance.archive.types import RESCUED
@@ -75,7 +75,7 @@ def _carried_archive_is_bad(session: Any, ref: Reference) -> bool:
                    ArchiveVerification.archive_url == ref.archive_url,
                    or_(ArchiveVerification.error == None,
                        ArchiveVerification.error != NOT_WAYBACK))
-            .order_by(ArchiveVerification.checked_at.desc()))  # type: ignore[attr-defined]
+            .order_by(col(ArchiveVerification.checked_at).desc()))
     last = session.exec(stmt).first()
     return last is not None and last.exists is False
 
@@ -86,10 +86,10 @@ def fix_with_archives(db: Any, *, document: str | None = None,
     now = now or datetime.now(UTC)
     report = FixReport(batch=f"fix-{now.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}")
     with db.session() as session:
-        stmt = (select(Reference, Link).join(Link, Reference.link_id == Link.id)  # type: ignore
+        stmt = (select(Reference, Link).join(Link, col(Reference.link_id) == Link.id)
                 .where(Reference.current == True, Link.state == DEAD,
                        Link.archive_state == RESCUED, Link.archive_url != None)
-                .order_by(Reference.id))  # type: ignore[arg-type]
+                .order_by(col(Reference.id)))
         if document:
             stmt = stmt.where(Reference.document_id == resolve_document(session, document).id)
         for ref, link in session.exec(stmt):
@@ -119,7 +119,7 @@ def last_batch(db: Any) -> str:
     with db.session() as session:
         stmt = (select(ReferenceEdit)
                 .where(ReferenceEdit.action == FIX_ACTION, ReferenceEdit.undone == False)
-                .order_by(ReferenceEdit.edited_at.desc(), ReferenceEdit.id.desc()))  # type: ignore
+                .order_by(col(ReferenceEdit.edited_at).desc(), col(ReferenceEdit.id).desc()))
         edit = session.exec(stmt).first()
     if edit is None:
         raise NotFoundError("no fix --use-archives batch left to undo")
@@ -133,7 +133,7 @@ def undo_batch(db: Any, batch: str, *, now: datetime | None = None) -> FixReport
     with db.session() as session:
         stmt = (select(ReferenceEdit)
                 .where(ReferenceEdit.batch == batch, ReferenceEdit.action == FIX_ACTION)
-                .order_by(ReferenceEdit.id.desc()))  # type: ignore[union-attr]
+                .order_by(col(ReferenceEdit.id).desc()))
         edits = list(session.exec(stmt))
         if not edits:
             raise NotFoundError(f"no fix batch {batch!r}")

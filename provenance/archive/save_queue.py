@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import update
-from sqlmodel import select
+from sqlmodel import col, select
 
 from provenance.archive.ratelimit import LOOKUP_BUDGET, SAVE_BUDGET, SharedRateLimit
 from provenance.archive.states import archive_state
@@ -85,7 +85,7 @@ def _save_candidates(session: Any, document_id: int | None) -> list[Link]:
 
 
 def _open_jobs(session: Any) -> dict[int, SaveJob]:
-    stmt = select(SaveJob).where(SaveJob.status.in_(OPEN_SAVE_STATUSES))  # type: ignore
+    stmt = select(SaveJob).where(col(SaveJob.status).in_(OPEN_SAVE_STATUSES))
     return {job.link_id: job for job in session.exec(stmt)}
 
 
@@ -95,7 +95,7 @@ def plan_saves(db: Any, *, document_id: int | None = None, now: datetime,
     with db.session() as session:
         open_jobs = _open_jobs(session)
         settled = _settled_recently(session, now - timedelta(days=recheck_days))
-        urls = [session.get(Link, link_id).url for link_id in sorted(open_jobs)]  # type: ignore
+        urls = [session.get(Link, link_id).url for link_id in sorted(open_jobs)]
         urls += [link.url for link in _save_candidates(session, document_id)
                  if link.id not in open_jobs and link.id not in settled]
     return urls
@@ -103,7 +103,7 @@ def plan_saves(db: Any, *, document_id: int | None = None, now: datetime,
 
 def _settled_recently(session: Any, since: datetime) -> set[int]:
     """Links whose last job ended (captured or failed for good) after ``since``."""
-    stmt = select(SaveJob.link_id).where(SaveJob.status.in_((SUCCESS, FAILED)),  # type: ignore
+    stmt = select(SaveJob.link_id).where(col(SaveJob.status).in_((SUCCESS, FAILED)),
                                          SaveJob.updated_at > since)
     return set(session.exec(stmt))
 
@@ -164,11 +164,11 @@ class SaveQueue:
         now = self.clock()
         with self.db.session() as session:
             stmt = (update(SaveJob)
-                    .where(SaveJob.id == job_id, SaveJob.status == QUEUED)  # type: ignore
+                    .where(col(SaveJob.id) == job_id, col(SaveJob.status) == QUEUED)
                     .values(status=PENDING, job_id=None, updated_at=now,
-                            attempts=SaveJob.attempts + 1)  # type: ignore[operator]
-                    .returning(SaveJob.id))
-            return session.exec(stmt).first() is not None  # type: ignore[call-overload]
+                            attempts=col(SaveJob.attempts) + 1)
+                    .returning(col(SaveJob.id)))
+            return session.exec(stmt).first() is not None
 
     def _url(self, job: SaveJob) -> str:
         with self.db.session() as session:
@@ -291,7 +291,7 @@ class SaveQueue:
 
     def _jobs(self, status: str) -> list[SaveJob]:
         with self.db.session() as session:
-            stmt = select(SaveJob).where(SaveJob.status == status).order_by(SaveJob.id)  # type: ignore
+            stmt = select(SaveJob).where(SaveJob.status == status).order_by(col(SaveJob.id))
             return list(session.exec(stmt))
 
     async def run(self) -> SaveRunReport:

@@ -75,19 +75,20 @@ def cited_links(session: Session, document_id: int | None = None) -> list[tuple[
                                                                                   date | None]]:
     """Every link cited by a current reference with a URL: (link, access date, published)."""
     stmt = (select(Link, col(Reference.access_date), col(Reference.date))
-            .join(Reference, Reference.link_id == Link.id)  # type: ignore[arg-type]
+            .join(Reference, col(Reference.link_id) == Link.id)
             .where(Reference.current == True, Reference.url != None)
-            .order_by(Link.id))  # type: ignore[arg-type]
+            .order_by(col(Link.id)))
     if document_id is not None:
         stmt = stmt.where(Reference.document_id == document_id)
     found: dict[int, tuple[Link, date | None, date | None]] = {}
     for link, access, published in session.exec(stmt):
-        prev = found.get(link.id)  # type: ignore[arg-type]
+        assert link.id is not None  # a stored row
+        prev = found.get(link.id)
         if prev is not None:
             access = min(d for d in (access, prev[1]) if d) if (access or prev[1]) else None
             published = min(d for d in (published, prev[2]) if d) \
                 if (published or prev[2]) else None
-        found[link.id] = (link, access, published)  # type: ignore[index]
+        found[link.id] = (link, access, published)
     return list(found.values())
 
 

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlmodel import or_, select
+from sqlmodel import col, or_, select
 
 from provenance.archive.ratelimit import SharedRateLimit
 from provenance.archive.types import ArchiveRef, PlaybackProbe
@@ -102,7 +102,7 @@ async def verify_carried_archives(db: Any, settings: Settings, client: WaybackCl
                                        Reference.archive_url != None)
         if document_id is not None:
             stmt = stmt.where(Reference.document_id == document_id)
-        refs = [r for r in session.exec(stmt.order_by(Reference.id))  # type: ignore[arg-type]
+        refs = [r for r in session.exec(stmt.order_by(col(Reference.id)))
                 if not _recently_verified(session, r, now, settings.archive_recheck_days)]
     outcomes = []
     for ref in refs:
