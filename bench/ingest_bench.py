@@ -31,10 +31,10 @@ def make_corpus(folder: Path, count: int) -> list[str]:
     text = SEED.read_text(encoding="utf-8")
     paths = []
     for n in range(count):
-        variant = re.sub(r"(\d{4})\.\[", lambda m: f"{m.group(1)} (copy {n}).[", text)
+        variant = re.sub(r"(\d{4})\.\[", lambda m, n=n: f"{m.group(1)} (copy {n}).[", text)
         variant = re.sub(r"(?m)^(  (\d+)\. \^ .+)$",
-                         lambda m: f"{m.group(1)} https://news{(n + int(m.group(2))) % 50}"
-                                   f".example/{n % 500}/{m.group(2)}", variant)
+                         lambda m, n=n: f"{m.group(1)} https://news{(n + int(m.group(2))) % 50}"
+                                        f".example/{n % 500}/{m.group(2)}", variant)
         path = folder / f"doc{n:05d}.txt"
         path.write_text(variant, encoding="utf-8")
         paths.append(str(path))

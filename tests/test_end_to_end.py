@@ -19,14 +19,15 @@ from tests.cli.helpers import run_cli
 from tests.fakes.wayback import FakeWayback, FakeWaybackServer
 
 PAGES = {
-    "/ok": (200, "<html><head><title>Kim visits Beijing</title></head><body>"
-                 "<p>The article text is here and long enough to be a real page.</p></body></html>"),
+    "/ok": (200, ("<html><head><title>Kim visits Beijing</title></head><body>"
+                  "<p>The article text is here and long enough to be a real page.</p>"
+                  "</body></html>")),
     "/gone": (404, "<html><head><title>Not found</title></head><body>No such page</body></html>"),
 }
 
 
 class _Handler(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+    def do_GET(self) -> None:  # http.server's naming
         if self.path == "/moved":
             self.send_response(301)
             self.send_header("Location", "/ok")

@@ -6,8 +6,13 @@ from dataclasses import replace
 
 from sqlalchemy import func, select
 
-from provenance.ingest.types import (ParsedCitation, ParsedClaim, ParsedDocument,
-                                     ParsedReference, ReferenceFields)
+from provenance.ingest.types import (
+    ParsedCitation,
+    ParsedClaim,
+    ParsedDocument,
+    ParsedReference,
+    ReferenceFields,
+)
 from provenance.store.documents import save_document
 from provenance.store.edits import add_citation, edit_reference, find_document
 from provenance.store.models import Citation, Claim, Link, Reference, ReferenceEdit
