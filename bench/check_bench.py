@@ -2,6 +2,13 @@
 
     .venv/bin/python bench/check_bench.py                       # N=10,000 and 50,000, peers at 10,000
     .venv/bin/python bench/check_bench.py --links 10000 --peers none
+    .venv/bin/python bench/check_bench.py --ours cli engine --processes 1 2
+
+Ours is measured as users run it (``--ours cli``, the default): the links go into a fresh
+SQLite database (or a scratch PostgreSQL database with ``--pg URL``) and the measured process
+is ``provenance --db URL check --all --processes P --format json`` (leases, result recording
+and output included; title mismatches and checks per link are read back from the database).
+``--ours engine`` times the bare ``Checker.run`` on a task file (no database), for comparison.
 
 For each checker: wall time (process start to exit), links/s, peak RSS, CPU seconds,
 outcome accuracy against the farm's ground truth (exact outcome names for ours; for peers,
@@ -17,18 +24,23 @@ from __future__ import annotations
 import argparse
 import asyncio
 import csv
+import hashlib
 import json
 import math
 import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
+import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
+from urllib.parse import urlsplit
 
 HERE = Path(__file__).resolve().parent
 PEERS = HERE / ".peers"
@@ -65,16 +77,73 @@ def farm_get(port: int, path: str) -> bytes:
         return answer.read()
 
 
-def run_child(cmd: list[str], *, stdin: Path | None = None,
-              ) -> tuple[float, float, float, int, str]:
-    """(wall s, peak RSS MB, CPU s, exit code, stderr tail) of one child process."""
+class TreeMemory:
+    """Samples the summed RSS of a process and all its descendants (every 0.1 s)."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.peak_total_mb = 0.0
+        self.processes = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.1):
+            tree = _descendants(self.pid)
+            total = sum(_rss_mb(p) for p in tree)
+            self.peak_total_mb = max(self.peak_total_mb, total)
+            self.processes = max(self.processes, len(tree))
+
+
+def _descendants(root: int) -> list[int]:
+    children: dict[int, list[int]] = defaultdict(list)
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    ppid = int(stat.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children[ppid].append(int(entry))
+    tree, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        tree.append(pid)
+        todo.extend(children.get(pid, []))
+    return tree
+
+
+def _rss_mb(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def run_child(cmd: list[str], *, stdin: Path | None = None, stdout: Path | None = None,
+              tree: list[TreeMemory] | None = None) -> tuple[float, float, float, int, str]:
+    """(wall s, peak RSS MB of the largest process, CPU s of the whole tree, exit code,
+    stderr tail) of one child process; ``tree`` receives the summed-RSS sampler."""
     started = time.monotonic()
-    with open(stdin or os.devnull, "rb") as source:
-        proc = subprocess.Popen(cmd, stdin=source, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.PIPE)
+    with open(stdin or os.devnull, "rb") as source, \
+            open(stdout or os.devnull, "wb") as sink:
+        proc = subprocess.Popen(cmd, stdin=source, stdout=sink, stderr=subprocess.PIPE)
+    sampler = TreeMemory(proc.pid)
     assert proc.stderr is not None
     err = proc.stderr.read()  # the child exits after closing stderr
     _, status, usage = os.wait4(proc.pid, 0)
+    sampler.stop()
+    if tree is not None:
+        tree.append(sampler)
     proc.returncode = os.waitstatus_to_exitcode(status)
     wall = time.monotonic() - started
     tail = err.decode(errors="replace").strip().splitlines()[-1:] or [""]
@@ -134,31 +203,132 @@ def bench_ours(manifest: dict, args: argparse.Namespace, work: Path) -> Row:
            "--per-host", str(args.per_host), "--min-delay", str(args.min_delay),
            "--timeout", str(args.timeout)]
     wall, rss, cpu, code, tail = run_child(cmd)
-    row = Row("provenance", len(manifest["urls"]), wall, rss, cpu,
+    row = Row("provenance engine, no DB", len(manifest["urls"]), wall, rss, cpu,
               peak_per_host=politeness(args.port), note=tail)
     if code != 0:
         row.note = f"exit {code}: {tail}"
         return row
-    truth = {e["url"]: e for e in manifest["urls"]}
-    exact = verdict = 0
-    misses: Counter[str] = Counter()
-    mismatch_ok = 0
+    with open(results) as source:
+        got = {item["url"]: item for item in map(json.loads, source)}
+    score(row, manifest, got)
+    row.note = f"{tail}; {row.note}"
+    return row
+
+
+def prepare_db(manifest: dict, url: str) -> None:
+    """A fresh database holding every farm URL as a Link, cited by one Reference (with the
+    manifest's reference title) of one bench Document."""
+    from sqlalchemy import insert, select
+
+    from provenance.store.database import Database
+    from provenance.store.models import Document, Link, Reference
+
+    def digest(text: str) -> str:
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    db = Database.open(url)
+    with db.session() as session:
+        doc = Document(origin="bench:linkfarm", origin_hash=digest(url), format="bench",
+                       content_hash=digest("bench"))
+        session.add(doc)
+        session.flush()
+        entries = manifest["urls"]
+        now = datetime.now(UTC)
+        session.execute(insert(Link), [
+            {"url": e["url"], "url_hash": digest(e["url"]), "created_at": now,
+             "host": (urlsplit(e["url"]).hostname or "").lower()} for e in entries])
+        ids = dict(session.execute(select(Link.url, Link.id)).all())
+        session.execute(insert(Reference), [
+            {"document_id": doc.id, "label": str(n), "ordinal": n, "url": e["url"],
+             "title": e.get("reference_title"), "link_id": ids[e["url"]], "raw": "",
+             "authors": [], "tags": [], "extra": {}}
+            for n, e in enumerate(entries)])
+    db.dispose()
+
+
+def scratch_db(args: argparse.Namespace, work: Path, links: int) -> tuple[str, str]:
+    """(SQLAlchemy URL, label) of an empty database for one measured run."""
+    if not args.pg:
+        return f"sqlite:///{work / f'bench-{links}-{uuid.uuid4().hex[:6]}.db'}", "SQLite"
+    import psycopg
+
+    name = f"prov_check_bench_{uuid.uuid4().hex[:8]}"
+    admin = args.pg.replace("postgresql+psycopg://", "postgresql://", 1)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    args.made_pg.append(name)
+    return args.pg.rsplit("/", 1)[0] + f"/{name}", "PostgreSQL"
+
+
+def read_back(url: str) -> tuple[dict[str, bool], Counter[int]]:
+    """(title_mismatch by URL, how many links have each number of checks) from the store."""
+    from sqlalchemy import func, select
+
+    from provenance.store.database import Database
+    from provenance.store.models import Link, LinkCheck
+
+    db = Database.open(url)
+    with db.session() as session:
+        flags = dict(session.execute(select(Link.url, Link.title_mismatch)).all())
+        per_link = session.execute(
+            select(Link.id, func.count(LinkCheck.id)).outerjoin(
+                LinkCheck, LinkCheck.link_id == Link.id).group_by(Link.id)).all()
+    db.dispose()
+    return flags, Counter(n for _, n in per_link)
+
+
+def bench_ours_cli(manifest: dict, args: argparse.Namespace, work: Path,
+                   processes: int) -> Row:
+    url, label = scratch_db(args, work, len(manifest["urls"]))
+    prepare_db(manifest, url)
+    results = work / "cli-results.jsonl"
+    farm_get(args.port, "/__reset")
+    cmd = [sys.executable, "-m", "provenance", "--db", url, "check", "--all",
+           "--processes", str(processes), "--allow-private-addresses",
+           "--concurrency", str(args.concurrency), "--per-host", str(args.per_host),
+           "--min-delay", str(args.min_delay), "--timeout", str(args.timeout),
+           "--format", "json"]
+    env_cmd = ["env", f"PROVENANCE_CONNECT_TIMEOUT={args.timeout}"] + cmd
+    tree: list[TreeMemory] = []
+    wall, rss, cpu, code, tail = run_child(env_cmd, stdout=results, tree=tree)
+    name = f"provenance CLI, {processes} proc, {label}"
+    row = Row(name, len(manifest["urls"]), wall, rss, cpu,
+              peak_per_host=politeness(args.port))
+    sampled = f"all processes {tree[0].peak_total_mb:.0f} MB at peak" if tree else ""
+    if code not in (0, 1):  # 1: new problems found, as expected on the farm
+        row.note = f"exit {code}: {tail}"
+        return row
+    got: dict[str, dict] = {}
     with open(results) as source:
         for line in source:
-            got = json.loads(line)
-            want = truth[got["url"]]
-            same = got["outcome"] == want["outcome"] and (
-                "final_url" not in want or got["final_url"] == want["final_url"])
-            exact += same
-            verdict += (got["outcome"] in ALIVE) == (want["outcome"] in ALIVE)
-            mismatch_ok += got["title_mismatch"] == want.get("title_mismatch", False)
-            if not same:
-                misses[f"{want['kind']}->{got['outcome']}"] += 1
-    n = len(truth)
-    row.exact, row.verdict = exact / n, verdict / n
-    row.note = f"{tail}; title-mismatch flags right {mismatch_ok / n:.2%}" + (
-        f"; misses {dict(misses.most_common(5))}" if misses else "")
+            item = json.loads(line)
+            if "url" in item:
+                got[item["url"]] = item
+    mismatch, checks = read_back(url)
+    score(row, manifest, {u: {**g, "title_mismatch": mismatch.get(u, False)}
+                          for u, g in got.items()})
+    row.note = f"{sampled}; checks per link {dict(sorted(checks.items()))}; {row.note}"
     return row
+
+
+def score(row: Row, manifest: dict, got: dict[str, dict]) -> None:
+    """Exact outcomes (and final URLs) and alive/dead verdicts against the ground truth."""
+    exact = verdict = mismatch_ok = 0
+    misses: Counter[str] = Counter()
+    for want in manifest["urls"]:
+        g = got.get(want["url"], {"outcome": "missing", "final_url": None,
+                                  "title_mismatch": None})
+        same = g["outcome"] == want["outcome"] and (
+            "final_url" not in want or g["final_url"] == want["final_url"])
+        exact += same
+        verdict += (g["outcome"] in ALIVE) == (want["outcome"] in ALIVE)
+        mismatch_ok += g["title_mismatch"] == want.get("title_mismatch", False)
+        if not same:
+            misses[f"{want['kind']}->{g['outcome']}"] += 1
+    n = len(manifest["urls"])
+    row.exact, row.verdict = exact / n, verdict / n
+    row.note = f"title-mismatch flags right {mismatch_ok / n:.2%}" + (
+        f"; misses {dict(misses.most_common(5))}" if misses else "")
 
 
 # -- peers --------------------------------------------------------------------------------
@@ -264,7 +434,7 @@ def fmt(value: float | None, pattern: str) -> str:
 
 
 def print_header() -> None:
-    print(f"{'checker':<12} {'N':>6} {'wall s':>7} {'links/s':>8} {'x bound':>7} "
+    print(f"{'checker':<36} {'N':>6} {'wall s':>7} {'links/s':>8} {'x bound':>7} "
           f"{'RSS MB':>7} {'CPU s':>6} {'exact':>7} {'verdict':>7} {'peak/host':>9}  note")
 
 
@@ -272,7 +442,7 @@ def print_rows(rows: list[Row], bound: float) -> None:
     for r in rows:
         rate = r.links / r.wall if r.wall else None
         ratio = r.wall / bound if r.wall else None
-        print(f"{r.name:<12} {r.links:>6} {fmt(r.wall, '.2f'):>7} {fmt(rate, '.0f'):>8} "
+        print(f"{r.name:<36} {r.links:>6} {fmt(r.wall, '.2f'):>7} {fmt(rate, '.0f'):>8} "
               f"{fmt(ratio, '.2f'):>7} {fmt(r.rss_mb, '.0f'):>7} {fmt(r.cpu, '.1f'):>6} "
               f"{fmt(r.exact, '.2%'):>7} {fmt(r.verdict, '.2%'):>7} "
               f"{r.peak_per_host if r.peak_per_host is not None else '-':>9}  {r.note}",
@@ -292,10 +462,19 @@ def main() -> None:
     parser.add_argument("--peers", default="linkchecker,linkinator",
                         help="comma list, or 'none'")
     parser.add_argument("--peers-at", type=int, default=10000, help="N at which peers run")
+    parser.add_argument("--ours", nargs="+", choices=("cli", "engine"), default=["cli"],
+                        help="cli: the provenance check command on a database; engine: "
+                             "Checker.run alone")
+    parser.add_argument("--processes", type=int, nargs="+", default=[2],
+                        help="--processes values the CLI is run with")
+    parser.add_argument("--pg", default="", help="PostgreSQL admin URL (scratch databases "
+                        "are made there) instead of SQLite, e.g. "
+                        "postgresql+psycopg://postgres@127.0.0.1:5432/test")
     parser.add_argument("--child-ours", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--tasks", help=argparse.SUPPRESS)
     parser.add_argument("--results", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    args.made_pg = []
     if args.child_ours:
         child_ours(args)
         return
@@ -315,13 +494,30 @@ def main() -> None:
                       f"{bound:.2f} s; load average {os.getloadavg()[0]:.1f} on "
                       f"{os.cpu_count()} CPUs; truth {dict(kinds)}", flush=True)
                 print_header()
-                print_rows([bench_ours(manifest, args, work)], bound)
+                for mode in args.ours:
+                    if mode == "engine":
+                        print_rows([bench_ours(manifest, args, work)], bound)
+                        continue
+                    for processes in args.processes:
+                        print_rows([bench_ours_cli(manifest, args, work, processes)], bound)
                 if links == args.peers_at:
                     for name in chosen:
                         print_rows([peers[name](manifest, args, work)], bound)
             finally:
                 farm.terminate()
                 farm.wait()
+        drop_scratch(args)
+
+
+def drop_scratch(args: argparse.Namespace) -> None:
+    if not args.made_pg:
+        return
+    import psycopg
+
+    admin = args.pg.replace("postgresql+psycopg://", "postgresql://", 1)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        for name in args.made_pg:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

@@ -41,6 +41,7 @@ class Settings:
     recheck_alive_days: float = 7.0
     recheck_failing_hours: float = 24.0
     lease_seconds: float = 300.0
+    processes: int = 1
     # archives
     wayback_url: str = "https://web.archive.org"
     wayback_rate: float = 20.0
@@ -76,6 +77,7 @@ SETTING_HELP: dict[str, str] = {
     "recheck_alive_days": "Days before a healthy link is checked again (doubles up to 4x).",
     "recheck_failing_hours": "Hours before a failing link is checked again.",
     "lease_seconds": "How long a worker's lease on a batch of links lasts before others may take it.",
+    "processes": "Processes one `provenance check` runs (each takes hosts through the leases).",
     "wayback_url": "Base URL of the Wayback Machine (availability, CDX, snapshots and Save Page Now).",
     "wayback_rate": "Wayback lookups per minute, shared by every worker on the database.",
     "wayback_save_rate": "Save Page Now captures per minute, shared by every worker.",
@@ -128,7 +130,7 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) ->
 def validate(settings: Settings) -> None:
     """Refuse settings no run can use."""
     positive = ("concurrency", "per_host", "max_redirects", "max_body_bytes",
-                "dead_after_failures", "max_document_bytes")
+                "dead_after_failures", "max_document_bytes", "processes")
     for name in positive:
         if getattr(settings, name) < 1:
             raise UsageError(f"{name.replace('_', '-')} must be at least 1")

@@ -35,6 +35,12 @@ from provenance.store import runs as store_runs
 
 T = TypeVar("T")
 DEADLOCK_RETRIES = 3
+WRITE_WINDOW = 0.25  # seconds of results recorded in one transaction (at most WRITE_BATCH)
+WRITE_BATCH = 500
+HOST_SHARE = 2.0  # hosts held per (concurrency / per_host) slots: spare work
+LEASE_LINKS_PER_HOST = 512  # a host's due links leased at once (usually all of them)
+AHEAD_PER, AHEAD_MAX = 64, 4
+LEASE_STEPS = 8  # a process takes its share of hosts in this many leases
 IDLE = "idle"  # nothing was due: no run opened
 
 
@@ -120,8 +126,11 @@ class _Invocation:
 
     def __init__(self, db: Any, settings: Settings, scope_args: dict[str, Any], *,
                  limit: int | None, worker_id: str, on_result: OnResult | None,
-                 stop: asyncio.Event, wait_for_others: bool) -> None:
+                 stop: asyncio.Event, wait_for_others: bool, join_run: int | None = None,
+                 on_run: Callable[[int], None] | None = None) -> None:
         self.db = db
+        self.join_run = join_run
+        self.on_run = on_run
         self.settings = settings
         self.scope_args = scope_args
         self.limit = limit
@@ -132,12 +141,16 @@ class _Invocation:
         self.hold = False
         self.leased = 0
         self.outstanding = 0
-        self.max_outstanding = 2 * settings.concurrency
+        self.max_outstanding = 4 * settings.concurrency
         self.room = asyncio.Event()
         self.db_lock = asyncio.Lock()
         self.results: asyncio.Queue[tuple[t.CheckTask, t.CheckResult] | None] = asyncio.Queue()
         self.hosts: dict[str, list[int]] = {}
         self.task_hosts: dict[int, str] = {}
+        self.host_out: Counter[str] = Counter()  # tasks handed out and not yet back, by host
+        self.pending: dict[str, deque[leases.LeasedLink]] = {}  # leased, not handed out
+        self.buffered = 0
+        self.need = asyncio.Event()
         self.lease_seconds = settings.lease_seconds
         self.poll = min(2.0, max(0.1, self.lease_seconds / 10))
         self.alive_within = timedelta(seconds=max(self.lease_seconds, 3 * self.poll))
@@ -165,53 +178,114 @@ class _Invocation:
     # -- the parts -----------------------------------------------------------------------
 
     async def feed(self) -> AsyncIterator[t.CheckTask]:
-        """Tasks from successive leases until nothing is left, the budget is spent or stop."""
-        buffer: deque[leases.LeasedLink] = deque()
-        concurrency, per_host = self.settings.concurrency, self.settings.per_host
-        hosts = max(1, ceil(concurrency / per_host))
-        low_water = max(2 * concurrency, 8)
-        last_empty = 0.0
-        while not self.stop.is_set():
-            budget = None if self.limit is None else self.limit - self.leased
-            want_more = len(buffer) < low_water and (budget is None or budget > 0)
-            if want_more and (not buffer or time.monotonic() - last_empty > self.poll):
-                batch = 2 * low_water if budget is None else min(budget, 2 * low_water)
-                got = await self.call(leases.lease_batch, self.owner, self.scope,
-                                      lease_seconds=self.lease_seconds, hosts=hosts,
-                                      links_per_host=max(16, per_host * 16), max_links=batch)
-                self.leased += len(got)
-                buffer.extend(interleave(got))
-                if not got:
-                    last_empty = time.monotonic()
-            if buffer:
-                # the checker pulls eagerly: hold it to a few tasks per slot, so leases stay
-                # short and other workers get hosts
-                while self.outstanding >= self.max_outstanding and not self.stop.is_set():
+        """Tasks from successive leases until nothing is left, the budget is spent or stop.
+
+        Leasing runs beside (``_lease``), so handing out tasks never waits for the database.
+        Leased links wait here by host; each task handed out comes from the host with the
+        most links left among those with fewer than ``per_host + 1`` handed out, so every
+        host (the busiest first, which sets the run's length) always has its next check
+        ready, while at most ``max_outstanding`` tasks are out (a stop finishes those only).
+        """
+        per_host_out = self.settings.per_host + 1
+        leaser = asyncio.ensure_future(self._lease())
+        waker = asyncio.ensure_future(self._wake_on_stop())
+        try:
+            while not self.stop.is_set():
+                host = self._next_host(per_host_out)
+                if host is None:
+                    if leaser.done() and not self.buffered:
+                        leaser.result()  # raise what the leaser raised, if anything
+                        return
                     self.room.clear()
                     await self.room.wait()
-                if self.stop.is_set():
-                    return
-                link = buffer.popleft()
+                    continue
+                links = self.pending[host]
+                link = links.popleft()
+                if not links:
+                    del self.pending[host]
+                self.buffered -= 1
                 self.task_hosts[link.id] = link.host
+                self.host_out[link.host] += 1
                 self.outstanding += 1
                 yield t.CheckTask(link_id=link.id, url=link.url,
                                   reference_title=link.reference_title, etag=link.etag,
                                   last_modified=link.last_modified,
                                   previous_final_url=link.final_url)
-                continue
-            if budget is not None and budget <= 0:
-                return
-            left = await self.call(leases.remaining, self.owner, self.scope)
-            if left.free == 0 and (left.others == 0 or not self.wait_for_others):
-                return
-            try:  # other workers hold the rest: their leases end or expire
-                await asyncio.wait_for(self.stop.wait(), self.poll)
-            except TimeoutError:
-                pass
+        finally:
+            for helper in (leaser, waker):
+                helper.cancel()
+            await asyncio.gather(leaser, waker, return_exceptions=True)
+
+    async def _lease(self) -> None:
+        """Hold up to ``HOST_SHARE`` x (concurrency / per_host) hosts, each with up to
+        ``LEASE_LINKS_PER_HOST`` of its due links, taking a new host as one is done (so
+        processes sharing a run split the hosts by what each can keep busy); end when
+        nothing is left or the budget is spent (or, while others hold links, once their
+        leases end or expire)."""
+        concurrency, per_host = self.settings.concurrency, self.settings.per_host
+        target = max(1, ceil(HOST_SHARE * concurrency / per_host))
+        try:
+            while not self.stop.is_set():
+                budget = None if self.limit is None else self.limit - self.leased
+                if budget is not None and budget <= 0:
+                    return
+                # a few hosts per lease: processes leasing at once take turns, and share
+                room = min(target - len(self.pending.keys() | self.host_out.keys()),
+                           max(1, ceil(target / LEASE_STEPS)))
+                if room <= 0:
+                    self.need.clear()
+                    await self.need.wait()
+                    continue
+                batch = room * LEASE_LINKS_PER_HOST
+                got = await self.call(leases.lease_batch, self.owner, self.scope,
+                                      lease_seconds=self.lease_seconds, hosts=room,
+                                      links_per_host=LEASE_LINKS_PER_HOST,
+                                      max_links=batch if budget is None else min(budget, batch))
+                self.leased += len(got)
+                self.buffered += len(got)
+                for link in got:
+                    self.pending.setdefault(link.host, deque()).append(link)
+                if got:
+                    self.room.set()
+                    continue
+                if not self.buffered:
+                    left = await self.call(leases.remaining, self.owner, self.scope)
+                    if left.free == 0 and (left.others == 0 or not self.wait_for_others):
+                        return
+                try:  # other workers hold the rest: their leases end or expire
+                    await asyncio.wait_for(self.stop.wait(), self.poll)
+                except TimeoutError:
+                    pass
+        finally:
+            self.room.set()
+
+    async def _wake_on_stop(self) -> None:
+        await self.stop.wait()
+        self.room.set()
+
+    def _next_host(self, per_host_out: int) -> str | None:
+        """The host with the most links waiting that may have one more task out, if any
+        (``per_host_out``, plus one per ``AHEAD_PER`` links waiting up to ``AHEAD_MAX``)."""
+        if self.outstanding >= self.max_outstanding:
+            return None
+        best, most = None, 0
+        for host, links in self.pending.items():
+            waiting = len(links)
+            # a host with much left gets more tasks out: the checker's queue for it is then
+            # longer, and the checker gives free slots to the longest queues first
+            if waiting > most and \
+                    self.host_out[host] < per_host_out + min(AHEAD_MAX, waiting // AHEAD_PER):
+                best, most = host, waiting
+        return best
 
     async def collect(self, task: t.CheckTask, result: t.CheckResult) -> None:
         """The Checker's on_result: note the host's fate, queue the result for the writer."""
         host = self.task_hosts.pop(task.link_id, "")
+        self.host_out[host] -= 1
+        if self.host_out[host] <= 0:
+            del self.host_out[host]
+            if host not in self.pending:
+                self.need.set()  # a host is done here: room to lease another
         self.outstanding -= 1
         self.room.set()
         seen = self.hosts.setdefault(host, [0, 0])
@@ -225,11 +299,16 @@ class _Invocation:
                 await self.call(store_runs.mark_run, self.run_id, store_runs.SUSPECT)
 
     async def write(self) -> None:
-        """Record queued results in small groups, each group one transaction."""
+        """Record queued results in groups, each group one transaction: the results of up to
+        ``WRITE_WINDOW`` seconds (a transaction costs milliseconds of CPU whatever its size,
+        so one per result would cost more than the checks themselves)."""
         while True:
             item = await self.results.get()
             batch = [item]
-            while not self.results.empty() and len(batch) < 200:
+            if item is not None and self.results.qsize() < WRITE_BATCH:
+                await asyncio.sleep(WRITE_WINDOW)
+            while not self.results.empty() and len(batch) < WRITE_BATCH and \
+                    batch[-1] is not None:
                 batch.append(self.results.get_nowait())
             done = [x for x in batch if x is not None]
             if done:
@@ -270,11 +349,19 @@ class _Invocation:
     async def execute(self, checker_factory: CheckerFactory) -> RunSummary:
         started = time.monotonic()
         await self.call(store_runs.reap_dead_local_workers)
-        if await self.call(_nothing_to_do, self.scope_args, self.owner):
+        if self.join_run is not None:  # a helper process of ``check --processes``
+            run = await self.call(store_runs.get_run, self.join_run)
+            if run.finished_at is not None:
+                return RunSummary(run_id=None, worker_id=self.owner, status=IDLE)
+        elif await self.call(_nothing_to_do, self.scope_args, self.owner):
             return RunSummary(run_id=None, worker_id=self.owner, status=IDLE)
-        run = await self.call(store_runs.open_run, _options(self.scope_args, self.limit),
-                              stale_after=timedelta(hours=self.settings.recheck_failing_hours))
+        else:
+            run = await self.call(store_runs.open_run, _options(self.scope_args, self.limit),
+                                  stale_after=timedelta(
+                                      hours=self.settings.recheck_failing_hours))
         self.run_id = int(run.id or 0)
+        if self.on_run is not None:
+            self.on_run(self.run_id)
         self.hold = run.status in (store_runs.SUSPECT, store_runs.INCONCLUSIVE)
         self.scope = leases.Scope(run_id=self.run_id, **self.scope_args)
         self.summary = RunSummary(run_id=self.run_id, worker_id=self.owner)
@@ -363,9 +450,12 @@ async def run_check(db: Any, settings: Settings, *, all: bool = False,
                     worker_id: str | None = None, on_result: OnResult | None = None,
                     checker_factory: CheckerFactory | None = None,
                     stop: asyncio.Event | None = None,
-                    wait_for_others: bool = True) -> RunSummary:
+                    wait_for_others: bool = True, join_run: int | None = None,
+                    on_run: Callable[[int], None] | None = None) -> RunSummary:
     """Check the due links (``all``: every link; ``document``: only its links; ``limit``: at
-    most that many) as part of the open run; ``on_result`` sees each recorded check."""
+    most that many) as part of the open run; ``on_result`` sees each recorded check.
+    ``join_run``: take part only in that run (nothing if it has ended); ``on_run`` is called
+    with the run's id once it is opened or joined."""
     if limit is not None and limit < 1:
         from provenance.errors import UsageError
 
@@ -377,7 +467,8 @@ async def run_check(db: Any, settings: Settings, *, all: bool = False,
     invocation = _Invocation(
         db, settings, {"all": all, "document_id": document_id}, limit=limit,
         worker_id=worker_id or store_runs.new_worker_id(), on_result=on_result,
-        stop=stop or asyncio.Event(), wait_for_others=wait_for_others)
+        stop=stop or asyncio.Event(), wait_for_others=wait_for_others, join_run=join_run,
+        on_run=on_run)
     return await invocation.execute(checker_factory or _engine_checker)
 
 
