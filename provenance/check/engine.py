@@ -30,6 +30,7 @@ from provenance.check.classify import (
 from provenance.check.hosts import Host, HostTable, host_key
 from provenance.check.page import Page, parse_page
 from provenance.check.safety import check_address, literal_address, parse_url, url_problem
+from provenance.check.shared import SharedSlots
 from provenance.check.soft404 import Probe, matches_probe, probe_path, says_not_found
 from provenance.check.titles import titles_match
 from provenance.errors import InputError
@@ -64,9 +65,10 @@ class Checker:
     """Checks URLs: ``async with Checker(settings) as c: await c.check(task)``."""
 
     def __init__(self, settings: Settings, *,
-                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+                 transport: httpx.AsyncBaseTransport | None = None,
+                 shared: SharedSlots | None = None) -> None:
         self.settings = settings
-        self._hosts = HostTable(settings, transport)
+        self._hosts = HostTable(settings, transport, shared)
 
     async def __aenter__(self) -> Self:
         return self

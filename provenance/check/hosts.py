@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import httpx
 
 from provenance.check.body import ACCEPT_ENCODING
+from provenance.check.shared import SharedSlots
 from provenance.check.soft404 import Probe
 from provenance.check.transport import PinnedTransport
 from provenance.settings import Settings
@@ -27,9 +28,15 @@ MAX_OPEN_HOSTS = 512
 
 
 class HostGate:
-    """At most ``per_host`` requests at once, starts ``min_delay`` apart, honouring back-off."""
+    """At most ``per_host`` requests at once, starts ``min_delay`` apart, honouring back-off
+    (and, given ``shared`` slots, over all the processes of one command too)."""
 
-    def __init__(self, per_host: int, min_delay: float) -> None:
+    def __init__(self, per_host: int, min_delay: float, name: str = "",
+                 shared: SharedSlots | None = None) -> None:
+        self._name = name
+        self._shared = shared
+        self._shared_held: set[int] = set()
+        self._tokens: list[tuple[int, int]] = []
         self._slots = asyncio.Semaphore(per_host)
         self._min_delay = min_delay
         self._next_start = 0.0
@@ -54,6 +61,7 @@ class HostGate:
         """Take a slot and wait for this host's turn."""
         await self._slots.acquire()
         self.in_flight += 1
+        token = None
         try:
             while True:
                 now = time.monotonic()
@@ -61,13 +69,25 @@ class HostGate:
                 if start <= now:
                     self._next_start = now + self._min_delay
                     self.last_start = now
-                    return
+                    break
                 await asyncio.sleep(start - now)
+            if self._shared is not None:
+                token = await self._shared.acquire(self._name, self._shared_held)
+                await self._shared.wait_turn(self._name)
         except BaseException:
-            self.release()
+            if token is not None:
+                SharedSlots.release(token, self._shared_held)
+            self._release_local()
             raise
+        if token is not None:
+            self._tokens.append(token)
 
     def release(self) -> None:
+        if self._tokens:  # shared slots are interchangeable: give back any one
+            SharedSlots.release(self._tokens.pop(), self._shared_held)
+        self._release_local()
+
+    def _release_local(self) -> None:
         self.in_flight -= 1
         self._slots.release()
 
@@ -94,9 +114,11 @@ def host_key(url: httpx.URL) -> str:
 class HostTable:
     """Hosts by name, with lazily created transports; an injected transport is shared by all."""
 
-    def __init__(self, settings: Settings, transport: httpx.AsyncBaseTransport | None) -> None:
+    def __init__(self, settings: Settings, transport: httpx.AsyncBaseTransport | None,
+                 shared: SharedSlots | None = None) -> None:
         self._settings = settings
         self._transport = transport
+        self._shared = shared
         self._headers = {"User-Agent": settings.user_agent, "Accept-Encoding": ACCEPT_ENCODING,
                          "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
         self._timeouts = httpx.Timeout(settings.timeout,
@@ -110,7 +132,8 @@ class HostTable:
     def get(self, name: str) -> Host:
         host = self._hosts.get(name)
         if host is None:
-            host = Host(name, HostGate(self._settings.per_host, self._settings.min_delay))
+            host = Host(name, HostGate(self._settings.per_host, self._settings.min_delay,
+                                       name, self._shared))
             self._hosts[name] = host
             self._trim()
         else:

@@ -15,7 +15,9 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import shutil
 import signal
+import tempfile
 import threading
 import time
 from collections import Counter
@@ -23,11 +25,13 @@ from dataclasses import replace
 from math import ceil
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
+from pathlib import Path
 from typing import Any
 
 from provenance.check import runner
 from provenance.check import types as t
 from provenance.check.runner import CheckerFactory, OnResult, RunSummary
+from provenance.check.shared import SharedSlots
 from provenance.check.state import StateChange
 from provenance.errors import ProvenanceError, StoreError
 from provenance.settings import Settings
@@ -66,7 +70,9 @@ async def run_check_processes(db: Any, settings: Settings, *, all: bool = False,
     stop = stop or asyncio.Event()
     mine = process_settings(settings)
     limits = shares(limit, settings.processes)
-    helpers = _Helpers(mine, all, document, limits[1:], on_result)
+    locks = Path(tempfile.mkdtemp(prefix="provenance-check-hosts-"))
+    helpers = _Helpers(mine, all, document, limits[1:], on_result, locks)
+    checker_factory = checker_factory or shared_checker(locks)
     started = time.monotonic()
     failed = True
     try:
@@ -79,10 +85,23 @@ async def run_check_processes(db: Any, settings: Settings, *, all: bool = False,
                               on_run=helpers.go)
         failed = False
     finally:
-        summaries = await helpers.finish(stop, abort=failed)
+        try:
+            summaries = await helpers.finish(stop, abort=failed)
+        finally:
+            shutil.rmtree(locks, ignore_errors=True)
     if helpers.errors:
         raise StoreError(f"a helper process failed: {helpers.errors[0]}")
     return merge([own, *summaries], time.monotonic() - started)
+
+
+def shared_checker(locks: Path) -> CheckerFactory:
+    """Checkers whose per-host limits hold over every process using ``locks``."""
+    def factory(settings: Settings) -> Any:
+        from provenance.check.engine import Checker
+
+        return Checker(settings, shared=SharedSlots(locks, settings.per_host,
+                                                    settings.min_delay))
+    return factory
 
 
 def merge(summaries: list[RunSummary], elapsed_s: float) -> RunSummary:
@@ -111,8 +130,9 @@ class _Helpers:
     """The helper processes of one command: started, told the run, then awaited."""
 
     def __init__(self, settings: Settings, all: bool, document: str | None,
-                 limits: list[int | None], on_result: OnResult | None) -> None:
+                 limits: list[int | None], on_result: OnResult | None, locks: Path) -> None:
         self._settings = settings
+        self._locks = locks
         self._all = all
         self._document = document
         self._limits = [limit for limit in limits if limit != 0]
@@ -138,7 +158,8 @@ class _Helpers:
             control_in, control_out = context.Pipe(duplex=False)
             proc = context.Process(
                 target=helper_main, name="provenance-check-helper",
-                args=(self._settings, self._all, self._document, limit, control_in, sender))
+                args=(self._settings, self._all, self._document, limit, self._locks,
+                      control_in, sender))
             proc.start()
             sender.close()
             control_in.close()
@@ -152,10 +173,10 @@ class _Helpers:
     async def ready(self, stop: asyncio.Event) -> None:
         """Wait until every helper is ready (or gone, or ``stop``)."""
         assert self._all_ready is not None
-        stopped = asyncio.ensure_future(stop.wait())
+        stopped: asyncio.Future[Any] = asyncio.ensure_future(stop.wait())
+        waiters: list[asyncio.Future[Any]] = [self._all_ready, stopped, *self._closed]
         try:
-            await asyncio.wait([self._all_ready, stopped, *self._closed],
-                               return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
         finally:
             stopped.cancel()
 
@@ -235,7 +256,7 @@ def _settle(future: asyncio.Future[None]) -> None:
 
 
 def helper_main(settings: Settings, all: bool, document: str | None, limit: int | None,
-                control: Connection, conn: Connection) -> None:
+                locks: Path, control: Connection, conn: Connection) -> None:
     """Entry point of a helper process: say ready, learn the run's id on ``control``, take
     part in that run, report back on ``conn``."""
     from provenance.store.database import Database
@@ -247,7 +268,7 @@ def helper_main(settings: Settings, all: bool, document: str | None, limit: int 
             conn.send(("ready", None))
             run_id = control.recv()
             if run_id is not None:
-                asyncio.run(_helper(db, settings, all, document, limit, run_id, conn))
+                asyncio.run(_helper(db, settings, all, document, limit, run_id, locks, conn))
         finally:
             db.dispose()
     except EOFError:
@@ -262,7 +283,7 @@ def helper_main(settings: Settings, all: bool, document: str | None, limit: int 
 
 
 async def _helper(db: Any, settings: Settings, all: bool, document: str | None,
-                  limit: int | None, run_id: int, conn: Connection) -> None:
+                  limit: int | None, run_id: int, locks: Path, conn: Connection) -> None:
     from provenance.check.worker import install_stop_signals
 
     stop = asyncio.Event()
@@ -288,7 +309,8 @@ async def _helper(db: Any, settings: Settings, all: bool, document: str | None,
     ticker = asyncio.ensure_future(tick())
     try:
         summary = await runner.run_check(db, settings, all=all, document=document, limit=limit,
-                                  on_result=on_result, stop=stop, join_run=run_id)
+                                  on_result=on_result, stop=stop, join_run=run_id,
+                                  checker_factory=shared_checker(locks))
     finally:
         ticker.cancel()
         flush()
