@@ -7,7 +7,7 @@ The checker asks for ``gzip, deflate`` only and decodes the raw stream itself wi
 from __future__ import annotations
 
 import zlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterable
 
 ACCEPT_ENCODING = "gzip, deflate"
 _WBITS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
@@ -67,7 +67,7 @@ class CappedDecoder:
             return b""
 
 
-async def read_capped(raw: AsyncIterator[bytes], content_encoding: str | None,
+async def read_capped(raw: AsyncIterable[bytes], content_encoding: str | None,
                       cap: int) -> tuple[bytes, bool]:
     """Read a raw (still encoded) byte stream; returns (decoded body, truncated)."""
     decoder = CappedDecoder(content_encoding, cap)

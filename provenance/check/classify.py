@@ -12,6 +12,7 @@ import ssl
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
+import httpcore
 import httpx
 
 from provenance.check import types as t
@@ -116,9 +117,10 @@ def exception_outcome(exc: BaseException) -> tuple[str, str]:
         if isinstance(cause, ssl.SSLError | ssl.CertificateError):
             reason = getattr(cause, "verify_message", None) or getattr(cause, "reason", None)
             return t.TLS_ERROR, f"TLS error: {reason or cause}"
-    if isinstance(exc, TimeoutError | httpx.TimeoutException):
+    if isinstance(exc, TimeoutError | httpx.TimeoutException | httpcore.TimeoutException):
         return t.TIMEOUT, _describe(exc, "timed out")
-    if isinstance(exc, httpx.InvalidURL | httpx.UnsupportedProtocol):
+    if isinstance(exc, httpx.InvalidURL | httpx.UnsupportedProtocol |
+                  httpcore.UnsupportedProtocol):
         return t.INVALID, _describe(exc, "invalid URL")
     if isinstance(exc, httpx.TooManyRedirects):
         return t.TOO_MANY_REDIRECTS, _describe(exc, "too many redirects")

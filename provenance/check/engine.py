@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterable, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from types import TracebackType
 from typing import Self
@@ -33,13 +33,15 @@ from provenance.check.safety import check_address, literal_address, parse_url, u
 from provenance.check.shared import SharedSlots
 from provenance.check.soft404 import Probe, matches_probe, probe_path, says_not_found
 from provenance.check.titles import titles_match
+from provenance.check.transport import CORE_ERRORS, direct_pool, header_map
 from provenance.errors import InputError
 from provenance.settings import Settings
 
 # Bytes of a redirect's or error page's body read so the connection can be reused.
 SMALL_BODY = 16 * 1024
 NO_PAGE = Page(False)
-FETCH_ERRORS = (httpx.HTTPError, httpx.InvalidURL, OSError, TimeoutError, InputError)
+FETCH_ERRORS = (httpx.HTTPError, httpx.InvalidURL, OSError, TimeoutError, InputError,
+                *CORE_ERRORS)
 
 
 @dataclass
@@ -57,7 +59,7 @@ class _Answer:
 
     status: int
     url: httpx.URL
-    headers: httpx.Headers
+    headers: Mapping[str, str]  # lower-case names
     page: Page
 
 
@@ -157,12 +159,29 @@ class Checker:
         return headers
 
     async def _request(self, host: Host, url: httpx.URL, headers: dict[str, str]) -> _Answer:
-        request = self._hosts.request(url, headers)
-        response = await self._hosts.transport(host).handle_async_request(request)
+        transport = self._hosts.transport(host)
+        pool = direct_pool(transport)
+        if pool is None:  # an injected or test-double transport: httpx's interface
+            return await self._request_httpx(transport, url, headers)
+        response = await pool.handle_async_request(self._hosts.core_request(url, headers))
+        try:
+            status = response.status
+            fields = header_map(response.headers)
+            cap = self._cap(status)
+            body = b""
+            if status not in (204, 304):
+                body, _ = await read_capped(response.aiter_stream(),
+                                            fields.get("content-encoding"), cap)
+        finally:
+            await response.aclose()
+        return self._answer(status, url, fields, body)
+
+    async def _request_httpx(self, transport: httpx.AsyncBaseTransport, url: httpx.URL,
+                             headers: dict[str, str]) -> _Answer:
+        response = await transport.handle_async_request(self._hosts.request(url, headers))
         try:
             status = response.status_code
-            wanted = 200 <= status < 300 or status in (401, 403, 503)
-            cap = self.settings.max_body_bytes if wanted else SMALL_BODY
+            cap = self._cap(status)
             body = b""
             if response.is_stream_consumed:  # a transport that answered with bytes (mocks)
                 body = response.content[:cap]
@@ -171,11 +190,20 @@ class Checker:
                                             response.headers.get("content-encoding"), cap)
         finally:
             await response.aclose()
+        return self._answer(status, url, response.headers, body)
+
+    def _cap(self, status: int) -> int:
+        """Bytes of the body to read: enough to classify an answer read for its content."""
+        return self.settings.max_body_bytes if _parsed(status) else SMALL_BODY
+
+    @staticmethod
+    def _answer(status: int, url: httpx.URL, headers: Mapping[str, str],
+                body: bytes) -> _Answer:
         # Only answers that are classified by their content are parsed (title, soft-404,
         # bot wall); a redirect's or a 404's body is read for the connection's sake only.
-        page = parse_page(body, response.headers.get("content-type")) \
-            if body and wanted else NO_PAGE
-        return _Answer(status=status, url=url, headers=response.headers, page=page)
+        page = parse_page(body, headers.get("content-type")) \
+            if body and _parsed(status) else NO_PAGE
+        return _Answer(status=status, url=url, headers=headers, page=page)
 
     async def _classify(self, task: t.CheckTask, trace: _Trace, answer: _Answer,
                         started: float) -> t.CheckResult:
@@ -253,6 +281,11 @@ class Checker:
         from provenance.check.dispatch import Dispatcher
 
         await Dispatcher(self, on_result).run(tasks)
+
+
+def _parsed(status: int) -> bool:
+    """Whether an answer with this status is classified by its content."""
+    return 200 <= status < 300 or status in (401, 403, 503)
 
 
 def _validator(answer: _Answer, header: str, previous: str | None) -> str | None:

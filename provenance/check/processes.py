@@ -79,6 +79,7 @@ async def run_check_processes(db: Any, settings: Settings, *, all: bool = False,
         # Helpers start first (an interpreter takes a second or two) and wait for the run's
         # id, so every process starts leasing at once and the hosts are shared out evenly.
         helpers.start()
+        _warm_up(mine)
         await helpers.ready(stop)
         own = await runner.run_check(db, mine, all=all, document=document, limit=limits[0],
                               on_result=on_result, stop=stop, checker_factory=checker_factory,
@@ -265,6 +266,7 @@ def helper_main(settings: Settings, all: bool, document: str | None, limit: int 
     try:
         db = Database.open(settings.db_url)
         try:
+            _warm_up(settings)
             conn.send(("ready", None))
             run_id = control.recv()
             if run_id is not None:
@@ -280,6 +282,15 @@ def helper_main(settings: Settings, all: bool, document: str | None, limit: int 
     finally:
         control.close()
         conn.close()
+
+
+def _warm_up(settings: Settings) -> None:
+    """Import the checker and load the CA bundle before saying ready, so every process
+    starts leasing at the same moment once told the run."""
+    from provenance.check import engine  # noqa: F401 - imported for its cost, now
+    from provenance.check.transport import shared_ssl_context
+
+    shared_ssl_context(settings.verify_tls)
 
 
 async def _helper(db: Any, settings: Settings, all: bool, document: str | None,

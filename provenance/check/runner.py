@@ -41,6 +41,7 @@ HOST_SHARE = 2.0  # hosts held per (concurrency / per_host) slots: spare work
 LEASE_LINKS_PER_HOST = 512  # a host's due links leased at once (usually all of them)
 AHEAD_PER, AHEAD_MAX = 64, 4
 LEASE_STEPS = 8  # a process takes its share of hosts in this many leases
+LEASE_PAUSE = 0.1  # seconds between two leases of one process
 IDLE = "idle"  # nothing was due: no run opened
 
 
@@ -247,6 +248,9 @@ class _Invocation:
                     self.pending.setdefault(link.host, deque()).append(link)
                 if got:
                     self.room.set()
+                    # a pause between leases lets other processes (SQLite's lock is not
+                    # fair) take their turn at the hosts
+                    await asyncio.sleep(LEASE_PAUSE)
                     continue
                 if not self.buffered:
                     left = await self.call(leases.remaining, self.owner, self.scope)

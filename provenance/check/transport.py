@@ -5,6 +5,11 @@ through ``VettingBackend``: it resolves the host, applies the safety rule to eve
 and connects to a vetted IP (with the asyncio stream of ``stream.py``). httpcore then starts TLS with the original host name, so the
 Host header, SNI and certificate check are unchanged. (httpx 0.28 takes no network backend
 argument, so the pool is rebuilt after ``__init__``; httpx is pinned below 0.29.)
+
+The checker sends its requests straight to this transport's httpcore pool (``direct_pool``):
+httpx's request and response objects cost as much CPU as the rest of the check. Any other
+transport (one injected, or a test double such as pytest-httpx patching httpx's transport)
+is used through httpx's interface as usual.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import ssl
 import typing
+from collections.abc import Sequence
 from functools import lru_cache
 
 import certifi
@@ -88,3 +94,27 @@ class PinnedTransport(httpx.AsyncHTTPTransport):
             retries=0,
             network_backend=VettingBackend(allow_private),
         )
+
+
+_STOCK_HANDLE = httpx.AsyncHTTPTransport.handle_async_request
+# What httpx turns into its own errors (httpx._transports.default.HTTPCORE_EXC_MAP).
+CORE_ERRORS = (httpcore.TimeoutException, httpcore.NetworkError, httpcore.ProtocolError,
+               httpcore.ProxyError, httpcore.UnsupportedProtocol)
+
+
+def direct_pool(transport: httpx.AsyncBaseTransport) -> httpcore.AsyncConnectionPool | None:
+    """The pool of one of our transports whose httpx interface is the stock one, else None."""
+    if isinstance(transport, PinnedTransport) and \
+            type(transport).handle_async_request is _STOCK_HANDLE:
+        return transport._pool
+    return None
+
+
+def header_map(raw: Sequence[tuple[bytes, bytes]]) -> dict[str, str]:
+    """Response headers by lower-case name (repeated ones joined with ", ", as httpx does)."""
+    fields: dict[str, str] = {}
+    for name, value in raw:
+        key = name.decode("latin-1").lower()
+        text = value.decode("latin-1")
+        fields[key] = f"{fields[key]}, {text}" if key in fields else text
+    return fields
