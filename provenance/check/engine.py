@@ -33,7 +33,7 @@ from provenance.check.safety import check_address, literal_address, parse_url, u
 from provenance.check.shared import SharedSlots
 from provenance.check.soft404 import Probe, matches_probe, probe_path, says_not_found
 from provenance.check.titles import titles_match
-from provenance.check.transport import CORE_ERRORS, direct_pool, header_map
+from provenance.check.transport import CORE_ERRORS, direct_connections, header_map
 from provenance.errors import InputError
 from provenance.settings import Settings
 
@@ -160,10 +160,11 @@ class Checker:
 
     async def _request(self, host: Host, url: httpx.URL, headers: dict[str, str]) -> _Answer:
         transport = self._hosts.transport(host)
-        pool = direct_pool(transport)
-        if pool is None:  # an injected or test-double transport: httpx's interface
+        connections = direct_connections(transport)
+        if connections is None:  # an injected or test-double transport: httpx's interface
             return await self._request_httpx(transport, url, headers)
-        response = await pool.handle_async_request(self._hosts.core_request(url, headers))
+        request = self._hosts.core_request(url, headers)
+        response, connection = await connections.request(request)
         try:
             status = response.status
             fields = header_map(response.headers)
@@ -174,6 +175,7 @@ class Checker:
                                             fields.get("content-encoding"), cap)
         finally:
             await response.aclose()
+        await connections.give_back(request.url.origin, connection)
         return self._answer(status, url, fields, body)
 
     async def _request_httpx(self, transport: httpx.AsyncBaseTransport, url: httpx.URL,

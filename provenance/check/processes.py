@@ -264,7 +264,7 @@ def helper_main(settings: Settings, all: bool, document: str | None, limit: int 
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the command stops us with SIGTERM
     try:
-        db = Database.open(settings.db_url)
+        db = Database.open(settings.db_url, upgrade=False)  # the command upgraded it
         try:
             _warm_up(settings)
             conn.send(("ready", None))

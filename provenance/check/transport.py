@@ -6,8 +6,9 @@ and connects to a vetted IP (with the asyncio stream of ``stream.py``). httpcore
 Host header, SNI and certificate check are unchanged. (httpx 0.28 takes no network backend
 argument, so the pool is rebuilt after ``__init__``; httpx is pinned below 0.29.)
 
-The checker sends its requests straight to this transport's httpcore pool (``direct_pool``):
-httpx's request and response objects cost as much CPU as the rest of the check. Any other
+The checker sends its requests straight to this transport's own keep-alive connections
+(``direct_connections``, see ``conns.py``): httpx's request and response objects and
+httpcore's pool cost as much CPU as the rest of the check. Any other
 transport (one injected, or a test double such as pytest-httpx patching httpx's transport)
 is used through httpx's interface as usual.
 """
@@ -24,6 +25,7 @@ import certifi
 import httpcore
 import httpx
 
+from provenance.check.conns import Connections
 from provenance.check.safety import resolve_allowed
 from provenance.check.stream import open_stream
 
@@ -35,8 +37,11 @@ def shared_ssl_context(verify: bool) -> ssl.SSLContext:
         context = ssl.create_default_context()
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE
+        context.set_alpn_protocols(["http/1.1"])
         return context
-    return ssl.create_default_context(cafile=certifi.where())
+    context = ssl.create_default_context(cafile=certifi.where())
+    context.set_alpn_protocols(["http/1.1"])
+    return context
 
 
 class VettingBackend(httpcore.AsyncNetworkBackend):
@@ -84,6 +89,9 @@ class PinnedTransport(httpx.AsyncHTTPTransport):
                  keepalive_expiry: float = 30.0) -> None:
         context = shared_ssl_context(verify)
         super().__init__(verify=context, trust_env=False, http1=True, http2=False)
+        backend = VettingBackend(allow_private)
+        self.connections = Connections(backend, context, keepalive_expiry=keepalive_expiry,
+                                       keep=connections)
         self._pool = httpcore.AsyncConnectionPool(
             ssl_context=context,
             max_connections=connections,
@@ -92,8 +100,12 @@ class PinnedTransport(httpx.AsyncHTTPTransport):
             http1=True,
             http2=False,
             retries=0,
-            network_backend=VettingBackend(allow_private),
+            network_backend=backend,
         )
+
+    async def aclose(self) -> None:
+        await self.connections.aclose()
+        await super().aclose()
 
 
 _STOCK_HANDLE = httpx.AsyncHTTPTransport.handle_async_request
@@ -102,11 +114,12 @@ CORE_ERRORS = (httpcore.TimeoutException, httpcore.NetworkError, httpcore.Protoc
                httpcore.ProxyError, httpcore.UnsupportedProtocol)
 
 
-def direct_pool(transport: httpx.AsyncBaseTransport) -> httpcore.AsyncConnectionPool | None:
-    """The pool of one of our transports whose httpx interface is the stock one, else None."""
+def direct_connections(transport: httpx.AsyncBaseTransport) -> Connections | None:
+    """The connections of one of our transports whose httpx interface is the stock one
+    (not replaced by a test double), else None."""
     if isinstance(transport, PinnedTransport) and \
             type(transport).handle_async_request is _STOCK_HANDLE:
-        return transport._pool
+        return transport.connections
     return None
 
 
