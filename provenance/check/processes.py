@@ -66,7 +66,8 @@ async def run_check_processes(db: Any, settings: Settings, *, all: bool = False,
     """``run_check`` over ``settings.processes`` processes; one summary for the whole run."""
     if settings.processes <= 1:
         return await runner.run_check(db, settings, all=all, document=document, limit=limit,
-                               on_result=on_result, stop=stop, checker_factory=checker_factory)
+                                      on_result=on_result, stop=stop,
+                                      checker_factory=checker_factory)
     stop = stop or asyncio.Event()
     mine = process_settings(settings)
     limits = shares(limit, settings.processes)
@@ -82,8 +83,8 @@ async def run_check_processes(db: Any, settings: Settings, *, all: bool = False,
         _warm_up(mine)
         await helpers.ready(stop)
         own = await runner.run_check(db, mine, all=all, document=document, limit=limits[0],
-                              on_result=on_result, stop=stop, checker_factory=checker_factory,
-                              on_run=helpers.go)
+                                     on_result=on_result, stop=stop,
+                                     checker_factory=checker_factory, on_run=helpers.go)
         failed = False
     finally:
         try:

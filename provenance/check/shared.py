@@ -6,7 +6,8 @@ hold over all the processes, each request to a host also takes one of ``per_host
 files of that host with a non-blocking ``flock`` (released when the file is closed, also
 if the process dies), and, with a ``min_delay``, reads and moves the host's next allowed
 start (``CLOCK_MONOTONIC``, the same for every process of the machine) in a small file.
-Three system calls per request; a slot held elsewhere is retried every ``RETRY`` seconds.
+A few system calls per request; a slot held elsewhere is retried every ``RETRY`` seconds,
+in turn (see ``acquire``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,14 @@ import time
 from pathlib import Path
 
 RETRY = 0.005
+
+
+def _try_lock(fd: int) -> bool:
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
 
 
 class SharedSlots:
@@ -35,20 +44,27 @@ class SharedSlots:
 
     async def acquire(self, host: str, held: set[int]) -> tuple[int, int]:
         """(file descriptor, slot number) of a free slot of ``host`` (``held``: the slots
-        this process holds already, updated); waits while every slot is held elsewhere."""
-        while True:
-            for slot in range(self.per_host):
-                if slot in held:
-                    continue
-                fd = os.open(self._path(host, str(slot)), os.O_RDWR | os.O_CREAT, 0o600)
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                except BlockingIOError:
+        this process holds already, updated); waits while every slot is held elsewhere.
+
+        Fair: a request first takes the host's turnstile and keeps it until it has a slot,
+        so a process whose requests keep a host busy cannot starve another's waiting one
+        (a redirect into that host) by taking each freed slot again at once."""
+        turn = os.open(self._path(host, "turn"), os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            while not _try_lock(turn):
+                await asyncio.sleep(RETRY)
+            while True:
+                for slot in range(self.per_host):
+                    if slot in held:
+                        continue
+                    fd = os.open(self._path(host, str(slot)), os.O_RDWR | os.O_CREAT, 0o600)
+                    if _try_lock(fd):
+                        held.add(slot)
+                        return fd, slot
                     os.close(fd)
-                    continue
-                held.add(slot)
-                return fd, slot
-            await asyncio.sleep(RETRY)
+                await asyncio.sleep(RETRY)
+        finally:
+            os.close(turn)  # closing the file releases the turnstile
 
     @staticmethod
     def release(token: tuple[int, int], held: set[int]) -> None:

@@ -177,3 +177,23 @@ async def test_shared_slots_hold_over_holders_and_space_starts(tmp_path: Path) -
     await slots.wait_turn("h")
     await slots.wait_turn("h")
     assert time.monotonic() - started >= 0.09
+
+
+async def test_a_waiting_request_is_not_starved_by_a_busy_holder(tmp_path: Path) -> None:
+    slots = SharedSlots(tmp_path, per_host=1, min_delay=0.0)
+    busy: set[int] = set()
+    running = True
+
+    async def hog() -> None:  # another process's requests, back to back on the host
+        while running:
+            token = await slots.acquire("h", busy)
+            await asyncio.sleep(0.002)
+            SharedSlots.release(token, busy)
+
+    hogger = asyncio.ensure_future(hog())
+    await asyncio.sleep(0.02)
+    mine: set[int] = set()
+    token = await asyncio.wait_for(slots.acquire("h", mine), 1.0)  # a redirect into h
+    running = False
+    SharedSlots.release(token, mine)
+    await asyncio.wait_for(hogger, 1.0)
