@@ -438,6 +438,11 @@ def fmt(value: float | None, pattern: str) -> str:
     return "-" if value is None else format(value, pattern)
 
 
+def share(value: float | None) -> str:
+    """A share as a percentage rounded down (99.998% is not shown as 100.00%)."""
+    return "-" if value is None else f"{math.floor(value * 10000) / 100:.2f}%"
+
+
 def print_header() -> None:
     print(f"{'checker':<36} {'N':>6} {'wall s':>7} {'links/s':>8} {'x bound':>7} "
           f"{'RSS MB':>7} {'CPU s':>6} {'exact':>7} {'verdict':>7} {'peak/host':>9}  note")
@@ -449,7 +454,7 @@ def print_rows(rows: list[Row], bound: float) -> None:
         ratio = r.wall / bound if r.wall else None
         print(f"{r.name:<36} {r.links:>6} {fmt(r.wall, '.2f'):>7} {fmt(rate, '.0f'):>8} "
               f"{fmt(ratio, '.2f'):>7} {fmt(r.rss_mb, '.0f'):>7} {fmt(r.cpu, '.1f'):>6} "
-              f"{fmt(r.exact, '.2%'):>7} {fmt(r.verdict, '.2%'):>7} "
+              f"{share(r.exact):>7} {share(r.verdict):>7} "
               f"{r.peak_per_host if r.peak_per_host is not None else '-':>9}  {r.note}",
               flush=True)
 
