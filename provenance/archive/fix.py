@@ -15,11 +15,11 @@ from typing import Any
 
 from sqlmodel import col, or_, select
 
-from provenance.archive.targets import resolve_document
 from provenance.archive.types import RESCUED
 from provenance.archive.verify import NOT_WAYBACK
 from provenance.check.types import DEAD
 from provenance.errors import NotFoundError
+from provenance.store.documents import find_document
 from provenance.store.models import ArchiveVerification, Link, Reference, ReferenceEdit
 
 FIX_ACTION = "fix-archive"
@@ -91,7 +91,7 @@ def fix_with_archives(db: Any, *, document: str | None = None,
                        Link.archive_state == RESCUED, Link.archive_url != None)
                 .order_by(col(Reference.id)))
         if document:
-            stmt = stmt.where(Reference.document_id == resolve_document(session, document).id)
+            stmt = stmt.where(Reference.document_id == find_document(session, document).id)
         for ref, link in session.exec(stmt):
             if ref.archive_url and not _carried_archive_is_bad(session, ref):
                 continue  # it already cites an archive that exists (or was never shown bad)

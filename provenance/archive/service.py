@@ -22,7 +22,6 @@ from provenance.archive.targets import (
     cited_links,
     held,
     refresh_states,
-    resolve_document,
     select_targets,
 )
 from provenance.archive.types import (
@@ -38,6 +37,7 @@ from provenance.archive.verify import VerifyOutcome, verify_carried_archives
 from provenance.archive.wayback import WaybackClient
 from provenance.errors import ArchiveRateLimited, ArchiveServiceError
 from provenance.settings import Settings
+from provenance.store.documents import find_document
 from provenance.store.models import ArchiveLookup, CheckRun, Link
 
 CDX_LIMIT = 25  # captures asked for around the target date
@@ -177,7 +177,7 @@ def plan_archive(db: Any, settings: Settings, *, document: str | None = None,
     """The links a run would look up, in order, and how many are cached (no requests)."""
     now = now or datetime.now(UTC)
     with db.session() as session:
-        doc_id = resolve_document(session, document).id if document else None
+        doc_id = find_document(session, document).id if document else None
         return select_targets(cited_links(session, doc_id), now, limit)
 
 
@@ -191,7 +191,7 @@ async def run_archive(db: Any, settings: Settings, *, client: WaybackClient | No
     report = ArchiveRunReport()
     now = clock()
     with db.session() as session:
-        doc_id = resolve_document(session, document).id if document else None
+        doc_id = find_document(session, document).id if document else None
         rows = cited_links(session, doc_id)
         changes = refresh_states(session, [link for link, _a, _p in rows])
         report.state_changes = [(link.id or 0, link.url, b, a) for link, b, a in changes]

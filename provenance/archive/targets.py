@@ -17,8 +17,7 @@ from sqlmodel import Session, col, select
 from provenance.archive.states import NOT_LOOKED_UP, archive_state
 from provenance.archive.types import AT_RISK, DERIVED, UNKNOWN
 from provenance.check.types import DEAD, FAILING
-from provenance.errors import NotFoundError
-from provenance.store.models import ArchiveLookup, Document, Link, Reference
+from provenance.store.models import ArchiveLookup, Link, Reference
 
 
 @dataclass(frozen=True)
@@ -32,18 +31,6 @@ class LinkTarget:
     access_date: date | None
     published: date | None
     priority: int
-
-
-def resolve_document(session: Session, spec: str) -> Document:
-    """A document by id or by its origin (path or URL as ingested)."""
-    doc = None
-    if spec.isdigit():
-        doc = session.get(Document, int(spec))
-    if doc is None:
-        doc = session.exec(select(Document).where(Document.origin == spec)).first()
-    if doc is None:
-        raise NotFoundError(f"document {spec!r} not found (give its id or origin)")
-    return doc
 
 
 def held(link: Link) -> bool | None:

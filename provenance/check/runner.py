@@ -32,6 +32,7 @@ from provenance.settings import Settings
 from provenance.store import checks as store_checks
 from provenance.store import leases
 from provenance.store import runs as store_runs
+from provenance.store.documents import find_document
 
 T = TypeVar("T")
 DEADLOCK_RETRIES = 3
@@ -467,7 +468,7 @@ async def run_check(db: Any, settings: Settings, *, all: bool = False,
     document_id = None
     if document is not None:
         with db.session() as session:
-            document_id = store_runs.find_document(session, document).id
+            document_id = find_document(session, document).id
     invocation = _Invocation(
         db, settings, {"all": all, "document_id": document_id}, limit=limit,
         worker_id=worker_id or store_runs.new_worker_id(), on_result=on_result,
@@ -479,7 +480,7 @@ async def run_check(db: Any, settings: Settings, *, all: bool = False,
 def count_due(db: Any, *, all: bool = False, document: str | None = None) -> int:
     """How many links a check with these options would take on now (for a progress bar)."""
     with db.session() as session:
-        document_id = None if document is None else store_runs.find_document(
+        document_id = None if document is None else find_document(
             session, document).id
         run_id = store_runs.current_run_id(session)
         left = leases.remaining(session, "", leases.Scope(run_id=run_id or -1, all=all,

@@ -16,10 +16,10 @@ import click
 from provenance.archive.fix import fix_with_archives, last_batch, undo_batch
 from provenance.archive.save_queue import SaveQueue, SaveRunReport, plan_saves, queue_saves
 from provenance.archive.service import ArchiveRunReport, LookupOutcome, plan_archive, run_archive
-from provenance.archive.targets import resolve_document
 from provenance.archive.wayback import WaybackClient
 from provenance.errors import UsageError
 from provenance.settings import Settings
+from provenance.store.documents import find_document
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -83,7 +83,7 @@ async def _archive(db: Any, settings: Settings, document: str | None, limit: int
             doc_id = None
             if document:
                 with db.session() as session:
-                    doc_id = resolve_document(session, document).id
+                    doc_id = find_document(session, document).id
             queue_saves(db, document_id=doc_id, now=datetime.now(UTC),
                         recheck_days=settings.archive_recheck_days)
             saves = await SaveQueue(db, settings, client).run()
@@ -116,7 +116,7 @@ def archive(app: Any, save: bool, dry_run: bool, wayback_url: str | None,
         saves: list[str] = []
         if save:
             with db.session() as session:
-                doc_id = resolve_document(session, document).id if document else None
+                doc_id = find_document(session, document).id if document else None
             saves = plan_saves(db, document_id=doc_id, now=datetime.now(UTC),
                                recheck_days=settings.archive_recheck_days)
         if fmt == "json":

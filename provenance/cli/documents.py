@@ -98,7 +98,7 @@ def report(app: AppContext, document: str | None, fmt: str, output: str | None) 
     DOCUMENT is an id, a title or a path; without it, every document is reported.
     """
     from provenance.report.build import build_report
-    from provenance.store.edits import find_document
+    from provenance.store.documents import find_document
 
     db = app.database(app.settings())
     with db.session() as session:
@@ -179,7 +179,8 @@ def _changes(kw: dict[str, Any]) -> dict[str, Any]:
 @click.pass_obj
 def cite(app: AppContext, document: str, claim_id: int, **kw: Any) -> None:
     """Attach a new reference (at least --url) to claim CLAIM_ID of DOCUMENT."""
-    from provenance.store.edits import add_citation, find_document
+    from provenance.store.documents import find_document
+    from provenance.store.edits import add_citation
 
     db = app.database(app.settings())
     with db.session() as session:
@@ -195,7 +196,8 @@ def cite(app: AppContext, document: str, claim_id: int, **kw: Any) -> None:
 @click.pass_obj
 def ref_command(app: AppContext, document: str, label: str, **kw: Any) -> None:
     """Fill or correct fields of reference LABEL of DOCUMENT (old values kept in history)."""
-    from provenance.store.edits import edit_reference, find_document
+    from provenance.store.documents import find_document
+    from provenance.store.edits import edit_reference
 
     db = app.database(app.settings())
     with db.session() as session:

@@ -20,6 +20,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
+from provenance.errors import NotFoundError, UsageError
 from provenance.ingest.types import ParsedClaim, ParsedDocument, ParsedReference
 from provenance.store.models import (
     Citation,
@@ -299,3 +300,24 @@ def _drop_orphaned_references(session: Session, document_id: int) -> None:
         col(Reference.origin) == "parsed", col(Reference.id).not_in(used)))
     session.exec(update(Reference).where(col(Reference.document_id) == document_id,
                                          col(Reference.origin) == "manual").values(current=True))
+
+
+def find_document(session: Session, spec: str) -> Document:
+    """The document a command line names: its id, origin (path or URL, or the end of a path)
+    or exact title (case-insensitive); a clear error when none or several match."""
+    spec = spec.strip()
+    if spec.isdigit():
+        doc = session.get(Document, int(spec))
+        if doc is not None:
+            return doc
+    found = list(session.exec(select(Document).where(Document.origin == spec)).all())
+    if not found:
+        found = [d for d in session.exec(select(Document)).all()
+                 if d.origin.endswith("/" + spec) or (d.title or "").lower() == spec.lower()]
+    if not found:
+        raise NotFoundError(f"no document {spec!r}: document {spec!r} not found by id, origin "
+                            "or title (`provenance report` lists them)")
+    if len(found) > 1:
+        ids = ", ".join(str(d.id) for d in found)
+        raise UsageError(f"{spec!r} names {len(found)} documents (ids {ids}): give an id")
+    return found[0]

@@ -124,22 +124,3 @@ def edit_reference(session: Session, document: Document, label: str,
 def reference_history(session: Session, reference_id: int) -> list[ReferenceEdit]:
     return list(session.exec(select(ReferenceEdit).where(
         ReferenceEdit.reference_id == reference_id).order_by(col(ReferenceEdit.id))))
-
-
-def find_document(session: Session, ident: str) -> Document:
-    """A document by id, exact title, or origin (path or URL); a clear error otherwise."""
-    doc = None
-    if ident.isdigit():
-        doc = session.get(Document, int(ident))
-    if doc is None:
-        matches = list(session.exec(select(Document).where(
-            (col(Document.title) == ident) | (col(Document.origin) == ident))))
-        if not matches:
-            matches = [d for d in session.exec(select(Document))
-                       if d.origin.endswith("/" + ident) or d.origin == ident]
-        if len(matches) > 1:
-            raise UsageError(f"{ident!r} names {len(matches)} documents; use its id")
-        doc = matches[0] if matches else None
-    if doc is None:
-        raise NotFoundError(f"no document {ident!r} (try `provenance report` for the list)")
-    return doc

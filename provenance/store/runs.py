@@ -20,9 +20,9 @@ from sqlalchemy import case, func, update
 from sqlmodel import Session, col, select
 
 from provenance.check import types as t
-from provenance.errors import NotFoundError, UsageError
+from provenance.errors import NotFoundError
 from provenance.store.leases import expire, lock_for_write
-from provenance.store.models import CheckRun, Document, Link, LinkCheck, Worker
+from provenance.store.models import CheckRun, Link, LinkCheck, Worker
 
 RUNNING, SUSPECT, COMPLETE, PARTIAL, INCONCLUSIVE = (
     "running", "suspect", "complete", "partial", "inconclusive")
@@ -172,25 +172,6 @@ def _pid_alive(pid: int) -> bool:
 
 
 # ---- lookups for the command line ------------------------------------------------------
-
-def find_document(session: Session, spec: str) -> Document:
-    """A document by id, origin (path or URL) or exact title (case-insensitive)."""
-    spec = spec.strip()
-    if spec.isdigit():
-        doc = session.get(Document, int(spec))
-        if doc is not None:
-            return doc
-    found = session.exec(select(Document).where(Document.origin == spec)).all()
-    if not found:
-        found = session.exec(select(Document).where(
-            func.lower(Document.title) == spec.lower())).all()
-    if not found:
-        raise NotFoundError(f"no document {spec!r} (give its id, origin or title)")
-    if len(found) > 1:
-        ids = ", ".join(str(d.id) for d in found)
-        raise UsageError(f"{spec!r} names {len(found)} documents (ids {ids}): give an id")
-    return found[0]
-
 
 @dataclass(frozen=True)
 class RunStatus:
