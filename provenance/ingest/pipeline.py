@@ -19,13 +19,12 @@ from pathlib import Path
 
 from provenance.errors import InputError, ProvenanceError, UsageError
 from provenance.ingest.decode import decode_document
-from provenance.ingest.detect import PARSERS, detect_format
+from provenance.ingest.detect import FORMATS, PARSERS, detect_format
 from provenance.ingest.types import ParsedDocument
 from provenance.settings import Settings
 from provenance.store.database import Database
 from provenance.store.documents import SaveResult, save_document
 
-FORMATS = tuple(PARSERS)
 
 
 @dataclass(frozen=True)
