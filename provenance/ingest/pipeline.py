@@ -26,7 +26,6 @@ from provenance.store.database import Database
 from provenance.store.documents import SaveResult, save_document
 
 
-
 @dataclass(frozen=True)
 class IngestOutcome:
     """The result of ingesting one path or URL: saved, or the one-line error why not."""
