@@ -166,7 +166,7 @@ def child_ours(args: argparse.Namespace) -> None:
     """Run inside the measured child: tasks from a JSONL file, results to a JSONL file."""
     sys.path.insert(0, str(HERE.parent))
     from provenance.check.engine import Checker
-    from provenance.check.types import CheckResult, CheckTask
+    from provenance.domain.links import CheckResult, CheckTask
     from provenance.settings import Settings
 
     settings = Settings(concurrency=args.concurrency, per_host=args.per_host,

@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from provenance.ingest.pipeline import ingest_many, parse_text
+from provenance.services.ingest import ingest_many, parse_text
 from provenance.settings import Settings
 from provenance.store.database import Database
 from tests.ingest.self_truth import page_truth, read_fixture, score, wikipedia_html_fixtures

@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from provenance.ingest.references import parse_reference
-from provenance.ingest.types import ReferenceFields
+from provenance.domain.documents import ReferenceFields
+from provenance.ingest.references.parse import parse_reference
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "references" / "corpus.jsonl"
 FIELDS = (

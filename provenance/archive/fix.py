@@ -15,9 +15,9 @@ from typing import Any
 
 from sqlmodel import col, or_, select
 
-from provenance.archive.types import RESCUED
 from provenance.archive.verify import NOT_WAYBACK
-from provenance.check.types import DEAD
+from provenance.domain.archives import RESCUED
+from provenance.domain.links import DEAD
 from provenance.errors import NotFoundError
 from provenance.store.documents import find_document
 from provenance.store.models import ArchiveVerification, Link, Reference, ReferenceEdit

@@ -24,9 +24,10 @@ from sqlalchemy import update
 from sqlmodel import col, select
 
 from provenance.archive.ratelimit import LOOKUP_BUDGET, SAVE_BUDGET, SharedRateLimit
-from provenance.archive.states import archive_state
 from provenance.archive.targets import cited_links
-from provenance.archive.types import (
+from provenance.archive.wayback import WaybackClient
+from provenance.domain.archive_state import archive_state
+from provenance.domain.archives import (
     AT_RISK,
     FAILED,
     OPEN_SAVE_STATUSES,
@@ -37,8 +38,7 @@ from provenance.archive.types import (
     Snapshot,
     format_timestamp,
 )
-from provenance.archive.wayback import WaybackClient
-from provenance.check.types import DEAD, FAILING, STATE_INVALID, STATE_REFUSED
+from provenance.domain.links import DEAD, FAILING, STATE_INVALID, STATE_REFUSED
 from provenance.errors import ArchiveRateLimited, ArchiveServiceError
 from provenance.settings import Settings
 from provenance.store.models import ArchiveLookup, Link, SaveJob

@@ -14,9 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from provenance.archive.choose import choose_snapshot, usable
 from provenance.archive.ratelimit import LOOKUP_BUDGET, PLAYBACK_BUDGET, SharedRateLimit
-from provenance.archive.states import archive_state
 from provenance.archive.targets import (
     LinkTarget,
     cited_links,
@@ -24,7 +22,10 @@ from provenance.archive.targets import (
     refresh_states,
     select_targets,
 )
-from provenance.archive.types import (
+from provenance.archive.verify import VerifyOutcome, verify_carried_archives
+from provenance.archive.wayback import WaybackClient
+from provenance.domain.archive_state import archive_state
+from provenance.domain.archives import (
     ERROR,
     FOUND,
     LOST,
@@ -33,8 +34,7 @@ from provenance.archive.types import (
     UNUSABLE,
     Snapshot,
 )
-from provenance.archive.verify import VerifyOutcome, verify_carried_archives
-from provenance.archive.wayback import WaybackClient
+from provenance.domain.snapshot_choice import choose_snapshot, usable
 from provenance.errors import ArchiveRateLimited, ArchiveServiceError
 from provenance.settings import Settings
 from provenance.store.documents import find_document

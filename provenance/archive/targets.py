@@ -14,9 +14,9 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
-from provenance.archive.states import NOT_LOOKED_UP, archive_state
-from provenance.archive.types import AT_RISK, DERIVED, UNKNOWN
-from provenance.check.types import DEAD, FAILING
+from provenance.domain.archive_state import NOT_LOOKED_UP, archive_state
+from provenance.domain.archives import AT_RISK, DERIVED, UNKNOWN
+from provenance.domain.links import DEAD, FAILING
 from provenance.store.models import ArchiveLookup, Link, Reference
 
 

@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 from sqlmodel import col, or_, select
 
 from provenance.archive.ratelimit import SharedRateLimit
-from provenance.archive.types import ArchiveRef, PlaybackProbe
 from provenance.archive.wayback import WaybackClient
+from provenance.domain.archives import ArchiveRef, PlaybackProbe
 from provenance.errors import ArchiveRateLimited, ArchiveServiceError
 from provenance.settings import Settings
 from provenance.store.models import ArchiveVerification, Reference

@@ -25,7 +25,8 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from provenance.archive.types import (
+from provenance.check.classify import retry_after_seconds as parse_retry_after
+from provenance.domain.archives import (
     PlaybackProbe,
     SaveRequest,
     SaveStatus,
@@ -33,7 +34,6 @@ from provenance.archive.types import (
     format_timestamp,
     parse_timestamp,
 )
-from provenance.check.classify import retry_after_seconds as parse_retry_after
 from provenance.errors import ArchiveRateLimited, ArchiveServiceError
 from provenance.settings import Settings
 

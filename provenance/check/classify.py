@@ -8,21 +8,19 @@ from __future__ import annotations
 
 import email.utils
 import re
-import ssl
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
-import httpcore
-import httpx
-
-from provenance.check import types as t
 from provenance.check.page import Page
-from provenance.check.safety import ResolutionError
-from provenance.errors import UnsafeURLError
+from provenance.domain import links as t
+from provenance.net.failures import (  # noqa: F401  (re-exported for the checker)
+    PERMANENT_REDIRECTS,
+    REDIRECTS,
+    TEMPORARY_REDIRECTS,
+    exception_outcome,
+    is_redirect,
+)
 
-PERMANENT_REDIRECTS = frozenset({301, 308})
-TEMPORARY_REDIRECTS = frozenset({302, 303, 307})
-REDIRECTS = PERMANENT_REDIRECTS | TEMPORARY_REDIRECTS
 NOT_FOUND_STATUSES = frozenset({404, 410})
 # The source may well be fine: a login, a paywall, a bot filter, a legal block.
 BLOCKED_STATUSES = frozenset({401, 402, 403, 407, 451, 999})
@@ -44,10 +42,6 @@ _BOT_WALL_TEXT = re.compile(
 _BOT_WALL_KEYS = ("javascript", "human", "checking", "subscribe")
 # A short page is one whose body markers may be trusted (a long article may quote them).
 SHORT_PAGE_CHARS = 2000
-
-
-def is_redirect(status: int) -> bool:
-    return status in REDIRECTS
 
 
 def status_outcome(status: int) -> str:
@@ -94,45 +88,6 @@ def final_outcome(hops: tuple[t.Hop, ...], status: int, headers: Mapping[str, st
     if hops and hops[0].status in PERMANENT_REDIRECTS:
         return t.REDIRECT
     return t.OK
-
-
-def _causes(exc: BaseException) -> list[BaseException]:
-    seen: list[BaseException] = []
-    current: BaseException | None = exc
-    while current is not None and current not in seen:
-        seen.append(current)
-        current = current.__cause__ or current.__context__
-    return seen
-
-
-def exception_outcome(exc: BaseException) -> tuple[str, str]:
-    """(outcome, one-line reason) for an exception raised while fetching a URL."""
-    causes = _causes(exc)
-    for cause in causes:
-        if isinstance(cause, UnsafeURLError):
-            return t.REFUSED, cause.problem
-        if isinstance(cause, ResolutionError):
-            outcome = t.NOT_FOUND if cause.nxdomain else t.CONNECTION_ERROR
-            return outcome, cause.problem
-        if isinstance(cause, ssl.SSLError | ssl.CertificateError):
-            reason = getattr(cause, "verify_message", None) or getattr(cause, "reason", None)
-            return t.TLS_ERROR, f"TLS error: {reason or cause}"
-    if isinstance(exc, TimeoutError | httpx.TimeoutException | httpcore.TimeoutException):
-        return t.TIMEOUT, _describe(exc, "timed out")
-    if isinstance(exc, httpx.InvalidURL | httpx.UnsupportedProtocol |
-                  httpcore.UnsupportedProtocol):
-        return t.INVALID, _describe(exc, "invalid URL")
-    if isinstance(exc, httpx.TooManyRedirects):
-        return t.TOO_MANY_REDIRECTS, _describe(exc, "too many redirects")
-    if isinstance(exc, httpx.TransportError | OSError):
-        return t.CONNECTION_ERROR, _describe(exc, "connection failed")
-    return t.CONNECTION_ERROR, _describe(exc, type(exc).__name__)
-
-
-def _describe(exc: BaseException, fallback: str) -> str:
-    text = str(exc).strip().splitlines()
-    name = type(exc).__name__
-    return f"{name}: {text[0]}" if text and text[0] else f"{name} ({fallback})"
 
 
 def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:

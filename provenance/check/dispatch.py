@@ -19,7 +19,7 @@ from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, I
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from provenance.check import types as t
+from provenance.domain import links as t
 
 if TYPE_CHECKING:
     from provenance.check.engine import Checker

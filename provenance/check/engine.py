@@ -19,8 +19,6 @@ from typing import Self
 
 import httpx
 
-from provenance.check import types as t
-from provenance.check.body import read_capped
 from provenance.check.classify import (
     exception_outcome,
     final_outcome,
@@ -29,12 +27,14 @@ from provenance.check.classify import (
 )
 from provenance.check.hosts import Host, HostTable, host_key
 from provenance.check.page import Page, parse_page
-from provenance.check.safety import check_address, literal_address, parse_url, url_problem
 from provenance.check.shared import SharedSlots
 from provenance.check.soft404 import Probe, matches_probe, probe_path, says_not_found
 from provenance.check.titles import titles_match
-from provenance.check.transport import CORE_ERRORS, direct_connections, header_map
+from provenance.domain import links as t
 from provenance.errors import InputError
+from provenance.net.body import read_capped
+from provenance.net.safety import check_address, literal_address, parse_url, url_problem
+from provenance.net.transport import CORE_ERRORS, direct_connections, header_map
 from provenance.settings import Settings
 
 # Bytes of a redirect's or error page's body read so the connection can be reused.

@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 import httpcore
 import httpx
 
-from provenance.check.body import ACCEPT_ENCODING
 from provenance.check.shared import SharedSlots
 from provenance.check.soft404 import Probe
-from provenance.check.transport import PinnedTransport
+from provenance.net.body import ACCEPT_ENCODING
+from provenance.net.transport import PinnedTransport
 from provenance.settings import Settings
 
 MAX_OPEN_HOSTS = 512

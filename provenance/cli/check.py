@@ -17,9 +17,9 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from provenance.check import types as t
-from provenance.check.state import StateChange
 from provenance.cli.context import AppContext
+from provenance.domain import links as t
+from provenance.domain.link_state import StateChange
 from provenance.errors import UsageError
 
 FORMATS = ("text", "json")
@@ -139,7 +139,7 @@ def _exit_code(summaries: list[Any]) -> int:
 
 def _run_async(coro_factory: Callable[[asyncio.Event], Any]) -> Any:
     """Run a coroutine with SIGTERM/SIGINT asking it to stop cleanly."""
-    from provenance.check.worker import install_stop_signals
+    from provenance.runs.worker import install_stop_signals
 
     async def main() -> Any:
         stop = asyncio.Event()
@@ -161,8 +161,8 @@ def _run_async(coro_factory: Callable[[asyncio.Event], Any]) -> Any:
 def check(ctx: click.Context, check_all: bool, document: str | None, limit: int | None,
           fmt: str, **flags: Any) -> None:
     """Check the links that are due, record every result, summarise what changed."""
-    from provenance.check.processes import run_check_processes
-    from provenance.check.runner import count_due
+    from provenance.runs.processes import run_check_processes
+    from provenance.runs.runner import count_due
 
     app: AppContext = ctx.obj
     settings = app.settings(**_overrides(**flags))
@@ -198,7 +198,7 @@ def _print_summary(fmt: str, summary: Any) -> None:
 def worker(ctx: click.Context, check_all: bool, document: str | None, limit: int | None,
            fmt: str, once: bool, lease_seconds: float | None, **flags: Any) -> None:
     """Check links as one of several workers sharing the database (stop with SIGTERM)."""
-    from provenance.check.worker import run_worker
+    from provenance.runs.worker import run_worker
 
     app: AppContext = ctx.obj
     settings = app.settings(**_overrides(lease_seconds=lease_seconds, **flags))
@@ -220,7 +220,7 @@ def worker(ctx: click.Context, check_all: bool, document: str | None, limit: int
 @click.pass_obj
 def changes(app: AppContext, since: int | None, fmt: str) -> None:
     """Newly dead, newly failing, recovered, newly redirected links and title mismatches."""
-    from provenance.check.changes import changes_since
+    from provenance.runs.changes import changes_since
 
     result = changes_since(app.database(app.settings()), since)
     if fmt == "json":

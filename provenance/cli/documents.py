@@ -20,7 +20,7 @@ REPORT_FORMATS = ("table", "markdown", "json", "html")
 def _date_option(value: str | None, flag: str) -> date | None:
     if value is None:
         return None
-    from provenance.ingest.dates import parse_date
+    from provenance.ingest.references.dates import parse_date
 
     parsed, _ = parse_date(value)
     if parsed is None:
@@ -46,7 +46,7 @@ def ingest(app: AppContext, sources: tuple[str, ...], fmt: str | None, title: st
     Each document is stored in its own transaction: one that cannot be read leaves the
     database as it was, and the others are still ingested. Exit code 2 if any failed.
     """
-    from provenance.ingest.pipeline import FORMATS, ingest_many
+    from provenance.services.ingest import FORMATS, ingest_many
 
     if fmt is not None and fmt not in FORMATS:
         raise UsageError(f"unknown --format {fmt!r} (known: {', '.join(FORMATS)})")
@@ -157,7 +157,7 @@ def _reference_options(func: Any) -> Any:
 
 
 def _changes(kw: dict[str, Any]) -> dict[str, Any]:
-    from provenance.ingest.languages import language_code
+    from provenance.ingest.references.languages import language_code
 
     authors = kw.get("authors")
     return {

@@ -13,12 +13,12 @@ from pathlib import PurePosixPath
 __all__ = ["FORMATS", "PARSERS", "detect_format"]
 
 PARSERS: dict[str, str] = {
-    "wikipedia-text": "provenance.ingest.wiki_text:parse",
-    "web-text": "provenance.ingest.web_text:parse",
-    "markdown": "provenance.ingest.markdown:parse",
-    "wikipedia-html": "provenance.ingest.wiki_html:parse",
-    "web-html": "provenance.ingest.web_html:parse",
-    "wikitext": "provenance.ingest.wikitext:parse",
+    "wikipedia-text": "provenance.ingest.forms.wiki_text:parse",
+    "web-text": "provenance.ingest.forms.web_text:parse",
+    "markdown": "provenance.ingest.forms.markdown:parse",
+    "wikipedia-html": "provenance.ingest.forms.wiki_html:parse",
+    "web-html": "provenance.ingest.forms.web_html:parse",
+    "wikitext": "provenance.ingest.forms.wikitext:parse",
 }
 FORMATS: tuple[str, ...] = tuple(PARSERS)
 

@@ -1,7 +1,7 @@
 """Fetch a page for ``provenance ingest URL`` and decode it to text.
 
 Fetching follows the checker's safety rules (no private addresses, http/https only, size
-cap) through :func:`provenance.check.fetch.fetch_document`; decoding uses the HTTP
+cap) through :func:`provenance.net.fetch.fetch_document`; decoding uses the HTTP
 charset, then the page's own declaration, then detection (:func:`decode_document`).
 """
 
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import httpx
 
-from provenance.check.fetch import fetch_document
 from provenance.ingest.decode import decode_document
+from provenance.net.fetch import fetch_document
 from provenance.settings import Settings
 
 __all__ = ["fetch_and_decode"]

@@ -13,8 +13,8 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from provenance.archive.states import archive_view
 from provenance.check.views import link_history, link_view
+from provenance.domain.archive_state import archive_view
 from provenance.report import flags as F
 from provenance.store.models import Citation, Claim, Document, Link, Reference, ReferenceEdit
 

@@ -18,9 +18,9 @@ import sqlalchemy as sa
 from sqlalchemy import insert, update
 from sqlmodel import Session, col, select
 
-from provenance.check import types as t
-from provenance.check.schedule import next_check_at
-from provenance.check.state import LinkSnapshot, PastCheck, StateChange, apply_result, replay
+from provenance.domain import links as t
+from provenance.domain.link_state import LinkSnapshot, PastCheck, StateChange, apply_result, replay
+from provenance.domain.schedule import next_check_at
 from provenance.settings import Settings
 from provenance.store.leases import lock_for_write
 from provenance.store.models import CheckRun, Link, LinkCheck

@@ -20,8 +20,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
+from provenance.domain.documents import ParsedClaim, ParsedDocument, ParsedReference
 from provenance.errors import NotFoundError, UsageError
-from provenance.ingest.types import ParsedClaim, ParsedDocument, ParsedReference
 from provenance.store.models import (
     Citation,
     Claim,

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import case, func, update
 from sqlmodel import Session, col, select
 
-from provenance.check import types as t
+from provenance.domain import links as t
 from provenance.errors import NotFoundError
 from provenance.store.leases import expire, lock_for_write
 from provenance.store.models import CheckRun, Link, LinkCheck, Worker

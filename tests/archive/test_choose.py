@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from provenance.archive.choose import choose_snapshot, status_rank, usable
-from provenance.archive.types import Snapshot, format_timestamp, parse_timestamp
+from provenance.domain.archives import Snapshot, format_timestamp, parse_timestamp
+from provenance.domain.snapshot_choice import choose_snapshot, status_rank, usable
 
 URL = "http://example.com/page"
 

@@ -9,8 +9,8 @@ from sqlmodel import select
 
 from provenance.archive.fix import fix_with_archives, last_batch, undo_batch
 from provenance.archive.service import run_archive
-from provenance.archive.types import PlaybackProbe
 from provenance.archive.verify import judge, page_key, parse_archive_url
+from provenance.domain.archives import PlaybackProbe
 from provenance.errors import NotFoundError
 from provenance.store.models import ArchiveVerification, Reference, ReferenceEdit
 

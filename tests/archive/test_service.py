@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlmodel import select
 
 from provenance.archive.service import plan_archive, run_archive
-from provenance.archive.states import archive_view
+from provenance.domain.archive_state import archive_view
 from provenance.store.models import ArchiveLookup, CheckRun, Link
 from tests.fakes.wayback import closed_port_url
 

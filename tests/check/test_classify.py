@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from provenance.check import types as t
 from provenance.check.classify import (
     exception_outcome,
     final_outcome,
@@ -17,8 +16,9 @@ from provenance.check.classify import (
     status_outcome,
 )
 from provenance.check.page import Page, parse_page
-from provenance.check.safety import ResolutionError
+from provenance.domain import links as t
 from provenance.errors import UnsafeURLError
+from provenance.net.safety import ResolutionError
 
 PLAIN = Page(is_text=True, title="An article", text="Some text about trade.")
 

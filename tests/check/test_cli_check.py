@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from provenance.check import runner
-from provenance.check import types as t
+from provenance.domain import links as t
+from provenance.runs import runner
 from tests.cli.helpers import run_cli
 from tests.workers.support import FakeChecker, add_links
 

@@ -8,8 +8,8 @@ from dataclasses import replace
 import pytest
 from linkfarm import LinkFarm
 
-from provenance.check import types as t
 from provenance.check.engine import Checker
+from provenance.domain import links as t
 from provenance.settings import Settings
 
 

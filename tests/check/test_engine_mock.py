@@ -9,8 +9,8 @@ import httpx
 import pytest
 from pytest_httpx import HTTPXMock
 
-from provenance.check import types as t
 from provenance.check.engine import Checker
+from provenance.domain import links as t
 from provenance.settings import Settings
 
 SETTINGS = Settings(min_delay=0.0, timeout=2.0, max_redirects=4, max_body_bytes=10_000)

@@ -7,8 +7,8 @@ from dataclasses import replace
 import pytest
 from linkfarm import LinkFarm
 
-from provenance.check.fetch import fetch_document
 from provenance.errors import InputError, UnsafeURLError
+from provenance.net.fetch import fetch_document
 from provenance.settings import Settings
 
 

@@ -17,10 +17,10 @@ from check_bench import prepare_db
 from linkfarm import LinkFarm, farm_in_thread
 from sqlalchemy import func, select
 
-from provenance.check.processes import merge, run_check_processes, shares
-from provenance.check.runner import RunSummary
 from provenance.check.shared import SharedSlots
-from provenance.check.types import CheckResult, CheckTask
+from provenance.domain.links import CheckResult, CheckTask
+from provenance.runs.processes import merge, run_check_processes, shares
+from provenance.runs.runner import RunSummary
 from provenance.settings import Settings
 from provenance.store.database import Database
 from provenance.store.models import Link, LinkCheck

@@ -9,10 +9,10 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from provenance.check import types as t
-from provenance.check.changes import changes_since
-from provenance.check.runner import run_check
 from provenance.check.views import link_history, link_view
+from provenance.domain import links as t
+from provenance.runs.changes import changes_since
+from provenance.runs.runner import run_check
 from provenance.settings import Settings
 from provenance.store import leases
 from provenance.store.checks import record_results

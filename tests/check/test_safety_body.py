@@ -9,14 +9,14 @@ import zlib
 
 import pytest
 
-from provenance.check.body import CappedDecoder, read_capped
-from provenance.check.safety import (
+from provenance.errors import UnsafeURLError
+from provenance.net.body import CappedDecoder, read_capped
+from provenance.net.safety import (
     ResolutionError,
     address_problem,
     resolve_allowed,
     vet_url,
 )
-from provenance.errors import UnsafeURLError
 
 
 @pytest.mark.parametrize("url", ["http://example.org/", "https://example.org:8443/a?b#c",

@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from provenance.check import types as t
-from provenance.check.schedule import next_check_at, recheck_interval
-from provenance.check.state import LinkSnapshot, PastCheck, apply_result, replay
+from provenance.domain import links as t
+from provenance.domain.link_state import LinkSnapshot, PastCheck, apply_result, replay
+from provenance.domain.schedule import next_check_at, recheck_interval
 from provenance.settings import Settings
 
 S = Settings(dead_after_failures=3, dead_after_days=3.0, recheck_alive_days=7.0,

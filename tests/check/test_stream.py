@@ -11,9 +11,9 @@ import httpcore
 import pytest
 import trustme
 
-from provenance.check import types as t
 from provenance.check.engine import Checker
-from provenance.check.stream import HIGH_WATER, open_stream
+from provenance.domain import links as t
+from provenance.net.stream import HIGH_WATER, open_stream
 from provenance.settings import Settings
 
 MISSING = b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"

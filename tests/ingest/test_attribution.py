@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from provenance.ingest.attribution import find_attributions
-from provenance.ingest.claims import split_sentences
+from provenance.ingest.claims.attribution import find_attributions
+from provenance.ingest.claims.split import split_sentences
 
 SEEDS = Path(__file__).resolve().parents[2] / "fixtures" / "seeds"
 

@@ -12,9 +12,9 @@ from typing import ClassVar
 import pytest
 
 from provenance.errors import InputError, UnsafeURLError
-from provenance.ingest import web_html, wiki_html, wikitext
 from provenance.ingest.decode import decode_document
 from provenance.ingest.fetch_url import fetch_and_decode
+from provenance.ingest.forms import web_html, wiki_html, wikitext
 from provenance.settings import Settings
 
 MALFORMED_HTML = (

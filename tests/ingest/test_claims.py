@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from provenance.ingest.claims import Marker, build_claims, split_sentences, strip_markers
+from provenance.ingest.claims.split import Marker, build_claims, split_sentences, strip_markers
 
 
 def sentences(text: str) -> list[str]:
@@ -121,7 +121,7 @@ def test_post_nominal_letters_in_a_real_article_stay_in_their_sentence() -> None
     """William Clark (inventor): "M. Inst. C.E." three times, each inside one sentence."""
     from pathlib import Path
 
-    from provenance.ingest import wiki_html
+    from provenance.ingest.forms import wiki_html
 
     page = Path(__file__).resolve().parents[2] / "fixtures" / "articles" / (
         "william_clark_inventor.parsoid.html")

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from provenance.ingest import wiki_html, wikitext
-from provenance.ingest.types import ParsedDocument
+from provenance.domain.documents import ParsedDocument
+from provenance.ingest.forms import wiki_html, wikitext
 
 ARTICLES = Path(__file__).resolve().parents[2] / "fixtures" / "articles"
 PAIRS = json.loads((ARTICLES / "cite_parser_test_pairs.json").read_text(encoding="utf-8"))

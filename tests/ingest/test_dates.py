@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from provenance.ingest.dates import parse_date
-from provenance.ingest.languages import language_code
+from provenance.ingest.references.dates import parse_date
+from provenance.ingest.references.languages import language_code
 
 
 @pytest.mark.parametrize(

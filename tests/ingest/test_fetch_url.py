@@ -9,9 +9,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import httpx
 import pytest
 
-from provenance.check.fetch import fetch_document
 from provenance.errors import InputError
 from provenance.ingest.fetch_url import fetch_and_decode
+from provenance.net.fetch import fetch_document
 from provenance.settings import Settings
 from tests.cli.helpers import run_cli
 

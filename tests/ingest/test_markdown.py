@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from provenance.ingest import markdown
-from provenance.ingest.types import ParsedDocument
+from provenance.domain.documents import ParsedDocument
+from provenance.ingest.forms import markdown
 
 DRAFT = Path(__file__).resolve().parents[2] / "fixtures" / "markdown" / "kim-xi-draft.md"
 XINHUA = "http://www.xinhuanet.com/english/2018-03/28/c_137070598.htm"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from provenance.ingest.references import parse_reference
-from provenance.ingest.types import ReferenceFields
+from provenance.domain.documents import ReferenceFields
+from provenance.ingest.references.parse import parse_reference
 
 SEED = Path(__file__).parents[2] / "fixtures" / "seeds" / "000_b07d10da4452e945.txt"
 

@@ -6,7 +6,7 @@ import json
 from datetime import date
 from pathlib import Path
 
-from provenance.ingest.web_html import link_label, parse
+from provenance.ingest.forms.web_html import link_label, parse
 
 ARTICLES = Path(__file__).resolve().parents[2] / "fixtures" / "articles"
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from provenance.ingest import web_text
-from provenance.ingest.types import ParsedDocument
+from provenance.domain.documents import ParsedDocument
+from provenance.ingest.forms import web_text
 
 SEED = Path(__file__).resolve().parents[2] / "fixtures" / "seeds" / "003_cd3dd4c4be34f6b3.txt"
 

@@ -6,7 +6,7 @@ import json
 from datetime import date
 from pathlib import Path
 
-from provenance.ingest.wiki_html import parse
+from provenance.ingest.forms.wiki_html import parse
 
 ARTICLES = Path(__file__).resolve().parents[2] / "fixtures" / "articles"
 

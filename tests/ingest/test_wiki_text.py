@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from provenance.ingest import wiki_text
-from provenance.ingest.references import parse_reference
-from provenance.ingest.types import ParsedDocument
+from provenance.domain.documents import ParsedDocument
+from provenance.ingest.forms import wiki_text
+from provenance.ingest.references.parse import parse_reference
 
 SEED = Path(__file__).resolve().parents[2] / "fixtures" / "seeds" / "000_b07d10da4452e945.txt"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from bench.ingest_bench import make_corpus
-from provenance.ingest.pipeline import ingest_many
+from provenance.services.ingest import ingest_many
 from provenance.settings import Settings
 from provenance.store.models import Citation, Claim, Link, Reference
 

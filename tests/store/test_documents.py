@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from sqlalchemy import func, select
 
-from provenance.ingest.types import (
+from provenance.domain.documents import (
     ParsedCitation,
     ParsedClaim,
     ParsedDocument,

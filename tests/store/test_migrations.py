@@ -10,7 +10,7 @@ import pytest
 from alembic import command
 from sqlalchemy import func, select
 
-from provenance.ingest.wiki_text import parse
+from provenance.ingest.forms.wiki_text import parse
 from provenance.store.database import Database, _alembic_config, make_engine
 from provenance.store.documents import save_document
 from provenance.store.models import Claim, Reference

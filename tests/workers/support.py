@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
-from provenance.check import types as t
+from provenance.domain import links as t
 from provenance.settings import Settings
 from provenance.store.models import Document, Link, LinkCheck, Reference
 

@@ -1,0 +1,3 @@
+"""Text into claims: sentence splitting with citation markers, and sources named in words
+(unlinked attributions). Pure.
+"""

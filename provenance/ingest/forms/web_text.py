@@ -1,0 +1,249 @@
+"""Parse a text scrape of a web article: find the body among menus, sidebars and footer.
+
+The body is found the way body-text extraction (Finn et al., "BTE") finds it in HTML, with
+lines for tokens: every line scores its word count when it reads as prose (eight words or
+more, ending a sentence) and a fixed cost otherwise (menu items, labels, dates, lines the page
+repeats, which are template); the body is the run of lines with the greatest total. Inside it,
+a short line that does not end a sentence is a heading ("What this visit means:").
+
+The header is the run of short, non-bullet lines just above the body: its first line that is
+not a date is the title, a line that is only a date is the publication date. Authors are the
+person-shaped lines under a "By"/"Written By"/"Authors" label (or the names on a "By ..." line),
+up to the first blank line, bullet-free label or line the page repeats.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date as Date
+
+from provenance.domain.documents import ParsedClaim, ParsedDocument
+from provenance.ingest.claims.split import build_claims, strip_markers
+from provenance.ingest.references.dates import parse_date
+
+__all__ = ["FORMAT", "LEAD", "parse"]
+
+FORMAT = "web-text"
+LEAD = "Lead"
+
+_BULLET = re.compile(r"^[\s\u00a0]*[•\u2022\u25aa\u25e6\u2023\u2043·*\-–]\s+")
+_TERMINAL = re.compile(r"""[.!?]['"”’)\]]*$""")
+_NON_PROSE_COST = 4
+_MENU_ITEM_COST = 8  # a bullet that is not a sentence: a menu or link-list entry
+_WRAP_MIN_CHARS = 60
+_PROSE_MIN_WORDS = 8
+_HEADER_MAX_LINES = 8
+_DATE_LABEL = re.compile(r"^(?:published|posted|updated|date|on)\s*:?\s+", re.IGNORECASE)
+_BYLINE = re.compile(
+    r"^(?:written\s+by|posted\s+by|by|authors?|contributors?)\s*:?\s*(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+_PARTICLES = r"(?:de|da|del|der|den|van|von|bin|bint|al|el|la|le|du|dos|di|ibn|y)"
+_NAME_WORD = r"(?:[A-Z][\w'’.\-]*)"
+_PERSON = re.compile(rf"^{_NAME_WORD}(?:\s+(?:{_NAME_WORD}|{_PARTICLES})){{1,4}}$")
+
+
+@dataclass(frozen=True)
+class _Line:
+    text: str  # stripped, bullet removed
+    start: int  # source offset of text[0]
+    bullet: bool
+    repeated: bool
+
+
+def _lines(source: str) -> list[_Line | None]:
+    """Every line of ``source``; blank lines (whitespace, no-break spaces) are None."""
+    raw_lines = source.splitlines(keepends=True)
+    counts = Counter(line.strip() for line in raw_lines if line.strip())
+    out: list[_Line | None] = []
+    offset = 0
+    for raw in raw_lines:
+        line = raw.rstrip("\r\n")
+        stripped = line.strip()
+        if not stripped:
+            out.append(None)
+        else:
+            bullet = _BULLET.match(line)
+            body = line[bullet.end() :] if bullet else line
+            text = body.strip()
+            start = offset + line.find(text)
+            out.append(_Line(text, start, bool(bullet), counts[stripped] > 1))
+        offset += len(raw)
+    return _unwrap(source, out)
+
+
+def _unwrap(source: str, lines: list[_Line | None]) -> list[_Line | None]:
+    """Join hard-wrapped lines: a long line that ends mid-sentence runs on to the next line."""
+    out: list[_Line | None] = []
+    for line in lines:
+        last = out[-1] if out else None
+        if (
+            line is not None
+            and last is not None
+            and not line.bullet
+            and len(last.text) >= _WRAP_MIN_CHARS
+            and not _TERMINAL.search(last.text)
+        ):
+            joined = source[last.start : line.start + len(line.text)]
+            text = "".join(" " if char in "\r\n\t" else char for char in joined)
+            out[-1] = _Line(text, last.start, last.bullet, last.repeated and line.repeated)
+        else:
+            out.append(line)
+    return out
+
+
+def _is_prose(line: _Line) -> bool:
+    plain = strip_markers(line.text).text
+    return (
+        not line.repeated
+        and len(plain.split()) >= _PROSE_MIN_WORDS
+        and bool(_TERMINAL.search(plain))
+    )
+
+
+def _body_span(lines: list[_Line | None]) -> tuple[int, int] | None:
+    """The run of lines (inclusive indexes) with the greatest prose score."""
+    best: tuple[int, int, int] | None = None  # score, start, end
+    running, start = 0, 0
+    for index, line in enumerate(lines):
+        if line is None:
+            continue
+        if _is_prose(line):
+            score = len(line.text.split())
+        else:
+            score = -(_MENU_ITEM_COST if line.bullet else _NON_PROSE_COST)
+        if running <= 0:
+            running, start = 0, index
+        running += score
+        if running > 0 and (best is None or running > best[0]):
+            best = (running, start, index)
+    if best is None:
+        return None
+    _score, first, last = best
+    while lines[first] is None or not _is_prose(lines[first]):  # type: ignore[arg-type]
+        first += 1
+    return first, last
+
+
+def _line_date(text: str) -> Date | None:
+    if len(text) > 40 or not any(char.isdigit() for char in text):
+        return None
+    found, _precision = parse_date(_DATE_LABEL.sub("", text).strip())
+    return found
+
+
+def _header(lines: list[_Line | None], body_start: int) -> list[_Line]:
+    header: list[_Line] = []
+    for line in reversed(lines[:body_start]):
+        if line is None:
+            continue
+        if line.bullet or _is_prose(line) or len(header) >= _HEADER_MAX_LINES:
+            break
+        header.append(line)
+    return header[::-1]
+
+
+def _is_label_value(text: str) -> bool:
+    """ "Photo: Jane Doe/Agency", "Tel: 202...": a one-word label and a value."""
+    return bool(re.match(r"^[A-Z][\w\-]*:\s", text))
+
+
+def _title_and_date(header: list[_Line]) -> tuple[str | None, Date | None]:
+    title: str | None = None
+    published: Date | None = None
+    for line in header:
+        found = _line_date(line.text)
+        if found is not None:
+            published = published or found
+        elif (
+            title is None
+            and len(line.text.split()) >= 2
+            and not _is_label_value(line.text)
+            and not _BYLINE.match(line.text)
+        ):
+            title = line.text
+    return title, published
+
+
+def _names(text: str) -> list[str]:
+    parts = [part.strip() for part in re.split(r",|\band\b|&|;", text) if part.strip()]
+    if parts and all(_PERSON.match(part) for part in parts):
+        return parts
+    return []
+
+
+def _authors(lines: list[_Line | None], body: tuple[int, int]) -> tuple[str, ...]:
+    """Names under the byline label nearest the body."""
+    labels = [
+        index
+        for index, line in enumerate(lines)
+        if line is not None and not line.bullet and _BYLINE.match(line.text)
+    ]
+    labels.sort(key=lambda index: min(abs(index - body[0]), abs(index - body[1])))
+    for index in labels:
+        line = lines[index]
+        assert line is not None
+        rest = _BYLINE.match(line.text)["rest"]  # type: ignore[index]
+        if rest:
+            names = _names(rest)
+            if names:
+                return tuple(names)
+            continue
+        names = []
+        for following in lines[index + 1 : index + 12]:
+            if following is not None and following.bullet:
+                continue  # "• Twitter" share links inside the byline box
+            if following is None or following.repeated or _is_label_value(following.text):
+                break
+            if _PERSON.match(following.text):
+                names.append(following.text)
+        if names:
+            return tuple(names)
+    return ()
+
+
+def _claims(lines: list[_Line | None], body: tuple[int, int]) -> list[ParsedClaim]:
+    claims: list[ParsedClaim] = []
+    section = LEAD
+    for line in lines[body[0] : body[1] + 1]:
+        if line is None:
+            continue
+        plain = strip_markers(line.text, line.start)
+        if _is_prose(line):
+            claims.extend(
+                build_claims(
+                    section,
+                    plain.text,
+                    plain.markers,
+                    tags_at=plain.tags_at,
+                    positions=plain.positions,
+                )
+            )
+        elif not line.bullet and not line.repeated and len(line.text.split()) <= 12:
+            section = line.text.rstrip(":").strip() or section
+    return claims
+
+
+def parse(text: str, *, title: str | None = None) -> ParsedDocument:
+    """Parse a web-article text scrape: body claims, title, publication date and authors."""
+    lines = _lines(text)
+    body = _body_span(lines)
+    if body is None:
+        return ParsedDocument(
+            format=FORMAT,
+            title=title,
+            claims=(),
+            references=(),
+            warnings=("no article body found: no line reads as prose",),
+        )
+    found_title, published = _title_and_date(_header(lines, body[0]))
+    return ParsedDocument(
+        format=FORMAT,
+        title=title or found_title,
+        claims=tuple(_claims(lines, body)),
+        references=(),
+        authors=_authors(lines, body),
+        published=published,
+    )

@@ -1,0 +1,413 @@
+"""Parse wikitext (an edit box, ``action=raw``, a dump page) with mwparserfromhell.
+
+References are numbered the way MediaWiki's Cite numbers them, so labels match the rendered
+page: in order of first use over the whole page, per group, a named ``<ref name=x>``
+keeping its number when reused as ``<ref name=x />`` (before or after its definition,
+list-defined references included). ``{{efn}}`` notes form the ``lower-alpha`` group;
+``{{sfn}}`` footnotes are references whose fields come from the full citation with the
+same first author and year (``{{harvnb}}`` inside a ``<ref>`` likewise). A reuse of a name
+never defined is a citation whose label (the name) matches no reference. Paragraphs render
+to plain text (links to their text, bold/italics dropped, files, categories, navboxes and
+tables left out); info-box parameters become facts; headings start sections.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import mwparserfromhell
+from mwparserfromhell.nodes import (
+    Comment,
+    ExternalLink,
+    Heading,
+    HTMLEntity,
+    Node,
+    Tag,
+    Template,
+    Text,
+    Wikilink,
+)
+from mwparserfromhell.wikicode import Wikicode
+
+from provenance.domain.documents import (
+    ParsedClaim,
+    ParsedDocument,
+    ParsedReference,
+    ReferenceFields,
+)
+from provenance.errors import InputError
+from provenance.ingest.claims.split import build_claims
+from provenance.ingest.forms.wiki_html import (
+    CLAIM_TEXT_BUDGET,
+    NON_PROSE_SECTIONS,
+    budget_warning,
+    tag_slug,
+)
+from provenance.ingest.references.parse import parse_reference
+from provenance.ingest.wikitext.blocks import (
+    END,
+    ITEM,
+    LEAD,
+    MARK,
+    bold_title,
+    extract_markers,
+    sort_key,
+    split_paragraphs,
+    split_sections,
+)
+from provenance.ingest.wikitext.cite import (
+    SHORT_NAMES,
+    cite_fields,
+    is_cite,
+    short_key,
+    template_name,
+    template_params,
+    year_of,
+)
+from provenance.ingest.wikitext.nodes import (
+    Occurrence,
+    State,
+    bare_link,
+    is_ref,
+    link_targets,
+    ref_body_empty,
+    ref_label,
+    tag_attr,
+    walk_nodes,
+)
+from provenance.ingest.wikitext.vocabulary import (
+    DATE_TEMPLATES,
+    EFN,
+    FLAG_TEMPLATES,
+    INFOBOX_SKIP,
+    INTERWIKI,
+    KEEP_FIRST,
+    LITERAL,
+    MEDIA,
+    ORDINAL,
+    SKIP_TAGS,
+    french_date,
+)
+
+__all__ = ["FORMAT", "LEAD", "parse"]
+
+FORMAT = "wikitext"
+
+
+# The longest Wikipedia articles are ~500 KB of wikitext; past twice that, a parse is cut at a
+# paragraph end (mwparserfromhell reads ~200 KB/s of citation-dense wikitext).
+WIKITEXT_BUDGET = 600_000
+
+class _Wikitext:
+    """One parse: numbering pass, then rendering with sentinels, then claims."""
+
+    def __init__(self, code: Wikicode) -> None:
+        self.code = code
+        self.state = State()
+        self.short_bodies: dict[tuple[str, str], tuple[Template, str]] = {}
+        self.full_cites: dict[tuple[str, str], Template] = {}
+
+    # -- numbering ---------------------------------------------------------------------
+    def number(self) -> None:
+        state = self.state
+        for node, inside in walk_nodes(self.code):
+            if isinstance(node, Template) and is_cite(node) and not inside:
+                self._index_full(node)
+            if inside:
+                if is_ref(node):
+                    state.warn("a <ref> inside another reference was ignored (reference loop or "
+                               "nested reference)")
+                elif isinstance(node, Template) and is_cite(node):
+                    self._index_full(node)
+                continue
+            if is_ref(node):
+                assert isinstance(node, Tag)
+                group, name = tag_attr(node, "group"), tag_attr(node, "name")
+                if name and not ref_body_empty(node):
+                    state.definitions.setdefault((group, name), node)
+                key = (group, name) if name else (group, f"\0{id(node)}")
+                if not name:
+                    state.definitions[key] = node
+                self._occur(node, group, key)
+        for node, _inside in walk_nodes(self.code):
+            if isinstance(node, Template) and template_name(node) in EFN:
+                self._efn(node)
+            elif isinstance(node, Template) and template_name(node) in ("sfn", "sfnp", "sfnm"):
+                self._sfn(node)
+        self._renumber()
+
+    def _index_full(self, template: Template) -> None:
+        params = template_params(template, self.render)
+        year = year_of(params)
+        last = params.get("last") or params.get("last1") or params.get("surname") \
+            or params.get("surname1") or params.get("author") or params.get("author1") \
+            or params.get("vauthors", "").split(" ")[0] or ""
+        last = last.split(",")[0].strip().lower()
+        if last and year:
+            self.full_cites.setdefault((last, year), template)
+
+    def _occur(self, node: Node, group: str, key: tuple[str, str]) -> None:
+        self.state.occurrences[id(node)] = Occurrence("", group, key)
+
+    def _efn(self, template: Template) -> None:
+        name = template_name(template)
+        group = EFN[name]
+        named = {str(p.name).strip().lower(): p for p in template.params if p.showkey}
+        if name == "refn" and "group" in named:
+            group = str(named["group"].value).strip()
+        ref_name = str(named["name"].value).strip() if "name" in named else ""
+        key = (group, ref_name) if ref_name else (group, f"\0{id(template)}")
+        has_body = any(not p.showkey and str(p.value).strip() for p in template.params)
+        if has_body:
+            self.state.definitions.setdefault(key, template)
+        self._occur(template, group, key)
+
+    def _sfn(self, template: Template) -> None:
+        found, pages = short_key(template, self.render)
+        text = self.render(mwparserfromhell.parse(
+            "|".join(str(p.value) for p in template.params if not p.showkey)))
+        key = ("", "FOOTNOTE" + str(template.params).replace(" ", ""))
+        shown = " ".join(text.replace("|", " ").split()) + (f", p. {pages}" if pages else "")
+        if found:
+            self.short_bodies[key] = (template, shown)
+        self.state.definitions.setdefault(key, template)
+        self._occur(template, "", key)
+
+    def _renumber(self) -> None:
+        """Assign MediaWiki's numbers in document order (the walk visited sfn/efn last)."""
+        positions = {id(node): index for index, (node, _i) in enumerate(walk_nodes(self.code))}
+        counters: dict[str, int] = {}
+        numbers: dict[tuple[str, str], str] = {}
+        for node_id in sorted(self.state.occurrences, key=lambda n: positions.get(n, 0)):
+            occurrence = self.state.occurrences[node_id]
+            if occurrence.key not in numbers:
+                counters[occurrence.group] = counters.get(occurrence.group, 0) + 1
+                numbers[occurrence.key] = ref_label(occurrence.group, counters[occurrence.group])
+            defined = occurrence.key in self.state.definitions
+            name = occurrence.key[1]
+            occurrence.label = numbers[occurrence.key] if defined else name
+            if not defined:
+                self.state.warn(f"reference name {name!r} is used but never defined")
+
+    # -- rendering ---------------------------------------------------------------------
+    def render(self, code: Wikicode | None, *, markers: bool = False) -> str:
+        if code is None:
+            return ""
+        return "".join(self._node(node, markers) for node in code.nodes)
+
+    def _sentinel(self, kind: str, index: int) -> str:
+        return f"{MARK}{kind}{index}{END}"
+
+    def _node(self, node: Node, markers: bool) -> str:
+        if isinstance(node, Text):
+            return str(node.value)
+        if isinstance(node, HTMLEntity):
+            return node.normalize()
+        if isinstance(node, Comment):
+            return ""
+        if isinstance(node, Wikilink):
+            target = str(node.title)
+            if MEDIA.match(target) or (INTERWIKI.match(target) and node.text is None
+                                        and not target.lstrip().startswith(":")):
+                return ""
+            if node.text is not None:
+                return self.render(node.text, markers=markers)
+            return target.lstrip(":").split("#")[0] or target
+        if isinstance(node, ExternalLink):
+            if node.title is not None:
+                return self.render(node.title, markers=markers)
+            return "" if node.brackets else str(node.url)
+        if isinstance(node, Heading):
+            return ""
+        if isinstance(node, Template):
+            return self._template(node, markers)
+        if isinstance(node, Tag):
+            return self._tag(node, markers)
+        return ""
+
+    def _marker(self, node: Node) -> str:
+        occurrence = self.state.occurrences.get(id(node))
+        if occurrence is None:
+            return ""
+        self.state.markers.append((occurrence.label, occurrence.group))
+        return self._sentinel("m", len(self.state.markers) - 1)
+
+    def _template(self, template: Template, markers: bool) -> str:
+        name = template_name(template)
+        if name in FLAG_TEMPLATES:
+            if not markers:
+                return ""
+            self.state.tags.append(tag_slug(FLAG_TEMPLATES[name]))
+            return self._sentinel("t", len(self.state.tags) - 1)
+        if name in EFN or name in ("sfn", "sfnp", "sfnm"):
+            return self._marker(template) if markers else ""
+        if name.startswith("infobox") or name.endswith(" infobox"):
+            if markers:
+                for param in template.params:
+                    key = " ".join(str(param.name).split())
+                    value = " ".join(self.render(param.value).split())
+                    if value and not INFOBOX_SKIP.search(key):
+                        self.state.facts.append((key, value))
+            return ""
+        if name in LITERAL:
+            return LITERAL[name]
+        positional = [p for p in template.params if not p.showkey]
+        if name in DATE_TEMPLATES:
+            return french_date([self.render(p.value).strip() for p in positional])
+        ordinal = ORDINAL.match(name)
+        if ordinal:
+            shown = ordinal.group(1) + ordinal.group(2)
+            return f"{shown} {self.render(positional[0].value).strip()}" if positional else shown
+        if name == "lang" or name.startswith("lang-") and name != "lang-en":
+            chosen = positional[1] if name == "lang" and len(positional) > 1 else (
+                positional[0] if positional else None)
+            return self.render(chosen.value, markers=markers) if chosen else ""
+        if name in ("transl", "transliteration") and positional:
+            return self.render(positional[-1].value, markers=markers)
+        if name == "linktext":
+            return "".join(self.render(p.value, markers=markers) for p in positional)
+        if name == "convert" and len(positional) >= 2:
+            return " ".join(self.render(p.value) for p in positional[:2])
+        if name in ("as of", "asof") and positional:
+            return "As of " + " ".join(self.render(p.value) for p in positional[:3])
+        if name in SHORT_NAMES and positional:
+            return " ".join(self.render(p.value) for p in positional[:2])
+        if name in KEEP_FIRST and positional:
+            return self.render(positional[0].value, markers=markers)
+        return ""
+
+    def _tag(self, tag: Tag, markers: bool) -> str:
+        name = str(tag.tag).strip().lower()
+        if name == "ref":
+            return self._marker(tag) if markers else ""
+        if name == "li" or (tag.wiki_markup and str(tag.wiki_markup) in ("*", "#", ":", ";")):
+            return f"\n{ITEM}"
+        if name in SKIP_TAGS or (tag.wiki_markup and str(tag.wiki_markup).startswith("{|")):
+            return ""
+        if name == "br":
+            return " "
+        if name == "hr":
+            return "\n\n"
+        if tag.contents is None:
+            return ""
+        return self.render(tag.contents, markers=markers)
+
+    # -- references --------------------------------------------------------------------
+    def reference(self, key: tuple[str, str], label: str, group: str) -> ParsedReference:
+        node = self.state.definitions[key]
+        tags: list[str] = []
+        extra: dict[str, str] = {}
+        if key[1] and not key[1].startswith(("\0", "FOOTNOTE")):
+            extra["name"] = key[1]
+        if key in self.short_bodies:
+            return self._short_reference(key, label, extra)
+        body: Wikicode | None
+        if isinstance(node, Template):
+            body = next((p.value for p in node.params if not p.showkey), None)
+        else:
+            assert isinstance(node, Tag)
+            body = node.contents
+        raw = str(body).strip() if body is not None else ""
+        if body is None or not raw:
+            return ParsedReference(label=label, raw="", group=group, tags=("empty",),
+                                   fields=ReferenceFields(extra=extra))
+        cites = [t for t in body.filter_templates(recursive=True) if is_cite(t)] if body else []
+        shorts = [t for t in body.filter_templates(recursive=True)
+                  if template_name(t) in SHORT_NAMES] if body else []
+        flags = {template_name(t) for t in body.filter_templates(recursive=True)} if body else set()
+        if flags & {"dead link", "deadlink", "dl"}:
+            tags.append("dead-link")
+        if cites:
+            fields = cite_fields(cites[0], self.render)
+            if not template_params(cites[0], self.render):
+                tags.append("empty")
+        elif shorts and (found := short_key(shorts[0], self.render))[0] \
+                and found[0] in self.full_cites:
+            fields = cite_fields(self.full_cites[found[0]], self.render)
+            if found[1]:
+                fields = replace(fields, extra={**fields.extra, "pages": found[1]})
+        elif (bare := bare_link(body, self.render)) is not None:
+            fields = bare
+        else:
+            fields = parse_reference(" ".join(self.render(body).split()))
+            url, archive = link_targets(body)
+            if url and not fields.url:
+                fields = replace(fields, url=url)
+            if archive and not fields.archive_url:
+                fields = replace(fields, archive_url=archive)
+        fields = replace(fields, extra={**fields.extra, **extra})
+        return ParsedReference(label=label, raw=raw, fields=fields, group=group,
+                               tags=tuple(tags))
+
+    def _short_reference(self, key: tuple[str, str], label: str,
+                         extra: dict[str, str]) -> ParsedReference:
+        template, shown = self.short_bodies[key]
+        found, pages = short_key(template, self.render)
+        full = self.full_cites.get(found) if found else None
+        if full is not None:
+            fields = cite_fields(full, self.render)
+            extra = {**fields.extra, **extra, "short": shown}
+        else:
+            fields = ReferenceFields(authors=(found[0][0].title(),) if found else ())
+            extra = {**extra, "short": shown, "full_citation": "not found"}
+        if pages:
+            extra["pages"] = pages
+        return ParsedReference(label=label, raw=str(template), fields=replace(fields, extra=extra))
+
+
+def parse(text: str, *, title: str | None = None) -> ParsedDocument:
+    """Parse wikitext into claims, references (MediaWiki numbering), facts and tags."""
+    cut = None
+    if len(text) > WIKITEXT_BUDGET:
+        end = text.rfind("\n\n", 0, WIKITEXT_BUDGET)
+        end = end if end > 0 else WIKITEXT_BUDGET
+        cut = (f"document is very long ({len(text):,} characters): only its first {end:,} "
+               "characters were read")
+        text = text[:end]
+    try:
+        code = mwparserfromhell.parse(text)
+    except (ValueError, RecursionError) as err:
+        raise InputError("wikitext", f"cannot be parsed ({err})") from None
+    doc = _Wikitext(code)
+    doc.number()
+    state = doc.state
+    if cut:
+        state.warnings.insert(0, cut)
+    claims: list[ParsedClaim] = []
+    offset = skipped = 0
+    for section, nodes in split_sections(code):
+        rendered = doc.render(Wikicode(nodes), markers=True)
+        if section.strip().lower() in NON_PROSE_SECTIONS:
+            continue
+        for block, is_item in split_paragraphs(rendered):
+            plain, markers, tags = extract_markers(block, state)
+            if not plain or re.fullmatch(r"[\W_]*", plain):
+                continue
+            if "<ref" in plain.lower():
+                state.warn("an unclosed <ref> tag was read as text")
+            if is_item and not markers and not re.search(r"[.!?][\"”’)]*$", plain):
+                continue
+            if offset > CLAIM_TEXT_BUDGET:
+                skipped += 1
+                continue
+            claims.extend(build_claims(section, plain, markers, base=offset, tags_at=tags))
+            offset += len(plain) + 1
+    if skipped:
+        state.warnings.append(budget_warning(skipped))
+    references: list[ParsedReference] = []
+    seen: set[tuple[str, str]] = set()
+    for occurrence in state.occurrences.values():
+        if occurrence.key in seen or occurrence.key not in state.definitions:
+            continue
+        seen.add(occurrence.key)
+        references.append(doc.reference(occurrence.key, occurrence.label, occurrence.group))
+    references.sort(key=lambda r: (r.group, sort_key(r.label)))
+    return ParsedDocument(
+        format=FORMAT,
+        title=title or bold_title(code),
+        claims=tuple(claims),
+        references=tuple(references),
+        facts=tuple(state.facts),
+        warnings=tuple(state.warnings),
+    )

@@ -1,0 +1,1 @@
+"""Reference strings into fields: segments, parts, patterns, dates, languages, COinS. Pure."""

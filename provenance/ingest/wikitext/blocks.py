@@ -1,0 +1,108 @@
+"""Rendered wikitext to blocks: sections by heading, paragraphs and list items, and plain
+text with the sentinels of citation markers and inline tags turned into offsets.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import replace
+
+import mwparserfromhell
+from mwparserfromhell.nodes import (
+    Heading,
+    Node,
+)
+from mwparserfromhell.wikicode import Wikicode
+
+from provenance.ingest.claims.split import Marker
+from provenance.ingest.wikitext.nodes import State
+
+__all__ = [
+    "END", "ITEM", "LEAD", "MARK", "bold_title", "extract_markers", "sort_key",
+    "split_paragraphs", "split_sections",
+]
+
+MARK = "\ue000"  # a marker or tag sentinel: \ue000<kind><index>\ue001
+
+END = "\ue001"
+
+ITEM = "\ue002"  # a list item starts
+
+_SENTINEL = re.compile(r"\ue000([mt])(\d+)\ue001")
+LEAD = "Lead"  # the section of text before the first heading
+
+
+def split_paragraphs(rendered: str) -> Iterator[tuple[str, bool]]:
+    """(text, is_list_item) blocks of a rendered section."""
+    for chunk in re.split(r"\n\s*\n", rendered):
+        lines: list[str] = []
+        for line in chunk.split("\n"):
+            if line.startswith(ITEM):
+                if lines:
+                    yield " ".join(lines), False
+                    lines = []
+                yield line[len(ITEM):].lstrip("*#:; "), True
+            elif line.strip():
+                lines.append(line.strip())
+        if lines:
+            yield " ".join(lines), False
+
+def extract_markers(text: str, state: State) -> tuple[str, list[Marker], list[tuple[int, str]]]:
+    out: list[str] = []
+    markers: list[Marker] = []
+    tags: list[tuple[int, str]] = []
+    size = 0
+    cursor = 0
+    for found in _SENTINEL.finditer(text):
+        piece = text[cursor:found.start()]
+        out.append(piece)
+        size += len(piece)
+        index = int(found.group(2))
+        if found.group(1) == "m":
+            label, group = state.markers[index]
+            markers.append(Marker(size, label, group))
+        else:
+            tags.append((size, state.tags[index]))
+        cursor = found.end()
+    out.append(text[cursor:])
+    plain = "".join(out)
+    collapsed = re.sub(r"\s+", " ", plain)
+    if collapsed != plain:  # re-map offsets through the whitespace collapse
+        mapping, position = [], 0
+        for index, char in enumerate(plain):
+            mapping.append(position)
+            if not (char.isspace() and index + 1 < len(plain) and plain[index + 1].isspace()):
+                position += 1
+        mapping.append(position)
+        markers = [replace(m, offset=mapping[m.offset]) for m in markers]
+        tags = [(mapping[o], t) for o, t in tags]
+        plain = collapsed
+    lead = len(plain) - len(plain.lstrip())
+    plain = plain.strip()
+    markers = [replace(m, offset=min(max(m.offset - lead, 0), len(plain))) for m in markers]
+    tags = [(min(max(o - lead, 0), len(plain)), t) for o, t in tags]
+    return plain, markers, tags
+
+def split_sections(code: Wikicode) -> Iterator[tuple[str, list[Node]]]:
+    title, nodes = LEAD, list[Node]()
+    for node in code.nodes:
+        if isinstance(node, Heading):
+            yield title, nodes
+            title = " ".join(mwparserfromhell.parse(node.title).strip_code().split()) or title
+            nodes = []
+        else:
+            nodes.append(node)
+    yield title, nodes
+
+def bold_title(code: Wikicode) -> str | None:
+    for tag in code.filter_tags(recursive=False):
+        if str(tag.wiki_markup or "") == "'''" and tag.contents is not None:
+            text = " ".join(tag.contents.strip_code().split())
+            if text:
+                return text
+    return None
+
+def sort_key(label: str) -> tuple[int, str]:
+    digits = re.sub(r"\D", "", label)
+    return (int(digits) if digits else 0, label)

@@ -1,0 +1,488 @@
+"""The check use case: join (or open) the run, lease due links host by host, feed them to the
+Checker, record each result as it arrives, and close the run when the last process is out.
+
+``provenance check`` and ``provenance worker --once`` are this one function: a single machine
+uses the same leases as a fleet of workers. Results are committed in small groups as they
+arrive (a process killed at any moment loses at most the checks in flight; the next process
+joins the open run and skips what it already checked).
+
+Inconclusive runs: if the canary URL fails, or most hosts fail at the connection level, the
+checker's own network is the likely culprit. A process that sees it holds every state from
+then on (checks are recorded, states kept); the process that closes the run judges the whole
+run from the database and, if inconclusive, replays the affected links' histories without it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import Counter, deque
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass, field
+from datetime import timedelta
+from math import ceil
+from typing import Any, Protocol, TypeVar
+
+from sqlalchemy.exc import OperationalError
+
+from provenance.domain import links as t
+from provenance.domain.link_state import StateChange
+from provenance.settings import Settings
+from provenance.store import checks as store_checks
+from provenance.store import leases
+from provenance.store import runs as store_runs
+from provenance.store.documents import find_document
+
+T = TypeVar("T")
+DEADLOCK_RETRIES = 3
+WRITE_WINDOW = 0.25  # seconds of results recorded in one transaction (at most WRITE_BATCH)
+WRITE_BATCH = 500
+HOST_SHARE = 2.0  # hosts held per (concurrency / per_host) slots: spare work
+LEASE_LINKS_PER_HOST = 256  # due links of a host leased at once (memory stays flat)
+AHEAD_PER, AHEAD_MAX = 64, 4
+LEASE_STEPS = 8  # a process takes its share of hosts in this many leases
+LEASE_PAUSE = 0.1  # seconds between two leases of one process
+IDLE = "idle"  # nothing was due: no run opened
+
+
+class CheckerLike(Protocol):
+    async def check(self, task: t.CheckTask) -> t.CheckResult: ...
+
+    async def run(self, tasks: AsyncIterator[t.CheckTask] | Iterable[t.CheckTask],
+                  on_result: Callable[[t.CheckTask, t.CheckResult], Awaitable[None]]) -> None: ...
+
+
+CheckerFactory = Callable[[Settings], AbstractAsyncContextManager[CheckerLike]]
+OnResult = Callable[[t.CheckTask, t.CheckResult, StateChange | None], None]
+
+
+@dataclass
+class RunSummary:
+    """What one invocation did, and how the run stood when it left."""
+
+    run_id: int | None
+    worker_id: str
+    status: str = store_runs.RUNNING
+    checked: int = 0
+    dropped: int = 0
+    outcomes: Counter[str] = field(default_factory=Counter)
+    states: Counter[str] = field(default_factory=Counter)
+    newly_dead: int = 0
+    newly_failing: int = 0
+    recovered: int = 0
+    newly_redirected: int = 0
+    title_mismatches: int = 0
+    remaining: int = 0
+    elapsed_s: float = 0.0
+
+    @property
+    def inconclusive(self) -> bool:
+        return self.status in (store_runs.INCONCLUSIVE, store_runs.SUSPECT)
+
+    @property
+    def new_problems(self) -> int:
+        return self.newly_dead + self.newly_failing + self.title_mismatches
+
+    def count(self, change: StateChange) -> None:
+        self.states[change.after.state] += 1
+        self.newly_dead += change.newly_dead
+        self.newly_failing += change.newly_failing
+        self.recovered += change.recovered
+        self.newly_redirected += change.newly_redirected
+        self.title_mismatches += change.new_title_mismatch
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"run": self.run_id, "worker": self.worker_id, "status": self.status,
+                "checked": self.checked, "dropped": self.dropped,
+                "outcomes": dict(sorted(self.outcomes.items())),
+                "states": dict(sorted(self.states.items())), "newly_dead": self.newly_dead,
+                "newly_failing": self.newly_failing, "recovered": self.recovered,
+                "newly_redirected": self.newly_redirected,
+                "title_mismatches": self.title_mismatches, "remaining": self.remaining,
+                "elapsed_s": round(self.elapsed_s, 3)}
+
+
+def _engine_checker(settings: Settings) -> AbstractAsyncContextManager[CheckerLike]:
+    from provenance.check.engine import Checker
+
+    return Checker(settings)  # type: ignore[return-value]
+
+
+def interleave(links: Iterable[leases.LeasedLink]) -> list[leases.LeasedLink]:
+    """Round-robin over hosts, so a checker pulling tasks in order keeps every host busy."""
+    by_host: dict[str, deque[leases.LeasedLink]] = {}
+    for link in links:
+        by_host.setdefault(link.host, deque()).append(link)
+    out: list[leases.LeasedLink] = []
+    while by_host:
+        for host in list(by_host):
+            out.append(by_host[host].popleft())
+            if not by_host[host]:
+                del by_host[host]
+    return out
+
+
+class _Invocation:
+    """One process's part in a run (state shared by the feeder, writer and heartbeat)."""
+
+    def __init__(self, db: Any, settings: Settings, scope_args: dict[str, Any], *,
+                 limit: int | None, worker_id: str, on_result: OnResult | None,
+                 stop: asyncio.Event, wait_for_others: bool, join_run: int | None = None,
+                 on_run: Callable[[int], None] | None = None) -> None:
+        self.db = db
+        self.join_run = join_run
+        self.on_run = on_run
+        self.settings = settings
+        self.scope_args = scope_args
+        self.limit = limit
+        self.owner = worker_id
+        self.on_result = on_result
+        self.stop = stop
+        self.wait_for_others = wait_for_others
+        self.hold = False
+        self.leased = 0
+        self.outstanding = 0
+        self.max_outstanding = 4 * settings.concurrency
+        self.room = asyncio.Event()
+        self.db_lock = asyncio.Lock()
+        self.results: asyncio.Queue[tuple[t.CheckTask, t.CheckResult] | None] = asyncio.Queue()
+        self.hosts: dict[str, list[int]] = {}
+        self.task_hosts: dict[int, str] = {}
+        self.host_out: Counter[str] = Counter()  # tasks handed out and not yet back, by host
+        self.pending: dict[str, deque[leases.LeasedLink]] = {}  # leased, not handed out
+        self.buffered = 0
+        self.need = asyncio.Event()
+        self.lease_seconds = settings.lease_seconds
+        self.poll = min(2.0, max(0.1, self.lease_seconds / 10))
+        self.alive_within = timedelta(seconds=max(self.lease_seconds, 3 * self.poll))
+        self.summary: RunSummary
+
+    async def call(self, fn: Callable[..., T], *args: Any, locked: bool = True,
+                   **kwargs: Any) -> T:
+        """Run a store function in its own transaction, off the event loop (one at a time
+        unless ``locked`` is False: the heartbeat must never wait behind the writer)."""
+        def work() -> T:
+            for attempt in range(DEADLOCK_RETRIES):
+                try:
+                    with self.db.session() as session:
+                        return fn(session, *args, **kwargs)
+                except OperationalError as err:  # PostgreSQL chose this one as the victim
+                    if "deadlock" not in str(err.orig).lower() or \
+                            attempt == DEADLOCK_RETRIES - 1:
+                        raise
+            raise AssertionError("unreachable")
+        if not locked:
+            return await asyncio.to_thread(work)
+        async with self.db_lock:
+            return await asyncio.to_thread(work)
+
+    # -- the parts -----------------------------------------------------------------------
+
+    async def feed(self) -> AsyncIterator[t.CheckTask]:
+        """Tasks from successive leases until nothing is left, the budget is spent or stop.
+
+        Leasing runs beside (``_lease``), so handing out tasks never waits for the database.
+        Leased links wait here by host; each task handed out comes from the host with the
+        most links left among those with fewer than ``per_host + 1`` handed out, so every
+        host (the busiest first, which sets the run's length) always has its next check
+        ready, while at most ``max_outstanding`` tasks are out (a stop finishes those only).
+        """
+        per_host_out = self.settings.per_host + 1
+        leaser = asyncio.ensure_future(self._lease())
+        waker = asyncio.ensure_future(self._wake_on_stop())
+        try:
+            while not self.stop.is_set():
+                host = self._next_host(per_host_out)
+                if host is None:
+                    if leaser.done() and not self.buffered:
+                        leaser.result()  # raise what the leaser raised, if anything
+                        return
+                    self.room.clear()
+                    await self.room.wait()
+                    continue
+                links = self.pending[host]
+                link = links.popleft()
+                if not links:
+                    del self.pending[host]
+                self.buffered -= 1
+                self.task_hosts[link.id] = link.host
+                self.host_out[link.host] += 1
+                self.outstanding += 1
+                yield t.CheckTask(link_id=link.id, url=link.url,
+                                  reference_title=link.reference_title, etag=link.etag,
+                                  last_modified=link.last_modified,
+                                  previous_final_url=link.final_url)
+        finally:
+            for helper in (leaser, waker):
+                helper.cancel()
+            await asyncio.gather(leaser, waker, return_exceptions=True)
+
+    async def _lease(self) -> None:
+        """Hold up to ``HOST_SHARE`` x (concurrency / per_host) hosts, each with up to
+        ``LEASE_LINKS_PER_HOST`` of its due links, taking a new host as one is done (so
+        processes sharing a run split the hosts by what each can keep busy); end when
+        nothing is left or the budget is spent (or, while others hold links, once their
+        leases end or expire)."""
+        concurrency, per_host = self.settings.concurrency, self.settings.per_host
+        target = max(1, ceil(HOST_SHARE * concurrency / per_host))
+        try:
+            while not self.stop.is_set():
+                budget = None if self.limit is None else self.limit - self.leased
+                if budget is not None and budget <= 0:
+                    return
+                # a few hosts per lease: processes leasing at once take turns, and share
+                room = min(target - len(self.pending.keys() | self.host_out.keys()),
+                           max(1, ceil(target / LEASE_STEPS)))
+                if room <= 0:
+                    self.need.clear()
+                    await self.need.wait()
+                    continue
+                batch = room * LEASE_LINKS_PER_HOST
+                got = await self.call(leases.lease_batch, self.owner, self.scope,
+                                      lease_seconds=self.lease_seconds, hosts=room,
+                                      links_per_host=LEASE_LINKS_PER_HOST,
+                                      max_links=batch if budget is None else min(budget, batch))
+                self.leased += len(got)
+                self.buffered += len(got)
+                for link in got:
+                    self.pending.setdefault(link.host, deque()).append(link)
+                if got:
+                    self.room.set()
+                    # a pause between leases lets other processes (SQLite's lock is not
+                    # fair) take their turn at the hosts
+                    await asyncio.sleep(LEASE_PAUSE)
+                    continue
+                if not self.buffered:
+                    left = await self.call(leases.remaining, self.owner, self.scope)
+                    if left.free == 0 and (left.others == 0 or not self.wait_for_others):
+                        return
+                try:  # other workers hold the rest: their leases end or expire
+                    await asyncio.wait_for(self.stop.wait(), self.poll)
+                except TimeoutError:
+                    pass
+        finally:
+            self.room.set()
+
+    async def _wake_on_stop(self) -> None:
+        await self.stop.wait()
+        self.room.set()
+
+    def _next_host(self, per_host_out: int) -> str | None:
+        """The host with the most links waiting that may have one more task out, if any
+        (``per_host_out``, plus one per ``AHEAD_PER`` links waiting up to ``AHEAD_MAX``)."""
+        if self.outstanding >= self.max_outstanding:
+            return None
+        best, most = None, 0
+        for host, links in self.pending.items():
+            waiting = len(links)
+            # a host with much left gets more tasks out: the checker's queue for it is then
+            # longer, and the checker gives free slots to the longest queues first
+            if waiting > most and \
+                    self.host_out[host] < per_host_out + min(AHEAD_MAX, waiting // AHEAD_PER):
+                best, most = host, waiting
+        return best
+
+    async def collect(self, task: t.CheckTask, result: t.CheckResult) -> None:
+        """The Checker's on_result: note the host's fate, queue the result for the writer."""
+        host = self.task_hosts.pop(task.link_id, "")
+        self.host_out[host] -= 1
+        if self.host_out[host] <= 0:
+            del self.host_out[host]
+            if host not in self.pending:
+                self.need.set()  # a host is done here: room to lease another
+        self.outstanding -= 1
+        self.room.set()
+        seen = self.hosts.setdefault(host, [0, 0])
+        seen[0] += 1
+        seen[1] += result.outcome in t.NETWORK_OUTCOMES
+        await self.results.put((task, result))
+        if not self.hold:
+            down = sum(1 for total, net in self.hosts.values() if total == net)
+            if store_runs.looks_inconclusive(len(self.hosts), down):
+                self.hold = True
+                await self.call(store_runs.mark_run, self.run_id, store_runs.SUSPECT)
+
+    async def write(self) -> None:
+        """Record queued results in groups, each group one transaction: the results of up to
+        ``WRITE_WINDOW`` seconds (a transaction costs milliseconds of CPU whatever its size,
+        so one per result would cost more than the checks themselves)."""
+        while True:
+            item = await self.results.get()
+            batch = [item]
+            if item is not None and self.results.qsize() < WRITE_BATCH:
+                await asyncio.sleep(WRITE_WINDOW)
+            while not self.results.empty() and len(batch) < WRITE_BATCH and \
+                    batch[-1] is not None:
+                batch.append(self.results.get_nowait())
+            done = [x for x in batch if x is not None]
+            if done:
+                recorded = await self.call(
+                    store_checks.record_results, [(task.link_id, res) for task, res in done],
+                    run_id=self.run_id, owner=self.owner, settings=self.settings,
+                    hold=self.hold)
+                for (task, res), rec in zip(done, recorded, strict=True):
+                    self._count(task, res, rec.change)
+            if None in batch:
+                return
+
+    def _count(self, task: t.CheckTask, result: t.CheckResult,
+               change: StateChange | None) -> None:
+        if change is None:
+            self.summary.dropped += 1
+        else:
+            self.summary.checked += 1
+            self.summary.outcomes[result.outcome] += 1
+            self.summary.count(change)
+        if self.on_result is not None:
+            self.on_result(task, result, change)
+
+    async def beat(self) -> None:
+        """Keep leases alive, report progress, learn whether the run is held."""
+        while True:
+            await asyncio.sleep(self.lease_seconds / 3)
+            await self.call(leases.heartbeat, self.owner, lease_seconds=self.lease_seconds,
+                            locked=False)
+            await self.call(store_runs.beat, self.owner, self.run_id, self.summary.checked,
+                            locked=False)
+            run = await self.call(store_runs.get_run, self.run_id, locked=False)
+            if run.status in (store_runs.SUSPECT, store_runs.INCONCLUSIVE):
+                self.hold = True
+
+    # -- the whole ------------------------------------------------------------------------
+
+    async def execute(self, checker_factory: CheckerFactory) -> RunSummary:
+        started = time.monotonic()
+        await self.call(store_runs.reap_dead_local_workers)
+        if self.join_run is not None:  # a helper process of ``check --processes``
+            run = await self.call(store_runs.get_run, self.join_run)
+            if run.finished_at is not None:
+                return RunSummary(run_id=None, worker_id=self.owner, status=IDLE)
+        elif await self.call(_nothing_to_do, self.scope_args, self.owner):
+            return RunSummary(run_id=None, worker_id=self.owner, status=IDLE)
+        else:
+            run = await self.call(store_runs.open_run, _options(self.scope_args, self.limit),
+                                  stale_after=timedelta(
+                                      hours=self.settings.recheck_failing_hours))
+        self.run_id = int(run.id or 0)
+        if self.on_run is not None:
+            self.on_run(self.run_id)
+        self.hold = run.status in (store_runs.SUSPECT, store_runs.INCONCLUSIVE)
+        self.scope = leases.Scope(run_id=self.run_id, **self.scope_args)
+        self.summary = RunSummary(run_id=self.run_id, worker_id=self.owner)
+        await self.call(store_runs.register_worker, self.owner, self.run_id)
+        writer = asyncio.create_task(self.write())
+        beater = asyncio.create_task(self.beat())
+        try:
+            async with checker_factory(self.settings) as checker:
+                if self.settings.canary_url and not self.hold:
+                    canary = await checker.check(t.CheckTask(link_id=0,
+                                                             url=self.settings.canary_url))
+                    if canary.outcome not in t.GOOD_OUTCOMES:
+                        self.hold = True
+                        await self.call(store_runs.mark_run, self.run_id,
+                                        store_runs.INCONCLUSIVE)
+                await checker.run(self.feed(), self.collect)
+        finally:
+            await self.results.put(None)
+            await writer
+            beater.cancel()
+            await asyncio.gather(beater, return_exceptions=True)
+            await self.call(leases.release, self.owner)
+            await self.call(store_runs.beat, self.owner, self.run_id, self.summary.checked,
+                            status="stopped")
+        left = await self.call(leases.remaining, self.owner, self.scope)
+        self.summary.remaining = left.total
+        self.summary.status = await self.call(self._close)
+        if self.summary.status == store_runs.INCONCLUSIVE or self.hold:
+            await self.call(self._recount)
+        self.summary.elapsed_s = time.monotonic() - started
+        return self.summary
+
+    def _close(self, session: Any) -> str:
+        """Close the run if this process is the last one out; the run's status."""
+        run = store_runs.lock_run(session, self.run_id)
+        if run.finished_at is not None:
+            return str(run.status)
+        if store_runs.other_live_workers(session, self.run_id, self.owner, self.alive_within):
+            return str(run.status)
+        hosts, down = store_runs.host_verdict(session, self.run_id)
+        inconclusive = (run.status == store_runs.INCONCLUSIVE
+                        or store_runs.looks_inconclusive(hosts, down))
+        if inconclusive:
+            store_runs.mark_run(session, self.run_id, store_runs.INCONCLUSIVE)
+            links = store_runs.links_to_rederive(session, self.run_id, all_checked=False)
+            store_checks.rederive(session, self.run_id, links, self.settings)
+            status = store_runs.INCONCLUSIVE
+        else:
+            if run.status == store_runs.SUSPECT:  # held for nothing: apply what was held
+                links = store_runs.links_to_rederive(session, self.run_id, all_checked=True)
+                store_checks.rederive(session, self.run_id, links, self.settings)
+            whole = leases.remaining(session, self.owner, leases.Scope(run_id=self.run_id))
+            status = store_runs.COMPLETE if whole.total == 0 else store_runs.PARTIAL
+        store_runs.close_run(session, self.run_id, status,
+                             store_runs.run_counts(session, self.run_id))
+        return status
+
+    def _recount(self, session: Any) -> None:
+        """After a replay, count this process's state moves from what the store now says."""
+        moves = store_runs.worker_moves(session, self.run_id, self.owner)
+        s = self.summary
+        s.newly_dead = sum(n for (a, b), n in moves.items() if b == t.DEAD and a != t.DEAD)
+        s.newly_failing = sum(n for (a, b), n in moves.items()
+                              if b == t.FAILING and a not in (t.FAILING, t.DEAD))
+        s.recovered = sum(n for (a, b), n in moves.items()
+                          if a in (t.FAILING, t.DEAD) and b in (t.ALIVE, t.REDIRECTED))
+        s.newly_redirected = sum(n for (a, b), n in moves.items()
+                                 if b == t.REDIRECTED and a != t.REDIRECTED)
+        if s.status == store_runs.INCONCLUSIVE:
+            s.title_mismatches = 0
+
+
+def _nothing_to_do(session: Any, scope_args: dict[str, Any], owner: str) -> bool:
+    """No open run to help with and nothing due: no run is opened (no empty runs)."""
+    if store_runs.current_run_id(session) is not None:
+        return False
+    return leases.remaining(session, owner, leases.Scope(run_id=-1, **scope_args)).total == 0
+
+
+def _options(scope_args: dict[str, Any], limit: int | None) -> dict[str, Any]:
+    return {**scope_args, "limit": limit}
+
+
+async def run_check(db: Any, settings: Settings, *, all: bool = False,
+                    document: str | None = None, limit: int | None = None,
+                    worker_id: str | None = None, on_result: OnResult | None = None,
+                    checker_factory: CheckerFactory | None = None,
+                    stop: asyncio.Event | None = None,
+                    wait_for_others: bool = True, join_run: int | None = None,
+                    on_run: Callable[[int], None] | None = None) -> RunSummary:
+    """Check the due links (``all``: every link; ``document``: only its links; ``limit``: at
+    most that many) as part of the open run; ``on_result`` sees each recorded check.
+    ``join_run``: take part only in that run (nothing if it has ended); ``on_run`` is called
+    with the run's id once it is opened or joined."""
+    if limit is not None and limit < 1:
+        from provenance.errors import UsageError
+
+        raise UsageError("--limit must be at least 1")
+    document_id = None
+    if document is not None:
+        with db.session() as session:
+            document_id = find_document(session, document).id
+    invocation = _Invocation(
+        db, settings, {"all": all, "document_id": document_id}, limit=limit,
+        worker_id=worker_id or store_runs.new_worker_id(), on_result=on_result,
+        stop=stop or asyncio.Event(), wait_for_others=wait_for_others, join_run=join_run,
+        on_run=on_run)
+    return await invocation.execute(checker_factory or _engine_checker)
+
+
+def count_due(db: Any, *, all: bool = False, document: str | None = None) -> int:
+    """How many links a check with these options would take on now (for a progress bar)."""
+    with db.session() as session:
+        document_id = None if document is None else find_document(
+            session, document).id
+        run_id = store_runs.current_run_id(session)
+        left = leases.remaining(session, "", leases.Scope(run_id=run_id or -1, all=all,
+                                                          document_id=document_id))
+    return left.total
