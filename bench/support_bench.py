@@ -20,10 +20,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from provenance.support.check import check_claim  # noqa: E402
-from provenance.support.index import SourceIndex  # noqa: E402
-from provenance.support.rerank import EmbeddingReranker  # noqa: E402
-from provenance.support.types import Verdict  # noqa: E402
+from provenance.support.check import check_claim
+from provenance.support.index import SourceIndex
+from provenance.support.rerank import EmbeddingReranker
+from provenance.support.types import Verdict
 
 PAIRS = ROOT / "fixtures" / "support" / "pairs.jsonl"
 

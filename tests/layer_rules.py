@@ -24,6 +24,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "settings": frozenset({"errors"}),
     "store": frozenset({"domain", "errors", "settings"}),
     "net": frozenset({"domain", "errors", "settings"}),
+    "support": frozenset({"domain"}),
 }
 # layer -> parts of the project it must never import
 FORBIDDEN: dict[str, frozenset[str]] = {

@@ -9,11 +9,10 @@ day of the same month, another count of the same thing, another age) is a contra
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from provenance.support import names
-import re
-
 from provenance.support.facts import CONNECTORS, claim_facts
 from provenance.support.index import SourceIndex, date_atoms, joined_tokens, number_atom
 from provenance.support.readable import unreadable_reason
@@ -215,9 +214,9 @@ def check_claim(
     cross = bool(index.language and claim_language and index.language != claim_language)
     terms = set(content_terms(norm))
     hits = index.search(_query(norm, facts), top_k)
-    base = dict(language=index.language, claim_language=claim_language)
+    lang = index.language
     if not hits:
-        return SupportResult(Verdict.NOT_FOUND, 0.0, missing=tuple(f.text for f in facts), **base)
+        return SupportResult(Verdict.NOT_FOUND, 0.0, missing=tuple(f.text for f in facts), language=lang, claim_language=claim_language)
 
     best: tuple[float, int, list[bool], float, _Window] | None = None
     windows = [_window(index, i) for i, _score in hits]
@@ -268,7 +267,7 @@ def check_claim(
         cw = conflicts[0][1]
         return SupportResult(Verdict.CONTRADICTED, score, _excerpt(cw.raw), found_texts,
                              missing_texts, tuple(c for c, _ in conflicts), passage=cw.first,
-                             **base)
+                             language=lang, claim_language=claim_language)
     n = len(facts)
     n_found = sum(found)
     hard_found = sum(ok for f, ok in zip(facts, found, strict=True) if f.kind in HARD)
@@ -295,7 +294,7 @@ def check_claim(
     else:
         verdict = Verdict.NOT_FOUND
     return SupportResult(verdict, score, _excerpt(w.raw), found_texts, missing_texts,
-                         passage=center, **base)
+                         passage=center, language=lang, claim_language=claim_language)
 
 
 def _excerpt(text: str, limit: int = 600) -> str:

@@ -86,22 +86,22 @@ def find_dates(text: str) -> Iterator[tuple[int, int, DateValue]]:
             whole = m.group(0)
             if not _CJK_DATE_MARK.search(whole) or not re.search(r"[日일]", whole):
                 continue
-            mo = int(m["month"]) if m["month"] else None
+            month: int | None = int(m["month"]) if m["month"] else None
             d1 = int(m["day"])
-            days = {d1}
+            days: set[int] = {d1}
             if m["day2"]:
                 d2 = int(m["day2"])
-                if m["month2"] and int(m["month2"]) != mo:
+                if m["month2"] and int(m["month2"]) != month:
                     days = {d1}
                 elif "和" in whole or "、" in whole or "與" in whole or "与" in whole:
                     days = {d1, d2}
                 elif d1 < d2:
                     days = set(range(d1, d2 + 1))
-            if mo is not None and not 1 <= mo <= 12:
+            if month is not None and not 1 <= month <= 12:
                 continue
             if not all(1 <= d <= 31 for d in days):
                 continue
-            yield from emit(m.start(), m.end(), DateValue(_year(m["year"]), mo, frozenset(days)))
+            yield from emit(m.start(), m.end(), DateValue(_year(m["year"]), month, frozenset(days)))
         for m in CJK_YEAR_MONTH.finditer(text):
             mo = int(m["month"])
             if 1 <= mo <= 12:
@@ -111,11 +111,11 @@ def find_dates(text: str) -> Iterator[tuple[int, int, DateValue]]:
             month_word = m["month"].lower()
             if month_word == "may" and m.group(0)[0].islower() and pattern is MONTH_FIRST:
                 continue
-            days = _parse_days(m["days"])
-            if not days:
+            spelled = _parse_days(m["days"])
+            if not spelled:
                 continue
             yield from emit(
-                m.start(), m.end(), DateValue(_year(m["year"]), _MONTHS[month_word], days)
+                m.start(), m.end(), DateValue(_year(m["year"]), _MONTHS[month_word], spelled)
             )
     for m in MONTH_YEAR.finditer(text):
         if m["month"].lower() == "may" and m.group(0)[0].islower():

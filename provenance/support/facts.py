@@ -19,8 +19,7 @@ _SCALES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "tri
 _WORD_NUMBERS = {
     w: i + 1
     for i, w in enumerate(
-        "one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-        "fifteen sixteen seventeen eighteen nineteen twenty".split()
+        ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"]
     )
 }
 _WORD_NUMBERS |= {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70}
@@ -28,7 +27,7 @@ _WORD_NUMBERS |= {"eighty": 80, "ninety": 90}
 _ORDINALS = {
     w: i + 1
     for i, w in enumerate(
-        "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth".split()
+        ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth"]
     )
 }
 _CJK_DIGITS = {"一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7}
@@ -57,16 +56,12 @@ AGE_RES = (
 _UNIT_RE = re.compile(r"[\s-]*(?:[A-Za-z][\w']*)")
 QUOTE_RE = re.compile(r"[\"“”«»]([^\"“”«»]{3,200})[\"“”«»]")
 NAME_TOKEN_RE = re.compile(r"[^\W\d_][\w'’]*(?:-[\w'’]+)*|\d+[A-Za-z]+\w*", re.UNICODE)
-CONNECTORS = frozenset("of de da del della di van von der den la le al bin bint y".split())
+CONNECTORS = frozenset(["of", "de", "da", "del", "della", "di", "van", "von", "der", "den", "la", "le", "al", "bin", "bint", "y"])
 _NOT_NAMES = frozenset(
     w.capitalize()
     for w in STOPWORDS
     | frozenset(
-        """during after before however also but and while since as at by for from with when
-        where which who its their there these those that then although though some many most
-        each every according former later earlier currently meanwhile today yesterday
-        monday tuesday wednesday thursday friday saturday sunday additional several
-        following both despite unlike like its him season episode""".split()
+        ["during", "after", "before", "however", "also", "but", "and", "while", "since", "as", "at", "by", "for", "from", "with", "when", "where", "which", "who", "its", "their", "there", "these", "those", "that", "then", "although", "though", "some", "many", "most", "each", "every", "according", "former", "later", "earlier", "currently", "meanwhile", "today", "yesterday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "additional", "several", "following", "both", "despite", "unlike", "like", "its", "him", "season", "episode"]
     )
 ) | frozenset(m.capitalize() for m in _MONTHS)
 

@@ -1,26 +1,18 @@
-"""Value types of the support checker: verdicts, facts, passages, results.
-
-Kept here until `provenance/domain/` exists; then the `Verdict` enum moves there.
-"""
+"""Value types of the support checker: facts, passages, results (`Verdict` lives in
+`provenance.domain.support` and is re-exported here)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from provenance.domain.support import Verdict
+
+__all__ = ["DateValue", "Fact", "FactKind", "Passage", "SupportError", "SupportResult", "Verdict"]
+
 
 class SupportError(Exception):
     """The support checker itself failed (e.g. an embedding model that cannot be loaded)."""
-
-
-class Verdict(StrEnum):
-    """What a source says about a claim."""
-
-    SUPPORTED = "supported"
-    PARTIAL = "partial"
-    NOT_FOUND = "not-found"
-    CONTRADICTED = "contradicted"
-    UNREADABLE = "unreadable"
 
 
 class FactKind(StrEnum):

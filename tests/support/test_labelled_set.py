@@ -12,10 +12,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
 
-from support_bench import PAIRS, long_page, load_pairs, metrics, score_all  # noqa: E402
+from support_bench import PAIRS, load_pairs, long_page, metrics, score_all
 
-from provenance.support.check import check_claim  # noqa: E402
-from provenance.support.index import SourceIndex  # noqa: E402
+from provenance.support.check import check_claim
+from provenance.support.index import SourceIndex
 
 FLOORS = {
     "supported": (0.62, 0.68),
