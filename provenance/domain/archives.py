@@ -8,28 +8,48 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from enum import StrEnum
 
-# Archive state of a link (shown in reports and ``provenance changes``): stable names.
-RESCUED = "rescued"  # dead, and a usable archive exists: cite it instead
-LOST = "lost"  # dead, and no usable archive anywhere: top severity
-PRESERVED = "preserved"  # alive (or not dead yet), and archived
-AT_RISK = "at-risk"  # alive, and never archived
-UNKNOWN = "unknown"  # could not ask (network down, rate limited), or never asked
-ARCHIVE_STATES = (RESCUED, LOST, PRESERVED, AT_RISK, UNKNOWN)
 
-# ArchiveLookup.result
-FOUND = "found"  # a usable (2xx/3xx) snapshot
-NONE = "none"  # the archive holds nothing for the URL
-UNUSABLE = "unusable"  # only captures of error pages (archived 4xx/5xx)
-ERROR = "error"  # the service could not be asked (5xx, timeout, network down)
-RATE_LIMITED = "rate-limited"  # a 429
-DERIVED = "derived"  # no request: the state follows from a change of the link's check state
+class ArchiveState(StrEnum):
+    """Archive state of a link (shown in reports and ``provenance changes``)."""
 
-# SaveJob.status
-QUEUED = "queued"
-PENDING = "pending"
-SUCCESS = "success"
-FAILED = "failed"  # permanent: never retried
+    RESCUED = "rescued"  # dead, and a usable archive exists: cite it instead
+    LOST = "lost"  # dead, and no usable archive anywhere: top severity
+    PRESERVED = "preserved"  # alive (or not dead yet), and archived
+    AT_RISK = "at-risk"  # alive, and never archived
+    UNKNOWN = "unknown"  # could not ask (network down, rate limited), or never asked
+
+
+class LookupResult(StrEnum):
+    """What one archive lookup found (ArchiveLookup.result)."""
+
+    FOUND = "found"  # a usable (2xx/3xx) snapshot
+    NONE = "none"  # the archive holds nothing for the URL
+    UNUSABLE = "unusable"  # only captures of error pages (archived 4xx/5xx)
+    ERROR = "error"  # the service could not be asked (5xx, timeout, network down)
+    RATE_LIMITED = "rate-limited"  # a 429
+    DERIVED = "derived"  # no request: the state follows from a change of the link's check state
+
+
+class SaveJobState(StrEnum):
+    """Where a Save Page Now request stands (SaveJob.status)."""
+
+    QUEUED = "queued"
+    PENDING = "pending"
+    SUCCESS = "success"
+    FAILED = "failed"  # permanent: never retried
+
+
+RESCUED, LOST, PRESERVED, AT_RISK, UNKNOWN = (
+    ArchiveState.RESCUED, ArchiveState.LOST, ArchiveState.PRESERVED, ArchiveState.AT_RISK,
+    ArchiveState.UNKNOWN)
+ARCHIVE_STATES = tuple(ArchiveState)
+FOUND, NONE, UNUSABLE, ERROR, RATE_LIMITED, DERIVED = (
+    LookupResult.FOUND, LookupResult.NONE, LookupResult.UNUSABLE, LookupResult.ERROR,
+    LookupResult.RATE_LIMITED, LookupResult.DERIVED)
+QUEUED, PENDING, SUCCESS, FAILED = (
+    SaveJobState.QUEUED, SaveJobState.PENDING, SaveJobState.SUCCESS, SaveJobState.FAILED)
 OPEN_SAVE_STATUSES = (QUEUED, PENDING)
 
 

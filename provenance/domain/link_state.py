@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from provenance.domain import links as t
@@ -27,6 +28,29 @@ BAD_STATES = frozenset({t.FAILING, t.DEAD})
 _OWN_STATE = {t.BLOCKED: t.STATE_BLOCKED, t.INVALID: t.STATE_INVALID, t.REFUSED: t.STATE_REFUSED}
 # Outcomes that change neither the state nor the failure streak.
 NEUTRAL_OUTCOMES = frozenset({t.RATE_LIMITED, t.TLS_ERROR})
+
+
+class Move(StrEnum):
+    """A named move of a link between two states: what ``check`` and ``changes`` report."""
+
+    NEWLY_DEAD = "newly_dead"
+    NEWLY_FAILING = "newly_failing"
+    RECOVERED = "recovered"
+    NEWLY_REDIRECTED = "newly_redirected"
+
+
+def moves_between(before: str, after: str) -> frozenset[Move]:
+    """The moves of a link that went from state ``before`` to ``after`` (the one definition)."""
+    found: set[Move] = set()
+    if after == t.DEAD and before != t.DEAD:
+        found.add(Move.NEWLY_DEAD)
+    if after == t.FAILING and before not in BAD_STATES:
+        found.add(Move.NEWLY_FAILING)
+    if before in BAD_STATES and after in HEALTHY_STATES:
+        found.add(Move.RECOVERED)
+    if after == t.REDIRECTED and before != t.REDIRECTED:
+        found.add(Move.NEWLY_REDIRECTED)
+    return frozenset(found)
 
 
 @dataclass(frozen=True)
@@ -61,20 +85,24 @@ class StateChange:
         return self.before.state != self.after.state
 
     @property
+    def moves(self) -> frozenset[Move]:
+        return moves_between(self.before.state, self.after.state)
+
+    @property
     def newly_dead(self) -> bool:
-        return self.after.state == t.DEAD and self.before.state != t.DEAD
+        return Move.NEWLY_DEAD in self.moves
 
     @property
     def newly_failing(self) -> bool:
-        return self.after.state == t.FAILING and self.before.state not in BAD_STATES
+        return Move.NEWLY_FAILING in self.moves
 
     @property
     def recovered(self) -> bool:
-        return self.before.state in BAD_STATES and self.after.state in HEALTHY_STATES
+        return Move.RECOVERED in self.moves
 
     @property
     def newly_redirected(self) -> bool:
-        return self.after.state == t.REDIRECTED and self.before.state != t.REDIRECTED
+        return Move.NEWLY_REDIRECTED in self.moves
 
     @property
     def new_title_mismatch(self) -> bool:

@@ -7,24 +7,56 @@ scripts rely on: keep them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
-# Per-check outcome.
-OK = "ok"
-REDIRECT = "redirect"  # permanent redirect to a working page
-NOT_FOUND = "not-found"
-SOFT_404 = "soft-404"
-TOO_MANY_REDIRECTS = "too-many-redirects"
-SERVER_ERROR = "server-error"
-TIMEOUT = "timeout"
-CONNECTION_ERROR = "connection-error"
-RATE_LIMITED = "rate-limited"
-BLOCKED = "blocked"
-TLS_ERROR = "tls-error"
-INVALID = "invalid"
-REFUSED = "refused"
 
-OUTCOMES = (OK, REDIRECT, NOT_FOUND, SOFT_404, TOO_MANY_REDIRECTS, SERVER_ERROR, TIMEOUT,
-            CONNECTION_ERROR, RATE_LIMITED, BLOCKED, TLS_ERROR, INVALID, REFUSED)
+class Outcome(StrEnum):
+    """What one check of one URL found (a 404 is a value, not an exception)."""
+
+    OK = "ok"
+    REDIRECT = "redirect"  # permanent redirect to a working page
+    NOT_FOUND = "not-found"
+    SOFT_404 = "soft-404"
+    TOO_MANY_REDIRECTS = "too-many-redirects"
+    SERVER_ERROR = "server-error"
+    TIMEOUT = "timeout"
+    CONNECTION_ERROR = "connection-error"
+    RATE_LIMITED = "rate-limited"
+    BLOCKED = "blocked"
+    TLS_ERROR = "tls-error"
+    INVALID = "invalid"
+    REFUSED = "refused"
+
+
+class LinkState(StrEnum):
+    """Where a link stands after its whole check history (see domain.link_state)."""
+
+    UNCHECKED = "unchecked"
+    ALIVE = "alive"
+    REDIRECTED = "redirected"
+    FAILING = "failing"
+    DEAD = "dead"
+    BLOCKED = "blocked"
+    INVALID = "invalid"
+    REFUSED = "refused"
+
+
+# Module-level names of the members (the code reads ``t.OK``, ``t.DEAD``...).
+OK = Outcome.OK
+REDIRECT = Outcome.REDIRECT
+NOT_FOUND = Outcome.NOT_FOUND
+SOFT_404 = Outcome.SOFT_404
+TOO_MANY_REDIRECTS = Outcome.TOO_MANY_REDIRECTS
+SERVER_ERROR = Outcome.SERVER_ERROR
+TIMEOUT = Outcome.TIMEOUT
+CONNECTION_ERROR = Outcome.CONNECTION_ERROR
+RATE_LIMITED = Outcome.RATE_LIMITED
+BLOCKED = Outcome.BLOCKED
+TLS_ERROR = Outcome.TLS_ERROR
+INVALID = Outcome.INVALID
+REFUSED = Outcome.REFUSED
+
+OUTCOMES = tuple(Outcome)
 GOOD_OUTCOMES = frozenset({OK, REDIRECT})
 # Failures that count toward "dead". blocked / rate-limited / tls-error / invalid / refused do not.
 FAILURE_OUTCOMES = frozenset({NOT_FOUND, SOFT_404, TOO_MANY_REDIRECTS, SERVER_ERROR, TIMEOUT,
@@ -32,17 +64,15 @@ FAILURE_OUTCOMES = frozenset({NOT_FOUND, SOFT_404, TOO_MANY_REDIRECTS, SERVER_ER
 # Failures that say something about the checker's own network rather than the target.
 NETWORK_OUTCOMES = frozenset({TIMEOUT, CONNECTION_ERROR})
 
-# Link state.
-UNCHECKED = "unchecked"
-ALIVE = "alive"
-REDIRECTED = "redirected"
-FAILING = "failing"
-DEAD = "dead"
-STATE_BLOCKED = "blocked"
-STATE_INVALID = "invalid"
-STATE_REFUSED = "refused"
-STATES = (UNCHECKED, ALIVE, REDIRECTED, FAILING, DEAD, STATE_BLOCKED, STATE_INVALID,
-          STATE_REFUSED)
+UNCHECKED = LinkState.UNCHECKED
+ALIVE = LinkState.ALIVE
+REDIRECTED = LinkState.REDIRECTED
+FAILING = LinkState.FAILING
+DEAD = LinkState.DEAD
+STATE_BLOCKED = LinkState.BLOCKED
+STATE_INVALID = LinkState.INVALID
+STATE_REFUSED = LinkState.REFUSED
+STATES = tuple(LinkState)
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from provenance.domain import links as t
-from provenance.domain.link_state import BAD_STATES, HEALTHY_STATES
+from provenance.domain.link_state import HEALTHY_STATES, moves_between
 from provenance.errors import NotFoundError
 from provenance.store.database import Database
 from provenance.store.models import ArchiveLookup, CheckRun, Link, LinkCheck
@@ -107,14 +106,8 @@ def changes_since(db: Database, run_id: int | None = None) -> Changes:
         before, after = first[link_id].state_before, check.state_after
         change = LinkChange(link_id, url, before, after, check.outcome, check.http_status,
                             check.final_url, check.checked_at.isoformat(), check.run_id)
-        if after == t.DEAD and before != t.DEAD:
-            moves["newly_dead"].append(change)
-        elif after == t.FAILING and before not in BAD_STATES:
-            moves["newly_failing"].append(change)
-        if before in BAD_STATES and after in HEALTHY_STATES:
-            moves["recovered"].append(change)
-        if after == t.REDIRECTED and before != t.REDIRECTED:
-            moves["newly_redirected"].append(change)
+        for move in moves_between(before, after):
+            moves[move.value].append(change)
         if check.title_mismatch and after in HEALTHY_STATES and link_id not in mismatched_before:
             moves["title_mismatches"].append(change)
     for kind, items in archive_moves.items():

@@ -27,7 +27,7 @@ from typing import Any, Protocol, TypeVar
 from sqlalchemy.exc import OperationalError
 
 from provenance.domain import links as t
-from provenance.domain.link_state import StateChange
+from provenance.domain.link_state import Move, StateChange, moves_between
 from provenance.settings import Settings
 from provenance.store import checks as store_checks
 from provenance.store import leases
@@ -428,13 +428,14 @@ class _Invocation:
         """After a replay, count this process's state moves from what the store now says."""
         moves = store_runs.worker_moves(session, self.run_id, self.owner)
         s = self.summary
-        s.newly_dead = sum(n for (a, b), n in moves.items() if b == t.DEAD and a != t.DEAD)
-        s.newly_failing = sum(n for (a, b), n in moves.items()
-                              if b == t.FAILING and a not in (t.FAILING, t.DEAD))
-        s.recovered = sum(n for (a, b), n in moves.items()
-                          if a in (t.FAILING, t.DEAD) and b in (t.ALIVE, t.REDIRECTED))
-        s.newly_redirected = sum(n for (a, b), n in moves.items()
-                                 if b == t.REDIRECTED and a != t.REDIRECTED)
+        counts = Counter[Move]()
+        for (before, after), n in moves.items():
+            for move in moves_between(before, after):
+                counts[move] += n
+        s.newly_dead = counts[Move.NEWLY_DEAD]
+        s.newly_failing = counts[Move.NEWLY_FAILING]
+        s.recovered = counts[Move.RECOVERED]
+        s.newly_redirected = counts[Move.NEWLY_REDIRECTED]
         if s.status == store_runs.INCONCLUSIVE:
             s.title_mismatches = 0
 
