@@ -1,6 +1,6 @@
 """Benchmark of the link checker against the loopback link farm, with peers in the same run.
 
-    .venv/bin/python bench/check_bench.py                       # N=10,000 and 50,000, peers at 10,000
+    .venv/bin/python bench/check_bench.py          # N=10,000 and 50,000, peers at 10,000
     .venv/bin/python bench/check_bench.py --links 10000 --peers none
     .venv/bin/python bench/check_bench.py --ours cli engine --processes 1 2
 
@@ -200,7 +200,8 @@ def bench_ours(manifest: dict, args: argparse.Namespace, work: Path) -> Row:
     results = work / "results.jsonl"
     with open(tasks, "w") as out:
         out.writelines(json.dumps({"url": entry["url"],
-                                  "reference_title": entry.get("reference_title")}) + "\n" for entry in manifest["urls"])
+                                   "reference_title": entry.get("reference_title")}) + "\n"
+                       for entry in manifest["urls"])
     farm_get(args.port, "/__reset")
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child-ours", "--tasks", str(tasks),
            "--results", str(results), "--concurrency", str(args.concurrency),
@@ -292,7 +293,7 @@ def bench_ours_cli(manifest: dict, args: argparse.Namespace, work: Path,
            "--concurrency", str(args.concurrency), "--per-host", str(args.per_host),
            "--min-delay", str(args.min_delay), "--timeout", str(args.timeout),
            "--format", "json"]
-    env_cmd = ["env", f"PROVENANCE_CONNECT_TIMEOUT={args.timeout}"] + cmd
+    env_cmd = ["env", f"PROVENANCE_CONNECT_TIMEOUT={args.timeout}", *cmd]
     tree: list[TreeMemory] = []
     wall, rss, cpu, code, tail = run_child(env_cmd, stdout=results, tree=tree)
     name = f"provenance CLI, {processes} proc, {label}"

@@ -64,7 +64,10 @@ def page_title(host: int, ident: str) -> str:
 
 def _words(ident: str) -> str:
     rnd = random.Random(ident)
-    vocab = ["trade", "summit", "treaty", "nuclear", "talks", "border", "economy", "harvest", "election", "budget", "minister", "reform", "river", "bridge", "museum", "archive", "court", "ruling", "festival", "tariff", "port", "railway", "drought", "vaccine", "school", "census", "orchestra", "satellite", "pipeline"]
+    vocab = ["trade", "summit", "treaty", "nuclear", "talks", "border", "economy", "harvest",
+             "election", "budget", "minister", "reform", "river", "bridge", "museum", "archive",
+             "court", "ruling", "festival", "tariff", "port", "railway", "drought", "vaccine",
+             "school", "census", "orchestra", "satellite", "pipeline"]
     return " ".join(rnd.choice(vocab) + str(rnd.randrange(1000)) for _ in range(60))
 
 
@@ -137,7 +140,7 @@ class LinkFarm:
                         ConnectionError, TimeoutError):
                     return
                 lines = head.decode("latin-1").split("\r\n")
-                method, path = (lines[0].split(" ") + ["", ""])[:2]
+                method, path = ([*lines[0].split(" "), "", ""])[:2]
                 headers = {k.strip().lower(): v.strip() for k, _, v in
                            (line.partition(":") for line in lines[1:] if line)}
                 host = headers.get("host", local).rsplit(":", 1)[0] or local
@@ -382,7 +385,7 @@ def farm_in_thread(hosts: int = 3, latency: float = 0.0, links: int = 0) -> Iter
         asyncio.set_event_loop(loop)
         try:
             loop.run_until_complete(farm.start())
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller, raised there
+        except BaseException as exc:
             failure.append(exc)
             started.set()
             return
@@ -430,10 +433,8 @@ def main() -> None:
         print(f"linkfarm: {args.hosts} hosts on port {farm.port}", flush=True)
         await asyncio.Event().wait()
 
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve())
-    except KeyboardInterrupt:
-        pass
 
 
 if __name__ == "__main__":

@@ -42,10 +42,13 @@ def as_record(fields: ReferenceFields) -> dict[str, Any]:
 
 
 def load_corpus(path: Path = CORPUS) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
 
 
-def measure(records: list[dict[str, Any]]) -> tuple[dict[str, float], float, list[tuple[int, str, list[str]]]]:
+def measure(
+    records: list[dict[str, Any]],
+) -> tuple[dict[str, float], float, list[tuple[int, str, list[str]]]]:
     """Per-field accuracy, the share of references with every field right, and the failures."""
     right = dict.fromkeys(FIELDS, 0)
     all_right = 0

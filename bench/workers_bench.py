@@ -146,7 +146,8 @@ def main() -> None:
                 print(f"{count:>7} {row['wall_s']:>7.2f} {row['checking_s']:>8.2f} "
                       f"{rate:>8.0f} {rate / base:>7.2f}x {peak:>9} "
                       f"{row['checks'] / max(row['links'], 1):>11.2f}"
-                      + ("" if row["links"] == args.links else f"  MISSING {args.links - row['links']}"))
+                      + ("" if row["links"] == args.links
+                         else f"  MISSING {args.links - row['links']}"))
         ideal = min(args.concurrency, (args.hosts - 2) * args.per_host) / args.latency
         print(f"bounds: one worker <= {ideal:.0f} links/s at 1 request per link "
               f"(concurrency / latency); the farm <= "

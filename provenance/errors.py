@@ -9,7 +9,7 @@ reference or a soft-404 are *values*, never exceptions.
     │   └── UnsafeURLError          a URL the safety rule refuses (private address, bad scheme)
     ├── NotFoundError               a document, claim or reference that does not exist
     ├── StoreError                  the database cannot be opened or upgraded
-    └── ArchiveServiceError         the Wayback Machine could not be asked (rate limit, 5xx, network)
+    └── ArchiveServiceError         the Wayback Machine could not be asked (429, 5xx, network)
         └── ArchiveRateLimited      a 429: every lookup must stop, carries retry_after seconds
 """
 

@@ -76,9 +76,11 @@ SETTING_HELP: dict[str, str] = {
     "canary_url": "A URL that must answer for a run to count (empty: use the run's own results).",
     "recheck_alive_days": "Days before a healthy link is checked again (doubles up to 4x).",
     "recheck_failing_hours": "Hours before a failing link is checked again.",
-    "lease_seconds": "How long a worker's lease on a batch of links lasts before others may take it.",
+    "lease_seconds": "How long a worker's lease on a batch of links lasts before others may "
+    "take it.",
     "processes": "Processes one `provenance check` runs (each takes hosts through the leases).",
-    "wayback_url": "Base URL of the Wayback Machine (availability, CDX, snapshots and Save Page Now).",
+    "wayback_url": "Base URL of the Wayback Machine (availability, CDX, snapshots and Save Page "
+    "Now).",
     "wayback_rate": "Wayback lookups per minute, shared by every worker on the database.",
     "wayback_save_rate": "Save Page Now captures per minute, shared by every worker.",
     "wayback_timeout": "Deadline in seconds for one Wayback request.",

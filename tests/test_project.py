@@ -1,4 +1,5 @@
-"""Project-level checks: packaging lists every subpackage, every setting and command is documented."""
+"""Project-level checks: packaging lists every subpackage; every setting and command is
+documented."""
 
 from __future__ import annotations
 

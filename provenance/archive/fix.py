@@ -73,7 +73,7 @@ def _carried_archive_is_bad(session: Any, ref: Reference) -> bool:
     stmt = (select(ArchiveVerification)
             .where(ArchiveVerification.reference_id == ref.id,
                    ArchiveVerification.archive_url == ref.archive_url,
-                   or_(ArchiveVerification.error == None,
+                   or_(col(ArchiveVerification.error).is_(None),
                        ArchiveVerification.error != NOT_WAYBACK))
             .order_by(col(ArchiveVerification.checked_at).desc()))
     last = session.exec(stmt).first()
@@ -87,8 +87,8 @@ def fix_with_archives(db: Any, *, document: str | None = None,
     report = FixReport(batch=f"fix-{now.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}")
     with db.session() as session:
         stmt = (select(Reference, Link).join(Link, col(Reference.link_id) == Link.id)
-                .where(Reference.current == True, Link.state == DEAD,
-                       Link.archive_state == RESCUED, Link.archive_url != None)
+                .where(col(Reference.current).is_(True), Link.state == DEAD,
+                       Link.archive_state == RESCUED, col(Link.archive_url).is_not(None))
                 .order_by(col(Reference.id)))
         if document:
             stmt = stmt.where(Reference.document_id == find_document(session, document).id)
@@ -118,7 +118,7 @@ def last_batch(db: Any) -> str:
     """The newest ``fix-archive`` batch that is not undone."""
     with db.session() as session:
         stmt = (select(ReferenceEdit)
-                .where(ReferenceEdit.action == FIX_ACTION, ReferenceEdit.undone == False)
+                .where(ReferenceEdit.action == FIX_ACTION, col(ReferenceEdit.undone).is_(False))
                 .order_by(col(ReferenceEdit.edited_at).desc(), col(ReferenceEdit.id).desc()))
         edit = session.exec(stmt).first()
     if edit is None:

@@ -220,7 +220,7 @@ class SaveQueue:
         """Claims that never got a job id (the run died mid-POST) go back to the queue."""
         cutoff = self.clock() - timedelta(seconds=self.claim_timeout)
         with self.db.session() as session:
-            stmt = select(SaveJob).where(SaveJob.status == PENDING, SaveJob.job_id == None,
+            stmt = select(SaveJob).where(SaveJob.status == PENDING, col(SaveJob.job_id).is_(None),
                                          SaveJob.updated_at < cutoff)
             for job in session.exec(stmt):
                 job.status, job.error = QUEUED, "claim expired (run stopped mid-submission)"

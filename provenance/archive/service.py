@@ -9,6 +9,7 @@ rate-limit wait would be too long or the service failed ``max_errors`` times in 
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -136,11 +137,9 @@ class Archiver:
         best = choose_snapshot(found, target.access_date, target.published)
         if best is not None and best.status != 200 and len(found) >= CDX_LIMIT:
             # all nearby captures are redirects/errors: is there a 200 further away?
-            try:
+            with contextlib.suppress(ArchiveServiceError, _NotAsked):  # else keep what we have
                 found += await self._ask(lambda: self.client.cdx(
                     target.url, closest=aim, limit=CDX_LIMIT, filters=["statuscode:200"]))
-            except (ArchiveServiceError, _NotAsked):
-                pass  # keep what we have
         return found
 
 

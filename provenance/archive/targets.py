@@ -63,7 +63,7 @@ def cited_links(session: Session, document_id: int | None = None) -> list[tuple[
     """Every link cited by a current reference with a URL: (link, access date, published)."""
     stmt = (select(Link, col(Reference.access_date), col(Reference.date))
             .join(Reference, col(Reference.link_id) == Link.id)
-            .where(Reference.current == True, Reference.url != None)
+            .where(col(Reference.current).is_(True), col(Reference.url).is_not(None))
             .order_by(col(Link.id)))
     if document_id is not None:
         stmt = stmt.where(Reference.document_id == document_id)

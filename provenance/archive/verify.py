@@ -87,7 +87,7 @@ def _recently_verified(session: Any, ref: Reference, now: datetime, days: float)
     stmt = (select(ArchiveVerification)
             .where(ArchiveVerification.reference_id == ref.id,
                    ArchiveVerification.archive_url == ref.archive_url,
-                   or_(ArchiveVerification.exists != None,
+                   or_(col(ArchiveVerification.exists).is_not(None),
                        ArchiveVerification.error == NOT_WAYBACK),
                    ArchiveVerification.checked_at > now - timedelta(days=days)))
     return session.exec(stmt).first() is not None
@@ -98,8 +98,8 @@ async def verify_carried_archives(db: Any, settings: Settings, client: WaybackCl
                                   max_wait: float = 120.0, now: datetime) -> list[VerifyOutcome]:
     """Verify every current reference's archive URL that was not verified recently."""
     with db.session() as session:
-        stmt = select(Reference).where(Reference.current == True,
-                                       Reference.archive_url != None)
+        stmt = select(Reference).where(col(Reference.current).is_(True),
+                                       col(Reference.archive_url).is_not(None))
         if document_id is not None:
             stmt = stmt.where(Reference.document_id == document_id)
         refs = [r for r in session.exec(stmt.order_by(col(Reference.id)))

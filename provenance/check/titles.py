@@ -13,7 +13,10 @@ import unicodedata
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _SEPARATORS = re.compile(r"\s+[|\-–—·•:»«/]+\s+|\s*[|·•»«]\s*")
 _STOPWORDS = frozenset(
-    ["a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "is", "it", "its", "of", "on", "or", "that", "the", "this", "to", "was", "were", "will", "with", "le", "la", "les", "de", "des", "du", "et", "un", "une", "der", "die", "das", "und", "den", "el", "los", "las", "y", "en", "del", "home", "page", "untitled", "document"]
+    ["a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "is",
+     "it", "its", "of", "on", "or", "that", "the", "this", "to", "was", "were", "will", "with",
+     "le", "la", "les", "de", "des", "du", "et", "un", "une", "der", "die", "das", "und", "den",
+     "el", "los", "las", "y", "en", "del", "home", "page", "untitled", "document"]
 )
 # Below this share of shared words (of the shorter title) two titles clearly differ.
 MISMATCH_BELOW = 0.34

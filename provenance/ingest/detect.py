@@ -95,7 +95,7 @@ def detect_format(text: str, name: str | None = None) -> str:
         return "wikitext"
     if markdown >= 2 or (markdown == 1 and wikitext == 0 and _MARKDOWN_CUES[0].search(head)):
         return "markdown"
-    if wikitext >= 1 and _WIKITEXT_CUES[0].search(head) or _WIKITEXT_CUES[1].search(head):
+    if (wikitext >= 1 and _WIKITEXT_CUES[0].search(head)) or _WIKITEXT_CUES[1].search(head):
         return "wikitext"
     if _BRACKET_MARKER.search(head) and (
         _LIST_HEADING.search(head) or len(_NUMBERED_LIST.findall(head)) >= 1

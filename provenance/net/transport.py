@@ -2,9 +2,10 @@
 
 ``PinnedTransport`` is ``httpx.AsyncHTTPTransport`` whose connection pool opens sockets
 through ``VettingBackend``: it resolves the host, applies the safety rule to every address
-and connects to a vetted IP (with the asyncio stream of ``stream.py``). httpcore then starts TLS with the original host name, so the
-Host header, SNI and certificate check are unchanged. (httpx 0.28 takes no network backend
-argument, so the pool is rebuilt after ``__init__``; httpx is pinned below 0.29.)
+and connects to a vetted IP (with the asyncio stream of ``stream.py``). httpcore then starts
+TLS with the original host name, so the Host header, SNI and certificate check are unchanged.
+(httpx 0.28 takes no network backend argument, so the pool is rebuilt after ``__init__``;
+httpx is pinned below 0.29.)
 
 The checker sends its requests straight to this transport's own keep-alive connections
 (``direct_connections``, see ``conns.py``): httpx's request and response objects and

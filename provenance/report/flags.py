@@ -35,8 +35,8 @@ CLAIM_FLAGS = (DANGLING, UNLINKED_ATTRIBUTION, CITES_EMPTY, CITATION_NEEDED, UNC
 # Higher is worse: the report lists the worst gaps first.
 SEVERITY = {DANGLING: 6, EMPTY: 6, CITES_EMPTY: 6, DEAD_LINK: 5, UNLINKED_ATTRIBUTION: 4,
             CITATION_NEEDED: 4, TITLE_MISMATCH: 4, "failed-verification": 4,
-            "better-source-needed": 3, "verification-needed": 3, UNCITED: 3, NO_URL: 2, DUPLICATE: 1,
-            UNUSED: 1}
+            "better-source-needed": 3, "verification-needed": 3, UNCITED: 3, NO_URL: 2,
+            DUPLICATE: 1, UNUSED: 1}
 
 
 @dataclass(frozen=True)

@@ -52,5 +52,5 @@ def render_html(report: dict[str, Any], *, title: str = "provenance report") -> 
               f"style-src {csp_hash(style)}; script-src {csp_hash(script)}")
     docs = [document_view(doc) for doc in report["documents"]]
     return environment().get_template("report.html.j2").render(
-        title=title, documents=docs, options=merged_options(docs), style=style, script=script, policy=policy,
-        summary=report.get("summary", {}))
+        title=title, documents=docs, options=merged_options(docs), style=style, script=script,
+        policy=policy, summary=report.get("summary", {}))

@@ -13,6 +13,7 @@ stop request (SIGTERM/SIGINT) is passed on to them.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import multiprocessing
 import os
 import shutil
@@ -185,10 +186,8 @@ class _Helpers:
     def go(self, run_id: int | None) -> None:
         """Tell every helper the run to join (None: there is nothing to do, leave)."""
         for control in self._controls:
-            try:
+            with contextlib.suppress(OSError):  # a helper gone already: its exit code tells why
                 control.send(run_id)
-            except OSError:
-                pass  # that helper is gone already; its exit code tells why
             control.close()
         self._controls = []
 
@@ -278,7 +277,7 @@ def helper_main(settings: Settings, all: bool, document: str | None, limit: int 
         pass  # the command went away before saying which run: nothing to do
     except ProvenanceError as err:
         conn.send(("error", str(err)))
-    except Exception as err:  # noqa: BLE001 - reported to the command, which exits 2
+    except Exception as err:  # reported to the command, which exits 2
         conn.send(("error", f"{type(err).__name__}: {err}"))
     finally:
         control.close()

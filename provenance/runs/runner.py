@@ -15,6 +15,7 @@ run from the database and, if inconclusive, replays the affected links' historie
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections import Counter, deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
@@ -257,10 +258,9 @@ class _Invocation:
                     left = await self.call(leases.remaining, self.owner, self.scope)
                     if left.free == 0 and (left.others == 0 or not self.wait_for_others):
                         return
-                try:  # other workers hold the rest: their leases end or expire
+                # other workers hold the rest: their leases end or expire
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self.stop.wait(), self.poll)
-                except TimeoutError:
-                    pass
         finally:
             self.room.set()
 

@@ -54,7 +54,7 @@ def db(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[Database]:
         return
     try:
         admin = _pg_admin()
-    except Exception as err:  # noqa: BLE001 - any connection failure means: no PostgreSQL here
+    except Exception as err:
         if os.environ.get("CI"):
             pytest.fail(f"PostgreSQL at {PG_URL} is required in CI: {err}")
         pytest.skip(f"PostgreSQL not reachable at {PG_URL}: {err}")

@@ -16,7 +16,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
 
-from linkfarm import KINDS, farm_in_thread
+from linkfarm import KINDS, farm_in_thread  # noqa: E402 (bench/ is put on sys.path above)
 
 # Fast kinds only (no hangs, trickles, big bodies): the tests are about the queue.
 TEST_KINDS = ("page", "page", "page", "page", "r301", "r302", "404", "410", "500", "403",

@@ -157,7 +157,7 @@ def _plain(block: _Block, notes: _Footnotes) -> tuple[str, list[Marker]]:
     collapsed: list[str] = []
     mapping: list[int] = []
     position = 0
-    for index, char in enumerate(plain):
+    for char in plain:
         mapping.append(position)
         if char.isspace() and (not collapsed or collapsed[-1] == " "):
             continue

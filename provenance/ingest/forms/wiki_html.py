@@ -382,7 +382,8 @@ def _group_of(item: Tag) -> str:
     return ""
 
 
-def _references(root: Tag | BeautifulSoup, notes: dict[str, tuple[str, str]]) -> list[ParsedReference]:
+def _references(root: Tag | BeautifulSoup,
+                notes: dict[str, tuple[str, str]]) -> list[ParsedReference]:
     out: list[ParsedReference] = []
     position: dict[str, int] = {}
     for item in root.select("ol.references > li, ol.mw-references > li"):

@@ -259,7 +259,7 @@ class _Wikitext:
         if ordinal:
             shown = ordinal.group(1) + ordinal.group(2)
             return f"{shown} {self.render(positional[0].value).strip()}" if positional else shown
-        if name == "lang" or name.startswith("lang-") and name != "lang-en":
+        if name == "lang" or (name.startswith("lang-") and name != "lang-en"):
             chosen = positional[1] if name == "lang" and len(positional) > 1 else (
                 positional[0] if positional else None)
             return self.render(chosen.value, markers=markers) if chosen else ""

@@ -61,10 +61,12 @@ _FORMS: tuple[tuple[str, str], ...] = (
     ("day", _fill(r"Y,?\s+M\s+D(?:~\d{1,2})?")),
     ("month", _fill(r"M(?:~M2)?,?\s+Y(?:~\d{2,4})?")),
     ("month", _fill(r"Y,?\s+M")),
-    ("season", rf"(?P<s>{_SEASON})(?:{_DASH}{_SEASON})?,?\s+(?P<y>\d{{4}})(?P<y2>{_DASH}\d{{2,4}})?"),
+    ("season",
+     rf"(?P<s>{_SEASON})(?:{_DASH}{_SEASON})?,?\s+(?P<y>\d{{4}})(?P<y2>{_DASH}\d{{2,4}})?"),
     ("day", r"(?P<y>\d{4})\s*[年년]\s*(?P<m>\d{1,2})\s*[月월]\s*(?P<d>\d{1,2})\s*[日일]?"),
     ("month", r"(?P<y>\d{4})\s*[年년]\s*(?P<m>\d{1,2})\s*[月월]"),
-    ("year", rf"(?:c\.\s*|ca\.\s*|circa\s+)?(?P<y>\d{{4}})[a-z]?(?:{_DASH}\d{{2,4}}[a-z]?)?[年년]?"),
+    ("year",
+     rf"(?:c\.\s*|ca\.\s*|circa\s+)?(?P<y>\d{{4}})[a-z]?(?:{_DASH}\d{{2,4}}[a-z]?)?[年년]?"),
 )
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (precision, re.compile(_WEEKDAY + body + _TIME, re.IGNORECASE)) for precision, body in _FORMS

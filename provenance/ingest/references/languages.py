@@ -1,4 +1,4 @@
-"""Language names and tags to ISO 639 codes ("Chinese" -> "zh", "zh-hans" -> "zh"), via langcodes."""
+"""Language names and tags to ISO 639 codes ("Chinese" -> "zh", "zh-hans" -> "zh")."""
 
 from __future__ import annotations
 

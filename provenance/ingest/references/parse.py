@@ -1,7 +1,7 @@
 """Parse one rendered reference string (Wikipedia CS1 style, APA/Chicago-like) into fields.
 
-``parse_reference('Jiang, Steven; Han, Sol (9 May 2018). "Kim meets Xi". CNN. Retrieved 9 May 2018.')``
-gives authors ``("Jiang, Steven", "Han, Sol")``, date 2018-05-09, title "Kim meets Xi",
+``parse_reference('Jiang, Steven; Han, Sol (9 May 2018). "Kim meets Xi". CNN. Retrieved 9 May
+2018.')`` gives authors ``("Jiang, Steven", "Han, Sol")``, date 2018-05-09, title "Kim meets Xi",
 work "CNN" and access date 2018-05-09. The parser is pure and never raises: what it cannot
 place is left out (trailing free text goes to ``extra["note"]``).
 
@@ -42,7 +42,7 @@ def parse_reference(raw: str) -> ReferenceFields:
     """Parse a rendered reference into :class:`ReferenceFields`; never raises."""
     try:
         return _parse(raw)
-    except Exception:  # noqa: BLE001 - a parser bug must not lose the document: keep the text
+    except Exception:
         text = " ".join(str(raw).split())
         return ReferenceFields(title=text or None, extra={"parse_error": "yes"} if text else {})
 
@@ -68,7 +68,8 @@ def _parse(raw: str) -> ReferenceFields:
         if title and (vol := re.search(r",\s*vol\.\s*(?P<vol>\w+)$", title)):
             extra["volume"] = vol.group("vol")
             title = title[: vol.start()]
-        if title and (kind := re.search(r"\s*\((?P<kind>[^()]*\b(?:thesis|dissertation)\b[^()]*)\)$", title)):
+        thesis = r"\s*\((?P<kind>[^()]*\b(?:thesis|dissertation)\b[^()]*)\)$"
+        if title and (kind := re.search(thesis, title)):
             extra["type"] = kind.group("kind")
             title = title[: kind.start()]
     else:
@@ -94,10 +95,12 @@ def _clean(raw: str) -> str:
     text = html.unescape(str(raw)).replace("\u00a0", " ").replace("\u200b", "")
     text = " ".join(text.split())
     text = LABEL.sub("", text, count=1)
-    text = re.sub(r"\[([^\]]+)\]\(((?:https?://|www\.)[^)\s]+)\)", r"\1 \2 ", text)  # markdown links
+    # markdown links
+    text = re.sub(r"\[([^\]]+)\]\(((?:https?://|www\.)[^)\s]+)\)", r"\1 \2 ", text)
     text = re.sub(r"\*\*(.+?)\*\*", r"\1", text)
     text = re.sub(r"(?<![\w*])\*(\S(?:.*?\S)?)\*(?![\w*])", r"\1", text)
     text = re.sub(r"(?<![\w/])_(\S(?:.*?\S)?)_(?![\w/])", r"\1", text)
     text = re.sub(r"\s+([.,;](?:\s|$))", r"\1", text)  # "Title" . Work -> "Title". Work
-    text = re.sub(r"(\b(?:doi|ISBN|ISSN|PMID|S2CID|JSTOR|arXiv|Bibcode|OCLC))\s+:\s*", r"\1: ", text)
+    text = re.sub(r"(\b(?:doi|ISBN|ISSN|PMID|S2CID|JSTOR|arXiv|Bibcode|OCLC))\s+:\s*", r"\1: ",
+                  text)
     return text.strip()

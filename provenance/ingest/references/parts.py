@@ -106,7 +106,8 @@ def take_language(text: str) -> tuple[str, str | None]:
     found = LANGUAGE.search(text)
     if not found:
         return text, None
-    names = [n.strip() for n in re.split(r",\s*(?:and\s+)?|\s+and\s+", found.group("langs")) if n.strip()]
+    names = [n.strip() for n in re.split(r",\s*(?:and\s+)?|\s+and\s+", found.group("langs"))
+             if n.strip()]
     codes = [language_code(name) for name in names]
     if any(code == name and name[:1].islower() for code, name in zip(codes, names, strict=True)):
         return text, None  # "(in press)": not a language
@@ -176,7 +177,8 @@ def take_head(text: str, extra: dict[str, str]) -> tuple[tuple[str, ...], date |
     return (), None, text
 
 def is_date(text: str) -> bool:
-    return bool(re.fullmatch(r"\s*n\.\s?d\.?\s*", text, re.IGNORECASE)) or parse_date(text)[0] is not None
+    return (bool(re.fullmatch(r"\s*n\.\s?d\.?\s*", text, re.IGNORECASE))
+            or parse_date(text)[0] is not None)
 
 def _date_with_precision(text: str, extra: dict[str, str]) -> date | None:
     value, precision = parse_date(text)
@@ -195,12 +197,14 @@ def _authors(who: str, extra: dict[str, str]) -> tuple[str, ...]:
         who = who[:-1]  # the CS1 separator, not an initial's dot
     if ";" in who:
         names = who.split(";")
-    elif re.search(r"\.,\s", who) and who.count(",") >= 3 or re.search(r",?\s&\s", who):  # APA: "Smith, J., & Doe, A."
+    # APA: "Smith, J., & Doe, A."
+    elif (re.search(r"\.,\s", who) and who.count(",") >= 3) or re.search(r",?\s&\s", who):
         names = re.split(r"(?<=\.),\s+(?:&\s+)?|\s+&\s+", who)
     elif "," in who and all(VANCOUVER.match(p.strip()) for p in who.split(",")):
         names = who.split(",")
-    elif "," not in who or who.count(",") >= 2 and " and " in who:
-        names = re.split(r",\s+and\s+|\s+and\s+|\s+&\s+|,\s+", who) if "," not in who or " and " in who else [who]
+    elif "," not in who or (who.count(",") >= 2 and " and " in who):
+        names = (re.split(r",\s+and\s+|\s+and\s+|\s+&\s+|,\s+", who)
+                 if "," not in who or " and " in who else [who])
     else:
         names = [who]
     cleaned = tuple(

@@ -34,7 +34,8 @@ ARCHIVE_HOSTS = re.compile(
 )
 
 LABEL = re.compile(
-    r"^\s*(?:\d{1,4}\.\s*)?(?:\*\*)?\^(?:\*\*)?\s*(?:Jump up to:?\s*)?(?:(?:[a-z]{1,2}\s*)+(?=[A-Z\"“\[]))?"
+    r"^\s*(?:\d{1,4}\.\s*)?(?:\*\*)?\^(?:\*\*)?\s*(?:Jump up to:?\s*)?"
+    r"(?:(?:[a-z]{1,2}\s*)+(?=[A-Z\"“\[]))?"
 )
 
 NOTICES = re.compile(
@@ -80,7 +81,8 @@ ISSUE_PAGES = re.compile(
 
 LANGUAGE = re.compile(r"\(in\s+(?P<langs>[A-Za-z][^()]*?)\)")
 
-FORMAT = re.compile(r"\((?P<fmt>PDF|DOC|DOCX|PPT|PPTX|XLS|XLSX|RTF|TXT|EPUB|MP3|MP4)\)", re.IGNORECASE)
+FORMAT = re.compile(r"\((?P<fmt>PDF|DOC|DOCX|PPT|PPTX|XLS|XLSX|RTF|TXT|EPUB|MP3|MP4)\)",
+                    re.IGNORECASE)
 
 EDITION = re.compile(r"\((?P<ed>[^()]{1,20}?)\s+ed\.?\)")
 
@@ -96,13 +98,15 @@ HEAD_BARE_DATE = re.compile(r"^\((?P<date>[^()]{1,40})\)[.,:]?\s*")
 
 HEAD_NO_DATE = re.compile(r"^(?P<who>[^\"“\x1f]{2,160}?\.?)\s+(?=[\"“])")
 
-QUOTED = re.compile(r"^[\"“](?P<title>.+?)(?:[\"”](?=\s*(?:[.,:;\[(\x1f]|$))|(?<=[.,?!])[\"”](?=\s))")
+QUOTED = re.compile(
+    r"^[\"“](?P<title>.+?)(?:[\"”](?=\s*(?:[.,:;\[(\x1f]|$))|(?<=[.,?!])[\"”](?=\s))")
 
 TRANS = re.compile(r"^\s*\[(?P<trans>[^\]]+)\]")
 
 IN_EDITORS = re.compile(r"^In\s+(?P<eds>.+?)\s*\(eds?\.\)\.?\s*(?P<rest>.*)$", re.IGNORECASE)
 
-LOCATION = re.compile(r"^(?P<loc>[A-Z][\w.'’ -]{1,30}(?:,\s*[A-Z][\w. ]{1,20}){0,2}):\s+(?P<pub>[^:]{2,})$")
+LOCATION = re.compile(
+    r"^(?P<loc>[A-Z][\w.'’ -]{1,30}(?:,\s*[A-Z][\w. ]{1,20}){0,2}):\s+(?P<pub>[^:]{2,})$")
 
 VOLUME = re.compile(r"^(?:Vol(?:ume)?\.?|v\.)\s*(?P<vol>[\w.-]+)$", re.IGNORECASE)
 

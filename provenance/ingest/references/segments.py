@@ -65,7 +65,8 @@ def _joins(piece: str, following: str) -> bool:
     if re.search(r"\b[A-Z]\.\s[A-Z]$", head):  # "U. S. Naval"
         return True
     if re.search(r"(?:^|[\s(])[A-Z]$", head):  # a single capital: "U. S.", "C. 1880"
-        return bool(re.match(r"(?:\d|[A-Z]\.(?:\s|$))", following)) or bool(re.search(r"\.[A-Z]$", head))
+        return (bool(re.match(r"(?:\d|[A-Z]\.(?:\s|$))", following))
+                or bool(re.search(r"\.[A-Z]$", head)))
     return bool(re.search(r"\.[A-Z]$", head))  # "M.I.T."
 
 def read_segments(
@@ -150,7 +151,8 @@ def read_segments(
             extra.setdefault("location", location.group("loc"))
             publisher = location.group("pub")
         elif work is None and publisher is None and (
-            quoted or re.fullmatch(r"[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}", segment) or PROCEEDINGS.search(segment)
+            quoted or re.fullmatch(r"[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}", segment)
+            or PROCEEDINGS.search(segment)
         ):
             work = _medium(segment, extra)
         elif publisher is None and (not book or index == len(free) - 1):

@@ -159,7 +159,7 @@ def cite_fields(template: Template, render: Render) -> ReferenceFields:
     if editors:
         extra["editors"] = "; ".join(editors)
     status = params.get("url-status") or params.get("urlstatus")
-    if status is None and "deadurl" in params or "dead-url" in params:
+    if (status is None and "deadurl" in params) or "dead-url" in params:
         dead = params.get("deadurl") or params.get("dead-url") or ""
         status = "dead" if dead.lower() in ("yes", "true", "y") else "live"
     if status:
