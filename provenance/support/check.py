@@ -216,7 +216,8 @@ def check_claim(
     hits = index.search(_query(norm, facts), top_k)
     lang = index.language
     if not hits:
-        return SupportResult(Verdict.NOT_FOUND, 0.0, missing=tuple(f.text for f in facts), language=lang, claim_language=claim_language)
+        return SupportResult(Verdict.NOT_FOUND, 0.0, missing=tuple(f.text for f in facts),
+                             language=lang, claim_language=claim_language)
 
     best: tuple[float, int, list[bool], float, _Window] | None = None
     windows = [_window(index, i) for i, _score in hits]

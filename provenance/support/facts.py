@@ -19,7 +19,9 @@ _SCALES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "tri
 _WORD_NUMBERS = {
     w: i + 1
     for i, w in enumerate(
-        ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"]
+        ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+         "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+         "nineteen", "twenty"]
     )
 }
 _WORD_NUMBERS |= {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70}
@@ -27,7 +29,8 @@ _WORD_NUMBERS |= {"eighty": 80, "ninety": 90}
 _ORDINALS = {
     w: i + 1
     for i, w in enumerate(
-        ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth"]
+        ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+         "tenth", "eleventh", "twelfth"]
     )
 }
 _CJK_DIGITS = {"一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7}
@@ -39,10 +42,12 @@ NUMBER_RE = re.compile(
     re.IGNORECASE,
 )
 WORD_NUMBER_RE = re.compile(
-    r"\b(" + "|".join(list(_WORD_NUMBERS) + list(_ORDINALS)) + r")\b(?:[\s-]+(hundred|thousand|million|billion)\b)?",
+    r"\b(" + "|".join(list(_WORD_NUMBERS) + list(_ORDINALS))
+    + r")\b(?:[\s-]+(hundred|thousand|million|billion)\b)?",
     re.IGNORECASE,
 )
-CJK_NUMBER_RE = re.compile(r"(第)?([一二两兩三四五六七八九十])(次|天|日|名|个|個|位|度|年|人|届|屆)")
+CJK_NUMBER_RE = re.compile(
+    r"(第)?([一二两兩三四五六七八九十])(次|天|日|名|个|個|位|度|年|人|届|屆)")
 AGE_RES = (
     re.compile(r"\b(\d{1,3})(?:st|nd|rd|th)\s+birthday", re.IGNORECASE),
     re.compile(r"\bturning\s+(\d{1,3})\b", re.IGNORECASE),
@@ -56,12 +61,19 @@ AGE_RES = (
 _UNIT_RE = re.compile(r"[\s-]*(?:[A-Za-z][\w']*)")
 QUOTE_RE = re.compile(r"[\"“”«»]([^\"“”«»]{3,200})[\"“”«»]")
 NAME_TOKEN_RE = re.compile(r"[^\W\d_][\w'’]*(?:-[\w'’]+)*|\d+[A-Za-z]+\w*", re.UNICODE)
-CONNECTORS = frozenset(["of", "de", "da", "del", "della", "di", "van", "von", "der", "den", "la", "le", "al", "bin", "bint", "y"])
+CONNECTORS = frozenset(["of", "de", "da", "del", "della", "di", "van", "von", "der", "den", "la",
+                        "le", "al", "bin", "bint", "y"])
 _NOT_NAMES = frozenset(
     w.capitalize()
     for w in STOPWORDS
     | frozenset(
-        ["during", "after", "before", "however", "also", "but", "and", "while", "since", "as", "at", "by", "for", "from", "with", "when", "where", "which", "who", "its", "their", "there", "these", "those", "that", "then", "although", "though", "some", "many", "most", "each", "every", "according", "former", "later", "earlier", "currently", "meanwhile", "today", "yesterday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "additional", "several", "following", "both", "despite", "unlike", "like", "its", "him", "season", "episode"]
+        ["during", "after", "before", "however", "also", "but", "and", "while", "since", "as",
+         "at", "by", "for", "from", "with", "when", "where", "which", "who", "its", "their",
+         "there", "these", "those", "that", "then", "although", "though", "some", "many", "most",
+         "each", "every", "according", "former", "later", "earlier", "currently", "meanwhile",
+         "today", "yesterday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+         "sunday", "additional", "several", "following", "both", "despite", "unlike", "like",
+         "its", "him", "season", "episode"]
     )
 ) | frozenset(m.capitalize() for m in _MONTHS)
 
@@ -121,7 +133,8 @@ def find_numbers(
         yield m.start(), m.end(), value, (("§ord", *unit) if w in _ORDINALS else unit)
     for m in CJK_NUMBER_RE.finditer(text):
         unit = (m.group(3),)
-        yield m.start(), m.end(), float(_CJK_DIGITS[m.group(2)]), (("§ord", *unit) if m.group(1) else unit)
+        kind = ("§ord", *unit) if m.group(1) else unit
+        yield m.start(), m.end(), float(_CJK_DIGITS[m.group(2)]), kind
 
 
 def find_ages(text: str) -> Iterator[tuple[int, int, float]]:
@@ -168,8 +181,10 @@ def _names(text: str, taken: list[tuple[int, int]]) -> Iterator[Fact]:
 
     for i, m in enumerate(toks):
         word = m.group(0)
-        is_cap = word[0].isupper() and word not in _NOT_NAMES and re.sub(r"['’]s$", "", word) not in _NOT_NAMES
-        is_conn = word.lower() in CONNECTORS and group and i + 1 < len(toks) and toks[i + 1].group(0)[0].isupper()
+        is_cap = (word[0].isupper() and word not in _NOT_NAMES
+                  and re.sub(r"['’]s$", "", word) not in _NOT_NAMES)
+        is_conn = (word.lower() in CONNECTORS and group and i + 1 < len(toks)
+                   and toks[i + 1].group(0)[0].isupper())
         adjacent = not group or re.fullmatch(r"[ \t]+", text[group[-1].end() : m.start()] or "x")
         if (is_cap or is_conn) and adjacent:
             group.append(m)

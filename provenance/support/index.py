@@ -68,7 +68,7 @@ class SourceIndex:
             if self.passages:
                 self.facts[owner(a)].dates.append(d)
             taken.append((a, b))
-        for a, b, v in find_ages(self.text):
+        for a, _b, v in find_ages(self.text):
             if self.passages:
                 self.facts[owner(a)].ages.append(v)
         for a, _b, v, unit in find_numbers(self.text, taken):
@@ -99,10 +99,7 @@ class SourceIndex:
         if self._bm25 is None or not query:
             return []
         scores = np.asarray(self._bm25.get_scores(query), dtype=float)
-        if len(scores) > k:
-            top = np.argpartition(-scores, k)[:k]
-        else:
-            top = np.arange(len(scores))
+        top = np.argpartition(-scores, k)[:k] if len(scores) > k else np.arange(len(scores))
         ranked = sorted(((int(i), float(scores[i])) for i in top), key=lambda t: -t[1])
         return [(i, s) for i, s in ranked if s > 0]
 

@@ -48,7 +48,8 @@ def split_passages(text: str, size: int = 60) -> list[Passage]:
             if w > 4 * size:  # a run-on "sentence" (a table, a scrape without stops): cut by words
                 close()
                 for piece in re.finditer(rf"(?:\S+\s+){{1,{size}}}|\S+$", s):
-                    out.append(Passage(len(out), a + piece.start(), a + piece.end(), piece.group(0).strip()))
+                    out.append(Passage(len(out), a + piece.start(), a + piece.end(),
+                                       piece.group(0).strip()))
                 continue
             if start is not None and weight + w > size:
                 close()

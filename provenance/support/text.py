@@ -17,17 +17,38 @@ HANGUL_RE = re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")
 CJK_RUN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff]+")
 
 STOPWORDS = frozenset(
-    ["a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "me", "more", "most", "my", "myself", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "themselves", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "s", "t", "was", "were", "been", "being", "one", "many", "much", "may", "might", "must", "shall", "upon", "via", "per", "whose", "within", "without", "among", "along", "across", "since", "ago", "yet", "still", "even", "ever", "every", "however", "although", "though", "thus", "whether", "either", "neither"]
+    ["a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any",
+     "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both",
+     "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few",
+     "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers",
+     "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its",
+     "itself", "just", "me", "more", "most", "my", "myself", "no", "nor", "not", "now", "of",
+     "off", "on", "once", "only", "or", "other", "our", "ours", "out", "over", "own", "same",
+     "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them",
+     "themselves", "then", "there", "these", "they", "this", "those", "through", "to", "too",
+     "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which",
+     "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "s", "t",
+     "was", "were", "been", "being", "one", "many", "much", "may", "might", "must", "shall",
+     "upon", "via", "per", "whose", "within", "without", "among", "along", "across", "since",
+     "ago", "yet", "still", "even", "ever", "every", "however", "although", "though", "thus",
+     "whether", "either", "neither"]
 )
 
 _LATIN_HINTS: dict[str, frozenset[str]] = {
-    "en": frozenset(["the", "and", "of", "to", "in", "is", "was", "that", "for", "with", "on", "as", "by", "his", "her", "at", "from", "which"]),
-    "fr": frozenset(["le", "la", "les", "des", "et", "du", "un", "une", "est", "dans", "pour", "que", "qui", "sur", "par", "avec", "au"]),
-    "de": frozenset(["der", "die", "das", "und", "den", "ist", "nicht", "mit", "von", "zu", "dem", "ein", "eine", "auf", "für", "im"]),
-    "es": frozenset(["el", "la", "los", "las", "y", "de", "del", "en", "que", "por", "con", "una", "es", "para", "se", "al"]),
-    "it": frozenset(["il", "la", "di", "che", "e", "per", "un", "una", "del", "della", "con", "è", "nel", "dei", "le", "gli"]),
-    "pt": frozenset(["o", "a", "os", "as", "de", "do", "da", "em", "que", "para", "com", "uma", "por", "não", "dos", "das"]),
-    "nl": frozenset(["de", "het", "een", "en", "van", "in", "is", "op", "dat", "met", "voor", "niet", "zijn", "ook"]),
+    "en": frozenset(["the", "and", "of", "to", "in", "is", "was", "that", "for", "with", "on",
+                     "as", "by", "his", "her", "at", "from", "which"]),
+    "fr": frozenset(["le", "la", "les", "des", "et", "du", "un", "une", "est", "dans", "pour",
+                     "que", "qui", "sur", "par", "avec", "au"]),
+    "de": frozenset(["der", "die", "das", "und", "den", "ist", "nicht", "mit", "von", "zu",
+                     "dem", "ein", "eine", "auf", "für", "im"]),
+    "es": frozenset(["el", "la", "los", "las", "y", "de", "del", "en", "que", "por", "con",
+                     "una", "es", "para", "se", "al"]),
+    "it": frozenset(["il", "la", "di", "che", "e", "per", "un", "una", "del", "della", "con",
+                     "è", "nel", "dei", "le", "gli"]),
+    "pt": frozenset(["o", "a", "os", "as", "de", "do", "da", "em", "que", "para", "com", "uma",
+                     "por", "não", "dos", "das"]),
+    "nl": frozenset(["de", "het", "een", "en", "van", "in", "is", "op", "dat", "met", "voor",
+                     "niet", "zijn", "ook"]),
 }
 
 

@@ -35,7 +35,8 @@ def test_think_tank_page_supports_the_seed_claim() -> None:
 
 def test_another_date_is_a_contradiction() -> None:
     r = check_text(
-        "On 20 May 2018, Pope Francis announced that he planned to make Ladaria a cardinal on 28 June.",
+        "On 20 May 2018, Pope Francis announced that he planned to make Ladaria a cardinal "
+        "on 28 June.",
         page("wice-test02423.txt"),
     )
     assert r.verdict is Verdict.CONTRADICTED
