@@ -30,9 +30,10 @@ browser:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "browser tests need Debian's chromium: sudo apt-get install chromium" >&2; fi; }
 
+# ruff (rules in pyproject.toml) and mypy --strict on provenance/; CI runs it before the tests.
 lint: install
 	$(BIN)/ruff check provenance tests bench
-	$(BIN)/mypy provenance
+	$(BIN)/mypy --strict provenance
 
 clean:
 	rm -rf $(VENV) provenance.db provenance.db-wal provenance.db-shm *.egg-info

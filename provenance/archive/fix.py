@@ -48,9 +48,10 @@ class FixReport:
 
 def _get(ref: Reference, name: str) -> str | None:
     if name.startswith("extra."):
-        return (ref.extra or {}).get(name.removeprefix("extra."))
+        extra: dict[str, str] = ref.extra or {}
+        return extra.get(name.removeprefix("extra."))
     value = getattr(ref, name)
-    return value.isoformat() if hasattr(value, "isoformat") else value
+    return str(value.isoformat()) if hasattr(value, "isoformat") else value
 
 
 def _set(ref: Reference, name: str, value: str | None) -> None:
@@ -123,7 +124,8 @@ def last_batch(db: Any) -> str:
         edit = session.exec(stmt).first()
     if edit is None:
         raise NotFoundError("no fix --use-archives batch left to undo")
-    return edit.batch
+    batch: str = edit.batch
+    return batch
 
 
 def undo_batch(db: Any, batch: str, *, now: datetime | None = None) -> FixReport:

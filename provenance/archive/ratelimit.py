@@ -49,18 +49,19 @@ class SharedRateLimit:
         self.clock = clock
         self._sleep = sleep
 
-    def _lock_row(self, conn: Any) -> Any:
+    def _lock_row(self, conn: Any) -> tuple[float, datetime, datetime | None]:
         """Lock the bucket row (creating it full if missing) and return its values."""
         stmt = (update(BUDGET).where(BUDGET.c.name == self.name).values(name=BUDGET.c.name)
                 .returning(BUDGET.c.tokens, BUDGET.c.updated_at, BUDGET.c.blocked_until))
         row = conn.execute(stmt).first()
         if row is not None:
-            return row
+            return row.tokens, row.updated_at, row.blocked_until
         insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
         conn.execute(insert(BUDGET).values(name=self.name, tokens=self.burst,
                                                updated_at=self.clock())
                      .on_conflict_do_nothing(index_elements=["name"]))
-        return conn.execute(stmt).first()
+        row = conn.execute(stmt).one()
+        return row.tokens, row.updated_at, row.blocked_until
 
     def take(self) -> float:
         """Take a token: 0.0 when taken, else the seconds to wait before trying again."""

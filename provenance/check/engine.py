@@ -19,12 +19,7 @@ from typing import Self
 
 import httpx
 
-from provenance.check.classify import (
-    exception_outcome,
-    final_outcome,
-    is_redirect,
-    retry_after_seconds,
-)
+from provenance.check.classify import final_outcome, retry_after_seconds
 from provenance.check.hosts import Host, HostTable, host_key
 from provenance.check.page import Page, parse_page
 from provenance.check.shared import SharedSlots
@@ -33,6 +28,7 @@ from provenance.check.titles import titles_match
 from provenance.domain import links as t
 from provenance.errors import InputError
 from provenance.net.body import read_capped
+from provenance.net.failures import exception_outcome, is_redirect
 from provenance.net.safety import check_address, literal_address, parse_url, url_problem
 from provenance.net.transport import CORE_ERRORS, direct_connections, header_map
 from provenance.settings import Settings

@@ -158,7 +158,7 @@ def _run_async(coro_factory: Callable[[asyncio.Event], Any]) -> Any:
               help="Processes sharing the run through the leases, this one included "
                    "(env PROVENANCE_PROCESSES).")
 @click.pass_context
-def check(ctx: click.Context, check_all: bool, document: str | None, limit: int | None,
+def check(ctx: click.Context, /, check_all: bool, document: str | None, limit: int | None,
           fmt: str, **flags: Any) -> None:
     """Check the links that are due, record every result, summarise what changed."""
     from provenance.runs.processes import run_check_processes
@@ -195,7 +195,7 @@ def _print_summary(fmt: str, summary: Any) -> None:
 @click.option("--lease-seconds", type=float, metavar="S",
               help="How long a lease lasts unless renewed (env PROVENANCE_LEASE_SECONDS).")
 @click.pass_context
-def worker(ctx: click.Context, check_all: bool, document: str | None, limit: int | None,
+def worker(ctx: click.Context, /, check_all: bool, document: str | None, limit: int | None,
            fmt: str, once: bool, lease_seconds: float | None, **flags: Any) -> None:
     """Check links as one of several workers sharing the database (stop with SIGTERM)."""
     from provenance.runs.worker import run_worker

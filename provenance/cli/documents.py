@@ -46,7 +46,8 @@ def ingest(app: AppContext, sources: tuple[str, ...], fmt: str | None, title: st
     Each document is stored in its own transaction: one that cannot be read leaves the
     database as it was, and the others are still ingested. Exit code 2 if any failed.
     """
-    from provenance.services.ingest import FORMATS, ingest_many
+    from provenance.ingest.detect import FORMATS
+    from provenance.services.ingest import ingest_many
 
     if fmt is not None and fmt not in FORMATS:
         raise UsageError(f"unknown --format {fmt!r} (known: {', '.join(FORMATS)})")
@@ -177,7 +178,7 @@ def _changes(kw: dict[str, Any]) -> dict[str, Any]:
 @click.argument("claim_id", type=int)
 @_reference_options
 @click.pass_obj
-def cite(app: AppContext, document: str, claim_id: int, **kw: Any) -> None:
+def cite(app: AppContext, /, document: str, claim_id: int, **kw: Any) -> None:
     """Attach a new reference (at least --url) to claim CLAIM_ID of DOCUMENT."""
     from provenance.store.documents import find_document
     from provenance.store.edits import add_citation
@@ -194,7 +195,7 @@ def cite(app: AppContext, document: str, claim_id: int, **kw: Any) -> None:
 @click.argument("label")
 @_reference_options
 @click.pass_obj
-def ref_command(app: AppContext, document: str, label: str, **kw: Any) -> None:
+def ref_command(app: AppContext, /, document: str, label: str, **kw: Any) -> None:
     """Fill or correct fields of reference LABEL of DOCUMENT (old values kept in history)."""
     from provenance.store.documents import find_document
     from provenance.store.edits import edit_reference

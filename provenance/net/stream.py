@@ -159,7 +159,7 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
             raise httpcore.ConnectError(str(exc) or type(exc).__name__) from exc
         if transport is None:  # the connection was lost during the handshake
             raise httpcore.ConnectError("connection closed during the TLS handshake")
-        tls = typing.cast(asyncio.Transport, transport)
+        tls = transport
         self._protocol.transport = tls
         return AsyncioStream(tls, self._protocol, tls=True)
 
@@ -206,4 +206,4 @@ async def open_stream(address: str, port: int, timeout: float | None = None,
         raise httpcore.ConnectTimeout(f"connecting to {address} timed out") from exc
     except OSError as exc:
         raise httpcore.ConnectError(str(exc) or type(exc).__name__) from exc
-    return AsyncioStream(typing.cast(asyncio.Transport, transport), protocol)
+    return AsyncioStream(transport, protocol)

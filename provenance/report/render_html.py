@@ -51,6 +51,7 @@ def render_html(report: dict[str, Any], *, title: str = "provenance report") -> 
     policy = ("default-src 'none'; img-src data:; base-uri 'none'; form-action 'none'; "
               f"style-src {csp_hash(style)}; script-src {csp_hash(script)}")
     docs = [document_view(doc) for doc in report["documents"]]
-    return environment().get_template("report.html.j2").render(
+    page: str = environment().get_template("report.html.j2").render(
         title=title, documents=docs, options=merged_options(docs), style=style, script=script,
         policy=policy, summary=report.get("summary", {}))
+    return page

@@ -107,7 +107,7 @@ class RunSummary:
 def _engine_checker(settings: Settings) -> AbstractAsyncContextManager[CheckerLike]:
     from provenance.check.engine import Checker
 
-    return Checker(settings)  # type: ignore[return-value]
+    return Checker(settings)
 
 
 def interleave(links: Iterable[leases.LeasedLink]) -> list[leases.LeasedLink]:

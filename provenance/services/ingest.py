@@ -69,7 +69,8 @@ def parser_for(fmt: str) -> Callable[..., ParsedDocument]:
         module_name, _, func = PARSERS[fmt].partition(":")
     except KeyError:
         raise UsageError(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})") from None
-    return getattr(importlib.import_module(module_name), func)
+    parse: Callable[..., ParsedDocument] = getattr(importlib.import_module(module_name), func)
+    return parse
 
 
 def parse_text(text: str, source: str, *, fmt: str | None = None,

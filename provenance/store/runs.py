@@ -176,7 +176,7 @@ def _pid_alive(pid: int) -> bool:
 # ---- lookups for the command line ------------------------------------------------------
 
 @dataclass(frozen=True)
-class RunStatus:
+class RunOverview:
     """What ``provenance status`` shows about the current (or last) run."""
 
     run: dict[str, Any] | None
@@ -188,7 +188,7 @@ class RunStatus:
 
 
 def status(session: Session, *, alive_within: timedelta,
-           now: datetime | None = None) -> RunStatus:
+           now: datetime | None = None) -> RunOverview:
     now = now or datetime.now(UTC)
     run = session.exec(select(CheckRun).where(
         CheckRun.kind == "check").order_by(col(CheckRun.id).desc()).limit(1)).first()
@@ -218,7 +218,7 @@ def status(session: Session, *, alive_within: timedelta,
         "id": run.id, "status": run.status, "started_at": run.started_at.isoformat(),
         "finished_at": run.finished_at.isoformat() if run.finished_at else None,
         "counts": run.counts}
-    return RunStatus(run=run_info, workers_alive=alive, links_done=done, due=due,
+    return RunOverview(run=run_info, workers_alive=alive, links_done=done, due=due,
                      states=states, workers=workers)
 
 

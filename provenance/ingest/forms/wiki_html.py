@@ -21,7 +21,8 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import unquote
 
 import mwparserfromhell
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4 import BeautifulSoup, Comment, Tag
+from bs4.element import NavigableString
 
 from provenance.domain.documents import (
     ParsedClaim,
