@@ -19,7 +19,7 @@ from provenance.archive.verify import NOT_WAYBACK
 from provenance.domain.archives import RESCUED
 from provenance.domain.links import DEAD
 from provenance.errors import NotFoundError
-from provenance.store.documents import find_document
+from provenance.store.lookup import find_document
 from provenance.store.models import ArchiveVerification, Link, Reference, ReferenceEdit
 
 FIX_ACTION = "fix-archive"

@@ -38,7 +38,7 @@ from provenance.domain.archives import (
 from provenance.domain.snapshot_choice import choose_snapshot, usable
 from provenance.errors import ArchiveRateLimited, ArchiveServiceError
 from provenance.settings import Settings
-from provenance.store.documents import find_document
+from provenance.store.lookup import find_document
 from provenance.store.models import ArchiveLookup, CheckRun, Link
 
 CDX_LIMIT = 25  # captures asked for around the target date

@@ -19,7 +19,7 @@ from provenance.archive.service import ArchiveRunReport, LookupOutcome, plan_arc
 from provenance.archive.wayback import WaybackClient
 from provenance.errors import UsageError
 from provenance.settings import Settings
-from provenance.store.documents import find_document
+from provenance.store.lookup import find_document
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from provenance.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from provenance.store.database import Database
 
 
 @dataclass
@@ -14,7 +17,7 @@ class AppContext:
     """Global options of the command line; builds Settings and the Database on demand."""
 
     db_url: str | None = None
-    _database: Any = field(default=None, repr=False)
+    _database: Database | None = field(default=None, repr=False)
 
     def settings(self, **overrides: Any) -> Settings:
         """Defaults < PROVENANCE_* environment < global --db < the command's own flags."""
@@ -22,7 +25,7 @@ class AppContext:
             overrides.setdefault("db_url", self.db_url)
         return load_settings(os.environ, **overrides)
 
-    def database(self, settings: Settings | None = None) -> Any:
+    def database(self, settings: Settings | None = None) -> Database:
         """The store for these settings, upgraded to the current schema on first use."""
         from provenance.store.database import Database
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
@@ -14,18 +13,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from provenance.cli.context import AppContext
 from provenance.errors import UsageError
 
+if TYPE_CHECKING:
+    from provenance.report.model import Report
+
 REPORT_FORMATS = ("table", "markdown", "json", "html")
-
-
-def _date_option(value: str | None, flag: str) -> date | None:
-    if value is None:
-        return None
-    from provenance.ingest.references.dates import parse_date
-
-    parsed, _ = parse_date(value)
-    if parsed is None:
-        raise UsageError(f"{flag} {value!r} is not a date (try 2018-04-06 or '6 April 2018')")
-    return parsed
 
 
 @click.command()
@@ -98,13 +89,9 @@ def report(app: AppContext, document: str | None, fmt: str, output: str | None) 
 
     DOCUMENT is an id, a title or a path; without it, every document is reported.
     """
-    from provenance.report.build import build_report
-    from provenance.store.documents import find_document
+    from provenance.services.report import build_report
 
-    db = app.database(app.settings())
-    with db.session() as session:
-        docs = [find_document(session, document)] if document else None
-        data = build_report(session, docs)
+    data = build_report(app.database(app.settings()), document)
     if fmt == "table" and output is None:
         from provenance.report.render_table import renderables
 
@@ -120,7 +107,7 @@ def report(app: AppContext, document: str | None, fmt: str, output: str | None) 
         click.echo(text, nl=False)
 
 
-def _render(data: dict[str, Any], fmt: str) -> str:
+def _render(data: Report, fmt: str) -> str:
     if fmt == "json":
         from provenance.report.render_json import render_json
 
@@ -157,20 +144,9 @@ def _reference_options(func: Any) -> Any:
     return func
 
 
-def _changes(kw: dict[str, Any]) -> dict[str, Any]:
-    from provenance.ingest.references.languages import language_code
-
-    authors = kw.get("authors")
-    return {
-        "url": kw.get("url"), "title": kw.get("title"), "trans_title": kw.get("trans_title"),
-        "work": kw.get("work"), "publisher": kw.get("publisher"),
-        "authors": [a.strip() for a in authors.split(";") if a.strip()] if authors else None,
-        "date": _date_option(kw.get("date_"), "--date"),
-        "language": language_code(kw["language"]) if kw.get("language") else None,
-        "access_date": _date_option(kw.get("access_date"), "--access-date"),
-        "archive_url": kw.get("archive_url"),
-        "archive_date": _date_option(kw.get("archive_date"), "--archive-date"),
-    }
+def _fields(kw: dict[str, Any]) -> dict[str, str | None]:
+    """The reference fields given as options, as typed."""
+    return {("date" if name == "date_" else name): value for name, value in kw.items()}
 
 
 @click.command()
@@ -180,14 +156,11 @@ def _changes(kw: dict[str, Any]) -> dict[str, Any]:
 @click.pass_obj
 def cite(app: AppContext, /, document: str, claim_id: int, **kw: Any) -> None:
     """Attach a new reference (at least --url) to claim CLAIM_ID of DOCUMENT."""
-    from provenance.store.documents import find_document
-    from provenance.store.edits import add_citation
+    from provenance.services.documents import add_citation
 
-    db = app.database(app.settings())
-    with db.session() as session:
-        doc = find_document(session, document)
-        ref = add_citation(session, doc, claim_id, _changes(kw))
-        click.echo(f"claim {claim_id} of document {doc.id} now cites [{ref.label}] {ref.url}")
+    cited = add_citation(app.database(app.settings()), document, claim_id, _fields(kw))
+    click.echo(f"claim {claim_id} of document {cited.document_id} now cites [{cited.label}] "
+               f"{cited.url}")
 
 
 @click.command("ref")
@@ -197,18 +170,14 @@ def cite(app: AppContext, /, document: str, claim_id: int, **kw: Any) -> None:
 @click.pass_obj
 def ref_command(app: AppContext, /, document: str, label: str, **kw: Any) -> None:
     """Fill or correct fields of reference LABEL of DOCUMENT (old values kept in history)."""
-    from provenance.store.documents import find_document
-    from provenance.store.edits import edit_reference
+    from provenance.services.documents import edit_reference
 
-    db = app.database(app.settings())
-    with db.session() as session:
-        doc = find_document(session, document)
-        edits = edit_reference(session, doc, label, _changes(kw))
-        if not edits:
-            click.echo(f"reference [{label}] of document {doc.id} already says that")
-        for edit in edits:
-            click.echo(f"reference [{label}] {edit.field_name}: {edit.old_value!r} -> "
-                       f"{edit.new_value!r}")
+    done = edit_reference(app.database(app.settings()), document, label, _fields(kw))
+    if not done.changes:
+        click.echo(f"reference [{label}] of document {done.document_id} already says that")
+    for change in done.changes:
+        click.echo(f"reference [{label}] {change.field_name}: {change.old_value!r} -> "
+                   f"{change.new_value!r}")
 
 
 COMMANDS: list[click.Command] = [ingest, report, cite, ref_command]

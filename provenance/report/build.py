@@ -1,76 +1,56 @@
-"""Build the claim-to-source report from the store: plain data, ready for any renderer.
-
-The shape is the JSON report (a stable interface for scripts):
-``{"documents": [{"id", "title", "authors", "published", "format", "claims": [...],
-"references": [...], "summary": {...}}], "summary": {...}}``.
+"""Build the claim-to-source report (:mod:`provenance.report.model`) from a document's stored
+rows: pure, ready for any renderer.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime
-from typing import Any
+from collections.abc import Iterable
 
-from sqlmodel import Session, col, select
-
-from provenance.check.views import link_history, link_view
 from provenance.domain.archive_state import archive_view
 from provenance.report import flags as F
-from provenance.store.models import Citation, Claim, Document, Link, Reference, ReferenceEdit
+from provenance.report.model import (
+    CheckView,
+    ClaimRow,
+    DocumentReport,
+    EditView,
+    ReferenceRow,
+    Report,
+    check_view,
+    edit_view,
+    iso,
+    link_view,
+)
+from provenance.store.models import Citation, Link, Reference
+from provenance.store.report import DocumentRows
 
 
-def _iso(value: date | datetime | None) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.isoformat().replace("+00:00", "Z")
-    return value.isoformat()
-
-
-def build_report(session: Session, documents: list[Document] | None = None,
-                 *, history: bool = True) -> dict[str, Any]:
-    """The report of ``documents`` (default: all, in id order)."""
-    if documents is None:
-        documents = list(session.exec(select(Document).order_by(col(Document.id))))
-    docs = [build_document(session, doc, history=history) for doc in documents]
+def build_report(documents: Iterable[DocumentRows]) -> Report:
+    """The report of ``documents`` (rows read by :func:`provenance.store.report.read_report`)."""
+    docs = [build_document(rows) for rows in documents]
     total: Counter[str] = Counter()
     for doc in docs:
         total.update({k: v for k, v in doc["summary"].items() if isinstance(v, int)})
     return {"documents": docs, "summary": dict(total)}
 
 
-def build_document(session: Session, doc: Document, *, history: bool = True) -> dict[str, Any]:
-    claims = list(session.exec(select(Claim).where(Claim.document_id == doc.id)
-                               .order_by(col(Claim.ordinal))))
-    refs = list(session.exec(select(Reference).where(Reference.document_id == doc.id)
-                             .order_by(col(Reference.ordinal), col(Reference.id))))
-    citations = list(session.exec(
-        select(Citation).join(Claim, col(Claim.id) == Citation.claim_id)
-        .where(Claim.document_id == doc.id)
-        .order_by(col(Citation.claim_id), col(Citation.position))))
-    link_ids = {r.link_id for r in refs if r.link_id}
-    links = {link.id: link for link in session.exec(
-        select(Link).where(col(Link.id).in_(link_ids)))} if link_ids else {}
-    edits: dict[int, list[ReferenceEdit]] = {}
-    if history and refs:
-        for edit in session.exec(select(ReferenceEdit).where(
-                col(ReferenceEdit.reference_id).in_([r.id for r in refs]))
-                .order_by(col(ReferenceEdit.id))):
-            edits.setdefault(edit.reference_id, []).append(edit)
-
+def build_document(rows: DocumentRows) -> DocumentReport:
+    """One document's report: flags, citations and link states over its stored rows."""
+    doc = rows.document
     by_claim: dict[int, list[Citation]] = {}
     cited_refs: dict[int, list[int]] = {}
-    for cite in citations:
+    for cite in rows.citations:
         by_claim.setdefault(cite.claim_id, []).append(cite)
         if cite.reference_id is not None:
             cited_refs.setdefault(cite.reference_id, []).append(cite.claim_id)
 
     seen_keys: set[str] = set()
-    link_checks: dict[int, list[dict[str, Any]]] = {}
-    ref_rows: list[dict[str, Any]] = []
+    histories: dict[int, list[CheckView]] = {
+        link_id: [check_view(c) for c in checks] for link_id, checks in rows.checks.items()}
+    ref_rows: list[ReferenceRow] = []
     empty_by_id: dict[int, bool] = {}
-    for ref in refs:
-        link = links.get(ref.link_id) if ref.link_id else None
+    for ref in rows.references:
+        link = rows.links.get(ref.link_id) if ref.link_id else None
         facts = F.ReferenceFacts(raw=ref.raw, url=ref.url, title=ref.title, tags=ref.tags,
                                  cited=bool(cited_refs.get(ref.id or 0)),
                                  link_state=link.state if link else None,
@@ -81,15 +61,13 @@ def build_document(session: Session, doc: Document, *, history: bool = True) -> 
         flags = F.reference_flags(facts, duplicate)
         empty_by_id[ref.id or 0] = F.EMPTY in flags
         row = _reference_row(ref, flags, link, cited_refs.get(ref.id or 0, []),
-                             edits.get(ref.id or 0, []))
-        if history and link is not None and row["link"] is not None:
-            if link.id not in link_checks:
-                link_checks[link.id or 0] = link_history(session, link.id or 0, limit=5)
-            row["link"]["history"] = link_checks[link.id or 0]
+                             [edit_view(e) for e in rows.edits.get(ref.id or 0, [])])
+        if link is not None and row["link"] is not None and link.id in histories:
+            row["link"]["history"] = histories[link.id]
         ref_rows.append(row)
 
-    claim_rows = []
-    for claim in claims:
+    claim_rows: list[ClaimRow] = []
+    for claim in rows.claims:
         cites = by_claim.get(claim.id or 0, [])
         facts_c = F.ClaimFacts(
             attributions=claim.attributions, tags=claim.tags,
@@ -103,8 +81,8 @@ def build_document(session: Session, doc: Document, *, history: bool = True) -> 
         })
     return {
         "id": doc.id, "title": doc.title, "authors": list(doc.authors),
-        "published": _iso(doc.published), "format": doc.format, "origin": doc.origin,
-        "ingested_at": _iso(doc.ingested_at), "updated_at": _iso(doc.updated_at),
+        "published": iso(doc.published), "format": doc.format, "origin": doc.origin,
+        "ingested_at": iso(doc.ingested_at), "updated_at": iso(doc.updated_at),
         "facts": [list(f) for f in doc.facts], "warnings": list(doc.warnings),
         "claims": claim_rows, "references": ref_rows,
         "summary": summarize(claim_rows, ref_rows),
@@ -112,24 +90,22 @@ def build_document(session: Session, doc: Document, *, history: bool = True) -> 
 
 
 def _reference_row(ref: Reference, flags: list[str], link: Link | None, cited_by: list[int],
-                   edits: list[ReferenceEdit]) -> dict[str, Any]:
+                   edits: list[EditView]) -> ReferenceRow:
     return {
         "id": ref.id, "label": ref.label, "group": ref.group, "raw": ref.raw,
-        "authors": list(ref.authors), "date": _iso(ref.date), "title": ref.title,
+        "authors": list(ref.authors), "date": iso(ref.date), "title": ref.title,
         "trans_title": ref.trans_title, "work": ref.work, "publisher": ref.publisher,
-        "language": ref.language, "url": ref.url, "access_date": _iso(ref.access_date),
-        "archive_url": ref.archive_url, "archive_date": _iso(ref.archive_date),
+        "language": ref.language, "url": ref.url, "access_date": iso(ref.access_date),
+        "archive_url": ref.archive_url, "archive_date": iso(ref.archive_date),
         "extra": dict(ref.extra), "flags": flags, "origin": ref.origin,
         "cited_by": sorted(set(cited_by)),
         "link": link_view(link) if link is not None else None,
-        "archive": archive_view(link) if link is not None else None,
-        "history": [{"field": e.field_name, "old": e.old_value, "new": e.new_value,
-                     "action": e.action, "at": _iso(e.edited_at), "undone": e.undone}
-                    for e in edits],
+        "archive": archive_view(link) if link is not None else None,  # type: ignore[typeddict-item]
+        "history": edits,
     }
 
 
-def summarize(claims: list[dict[str, Any]], refs: list[dict[str, Any]]) -> dict[str, int]:
+def summarize(claims: list[ClaimRow], refs: list[ReferenceRow]) -> dict[str, int]:
     """Counts for the summary line: claims, references, and each flag and state."""
     counts: Counter[str] = Counter(claims=len(claims), references=len(refs))
     counts["cited"] = sum(1 for c in claims if c["citations"])
@@ -144,12 +120,12 @@ def summarize(claims: list[dict[str, Any]], refs: list[dict[str, Any]]) -> dict[
     return dict(counts)
 
 
-def gaps_first(doc: dict[str, Any]) -> list[dict[str, Any]]:
+def gaps_first(doc: DocumentReport) -> list[ClaimRow]:
     """The document's claims, worst gaps first (own flags and those of the references they
     rest on), then in document order."""
     ref_flags = {r["label"]: r["flags"] for r in doc["references"]}
 
-    def key(claim: dict[str, Any]) -> tuple[int, int]:
+    def key(claim: ClaimRow) -> tuple[int, int]:
         flags = list(claim["flags"])
         for label in claim["citations"]:
             flags.extend(f for f in ref_flags.get(label, []) if f != F.UNUSED)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -45,7 +46,7 @@ def csp_hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
 
 
-def render_html(report: dict[str, Any], *, title: str = "provenance report") -> str:
+def render_html(report: Mapping[str, Any], *, title: str = "provenance report") -> str:
     """The report as one HTML file: no network, every text escaped, works without script."""
     style, script = asset("report.css"), asset("report.js")
     policy = ("default-src 'none'; img-src data:; base-uri 'none'; form-action 'none'; "

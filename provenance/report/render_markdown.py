@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from provenance.report.build import gaps_first, summary_line
+from provenance.report.model import Report
 
 
 def _md(text: Any) -> str:
@@ -19,7 +20,7 @@ def _flags(flags: list[str]) -> str:
     return " ".join(f"`{f}`" for f in flags) if flags else "—"
 
 
-def render_markdown(report: dict[str, Any]) -> str:
+def render_markdown(report: Report) -> str:
     out: list[str] = []
     for doc in report["documents"]:
         out.append(f"# {_md(doc['title'] or doc['origin'])}")
@@ -55,9 +56,9 @@ def render_markdown(report: dict[str, Any]) -> str:
                 "; ".join(ref["authors"]), ref["title"] and f"“{ref['title']}”", ref["work"],
                 ref["date"]) if x) or ref["raw"]
             link = ref["link"]["state"] if ref["link"] else "—"
-            archive = ref["archive"] or {}
-            arch = archive.get("state", "—")
-            if archive.get("url"):
+            archive = ref["archive"]
+            arch = archive["state"] if archive else "—"
+            if archive and archive["url"]:
                 arch = f"{arch} [snapshot]({archive['url']})"
             url = f"<{ref['url']}>" if ref["url"] else "—"
             out.append(f"| {_md(ref['label'])} | {_md(source)} | {url} | {link} | {arch} | "

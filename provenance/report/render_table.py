@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from typing import Any
 
 from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from provenance.report.build import gaps_first, summary_line
+from provenance.report.model import LinkView, Report
 
 _RED = {"dangling-citation", "empty", "cites-empty", "dead-link", "lost", "dead"}
 
@@ -24,20 +24,20 @@ def _flags(flags: list[str]) -> Text:
     return text
 
 
-def _link_cell(link: dict[str, Any] | None) -> Text:
+def _link_cell(link: LinkView | None) -> Text:
     if not link:
         return Text("—")
     text = Text(link["state"], style="bold red" if link["state"] == "dead" else "")
-    if link.get("http_status"):
+    if link["http_status"]:
         text.append(f" {link['http_status']}")
-    if link.get("failures"):
+    if link["failures"]:
         text.append(f"\n{link['failures']} failures", style="dim")
-    if link.get("checked_at"):
+    if link["checked_at"]:
         text.append(f"\n{link['checked_at'][:10]}", style="dim")
     return text
 
 
-def renderables(report: dict[str, Any]) -> Iterator[RenderableType]:
+def renderables(report: Report) -> Iterator[RenderableType]:
     for doc in report["documents"]:
         meta = " · ".join(x for x in (f"document {doc['id']}", doc["format"],
                                        ", ".join(doc["authors"]), doc["published"] or "") if x)
@@ -70,8 +70,9 @@ def renderables(report: dict[str, Any]) -> Iterator[RenderableType]:
             source = ", ".join(x for x in ("; ".join(ref["authors"]), ref["title"],
                                            ref["work"], ref["date"]) if x) or ref["raw"]
             link = ref["link"]
-            archive = ref["archive"] or {}
-            arch = archive.get("state", "") + (f"\n{archive['url']}" if archive.get("url") else "")
+            archive = ref["archive"]
+            arch = (archive["state"] + (f"\n{archive['url']}" if archive["url"] else "")
+                    if archive else "")
             references.add_row(ref["label"], Text(source), Text(ref["url"] or "—"),
                                _link_cell(link), Text(arch or "—"),
                                _flags(ref["flags"]))
@@ -82,7 +83,7 @@ def renderables(report: dict[str, Any]) -> Iterator[RenderableType]:
         yield Text("No documents yet: `provenance ingest PATH...` adds some.")
 
 
-def render_table(report: dict[str, Any], width: int = 140) -> str:
+def render_table(report: Report, width: int = 140) -> str:
     """The tables as plain text (for files, tests and pipes)."""
     buffer = io.StringIO()
     console = Console(file=buffer, width=width, no_color=True, force_terminal=False)

@@ -33,7 +33,7 @@ from provenance.settings import Settings
 from provenance.store import checks as store_checks
 from provenance.store import leases
 from provenance.store import runs as store_runs
-from provenance.store.documents import find_document
+from provenance.store.lookup import find_document
 
 T = TypeVar("T")
 DEADLOCK_RETRIES = 3

@@ -23,7 +23,7 @@ from provenance.ingest.decode import decode_document
 from provenance.ingest.detect import FORMATS, PARSERS, detect_format
 from provenance.settings import Settings
 from provenance.store.database import Database
-from provenance.store.documents import SaveResult, save_document
+from provenance.store.documents import SaveResult, store_document
 
 
 @dataclass(frozen=True)
@@ -134,9 +134,8 @@ def store(db: Database, prepared: Prepared | IngestOutcome) -> IngestOutcome:
     if isinstance(prepared, IngestOutcome):
         return prepared
     try:
-        with db.session() as session:
-            result = save_document(session, prepared.parsed, origin=prepared.origin,
-                                   content_hash=prepared.digest)
+        result = store_document(db, prepared.parsed, origin=prepared.origin,
+                                content_hash=prepared.digest)
     except ProvenanceError as err:
         return IngestOutcome(prepared.source, error=f"{prepared.source}: {err}")
     parsed = prepared.parsed

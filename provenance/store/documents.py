@@ -16,22 +16,21 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from provenance.domain.documents import ParsedClaim, ParsedDocument, ParsedReference
-from provenance.errors import NotFoundError, UsageError
+from provenance.store.database import Database
+from provenance.store.edits import decode_field
+from provenance.store.links import ensure_links
 from provenance.store.models import (
     Citation,
     Claim,
     Document,
-    Link,
     Reference,
     ReferenceEdit,
     utcnow,
 )
-from provenance.store.urls import normalize_url, url_hash, url_host
+from provenance.store.urls import normalize_url
 
 REFERENCE_FIELDS = ("authors", "date", "title", "trans_title", "work", "publisher", "language",
                     "url", "access_date", "archive_url", "archive_date")
@@ -189,8 +188,6 @@ def _reapply_hand_edits(session: Session, rows: Iterable[Reference]) -> None:
         col(ReferenceEdit.reference_id).in_(list(by_id)),
         col(ReferenceEdit.undone).is_(False),
     ).order_by(col(ReferenceEdit.id)))
-    from provenance.store.edits import decode_field
-
     for edit in edits:
         if edit.field_name in REFERENCE_FIELDS:
             row = by_id[edit.reference_id]
@@ -198,33 +195,6 @@ def _reapply_hand_edits(session: Session, rows: Iterable[Reference]) -> None:
             if edit.field_name == "url":
                 links = ensure_links(session, [row.url] if row.url else [])
                 row.link_id = links.get(normalize_url(row.url) or "") if row.url else None
-
-
-def ensure_links(session: Session, urls: Iterable[str]) -> dict[str, int]:
-    """Get or create the Link of each URL (normalised); returns normalised URL -> link id.
-
-    Safe against a concurrent ingest creating the same link (INSERT ... ON CONFLICT DO NOTHING).
-    """
-    wanted: dict[str, str] = {}
-    for url in urls:
-        normalized = normalize_url(url)
-        if normalized:
-            wanted[url_hash(normalized)] = normalized
-    if not wanted:
-        return {}
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    now = utcnow()
-    rows = [{"url": u, "url_hash": h, "host": url_host(u), "created_at": now,
-             "state": "unchecked", "archive_state": "unknown", "checks": 0, "failures": 0,
-             "title_mismatch": False}
-            for h, u in wanted.items()]
-    for start in range(0, len(rows), 500):
-        session.execute(insert(Link).values(rows[start:start + 500])
-                        .on_conflict_do_nothing(index_elements=["url_hash"]))
-    found = session.exec(select(Link.id, Link.url_hash).where(
-        col(Link.url_hash).in_(list(wanted)))).all()
-    return {wanted[h]: i for i, h in found if i is not None}
 
 
 # --- claims ---------------------------------------------------------------------------------
@@ -302,22 +272,8 @@ def _drop_orphaned_references(session: Session, document_id: int) -> None:
                                          col(Reference.origin) == "manual").values(current=True))
 
 
-def find_document(session: Session, spec: str) -> Document:
-    """The document a command line names: its id, origin (path or URL, or the end of a path)
-    or exact title (case-insensitive); a clear error when none or several match."""
-    spec = spec.strip()
-    if spec.isdigit():
-        doc = session.get(Document, int(spec))
-        if doc is not None:
-            return doc
-    found = list(session.exec(select(Document).where(Document.origin == spec)).all())
-    if not found:
-        found = [d for d in session.exec(select(Document)).all()
-                 if d.origin.endswith("/" + spec) or (d.title or "").lower() == spec.lower()]
-    if not found:
-        raise NotFoundError(f"no document {spec!r}: document {spec!r} not found by id, origin "
-                            "or title (`provenance report` lists them)")
-    if len(found) > 1:
-        ids = ", ".join(str(d.id) for d in found)
-        raise UsageError(f"{spec!r} names {len(found)} documents (ids {ids}): give an id")
-    return found[0]
+def store_document(db: Database, parsed: ParsedDocument, *, origin: str,
+                   content_hash: str) -> SaveResult:
+    """Save one parsed document in its own transaction (nothing stored if it fails)."""
+    with db.session() as session:
+        return save_document(session, parsed, origin=origin, content_hash=content_hash)

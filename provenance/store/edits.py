@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -15,6 +16,9 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from provenance.errors import NotFoundError, UsageError
+from provenance.store.database import Database
+from provenance.store.links import ensure_links
+from provenance.store.lookup import find_document
 from provenance.store.models import Citation, Claim, Document, Reference, ReferenceEdit
 from provenance.store.urls import normalize_url
 
@@ -71,8 +75,6 @@ def _apply(session: Session, ref: Reference, changes: dict[str, Any], action: st
                                    new_value=encode_field(name, value), batch=batch))
         setattr(ref, name, value)
     if "url" in changes:
-        from provenance.store.documents import ensure_links
-
         links = ensure_links(session, [ref.url] if ref.url else [])
         ref.link_id = links.get(normalize_url(ref.url) or "") if ref.url else None
     session.add(ref)
@@ -124,3 +126,51 @@ def edit_reference(session: Session, document: Document, label: str,
 def reference_history(session: Session, reference_id: int) -> list[ReferenceEdit]:
     return list(session.exec(select(ReferenceEdit).where(
         ReferenceEdit.reference_id == reference_id).order_by(col(ReferenceEdit.id))))
+
+
+# ---- per use: one transaction each ------------------------------------------------------
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field of a reference changed by hand."""
+
+    field_name: str
+    old_value: str | None
+    new_value: str | None
+
+
+@dataclass(frozen=True)
+class Cited:
+    """A claim that now cites a new hand-made reference."""
+
+    document_id: int
+    claim_id: int
+    label: str
+    url: str | None
+
+
+@dataclass(frozen=True)
+class Corrected:
+    """The fields of reference ``label`` a correction changed (none: it already said that)."""
+
+    document_id: int
+    label: str
+    changes: list[FieldChange]
+
+
+def cite(db: Database, document: str, claim_id: int, changes: dict[str, Any]) -> Cited:
+    """Attach a new reference to claim ``claim_id`` of the document a command line names."""
+    with db.session() as session:
+        doc = find_document(session, document)
+        ref = add_citation(session, doc, claim_id, changes)
+        return Cited(doc.id or 0, claim_id, ref.label, ref.url)
+
+
+def correct_reference(db: Database, document: str, label: str,
+                      changes: dict[str, Any]) -> Corrected:
+    """Fill or correct fields of reference ``label`` of the document a command line names."""
+    with db.session() as session:
+        doc = find_document(session, document)
+        edits = edit_reference(session, doc, label, changes)
+        return Corrected(doc.id or 0, label, [
+            FieldChange(e.field_name, e.old_value, e.new_value) for e in edits])

@@ -9,14 +9,15 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from provenance.check.views import link_history, link_view
 from provenance.domain import links as t
+from provenance.report.model import link_view
 from provenance.runs.changes import changes_since
 from provenance.runs.runner import run_check
 from provenance.settings import Settings
 from provenance.store import leases
 from provenance.store.checks import record_results
 from provenance.store.models import CheckRun, Link
+from provenance.store.report import link_history
 from tests.workers.support import FakeChecker, add_document, add_links, checks, links
 
 S = Settings(concurrency=8, per_host=2, lease_seconds=5, dead_after_failures=2,
@@ -237,9 +238,8 @@ def test_changes_since_runs_and_views(db: Any) -> None:
     assert view == {"url": c, "state": t.DEAD, "outcome": t.NOT_FOUND, "http_status": 404,
                     "final_url": c, "checked_at": stored[c].checked_at.isoformat(),
                     "checks": 2, "failures": 2}
-    with db.session() as session:
-        history = link_history(session, stored[c].id)
-    assert [h["state_after"] for h in history] == [t.DEAD, t.FAILING]
+    history = link_history(db, stored[c].id)
+    assert [h.state_after for h in history] == [t.DEAD, t.FAILING]
 
 
 def test_changes_since_an_unknown_run_is_a_clear_error(db: Any) -> None:

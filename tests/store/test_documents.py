@@ -13,8 +13,9 @@ from provenance.domain.documents import (
     ParsedReference,
     ReferenceFields,
 )
-from provenance.store.documents import find_document, save_document
+from provenance.store.documents import save_document
 from provenance.store.edits import add_citation, edit_reference
+from provenance.store.lookup import find_document
 from provenance.store.models import Citation, Claim, Link, Reference, ReferenceEdit
 
 

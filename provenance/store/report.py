@@ -1,0 +1,103 @@
+"""Reading what the report shows: a document's rows in a fixed number of statements.
+
+One statement each for the claims, the references, the citations, the links, the reference
+edits and the latest checks of every link (a correlated ``LIMIT`` per link, served by the
+``(link_id, checked_at)`` index): six per document whatever the number of links.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, select
+
+from provenance.store.database import Database
+from provenance.store.lookup import find_document
+from provenance.store.models import (
+    Citation,
+    Claim,
+    Document,
+    Link,
+    LinkCheck,
+    Reference,
+    ReferenceEdit,
+)
+
+CHECKS_PER_LINK = 5
+
+
+@dataclass(frozen=True)
+class DocumentRows:
+    """Everything stored about one document that its report shows."""
+
+    document: Document
+    claims: list[Claim]
+    references: list[Reference]  # in list order
+    citations: list[Citation]  # by claim, then position
+    links: dict[int, Link]
+    edits: dict[int, list[ReferenceEdit]]  # reference id -> edits, oldest first
+    checks: dict[int, list[LinkCheck]]  # link id -> latest checks, newest first
+
+
+def read_report(db: Database, document: str | None = None, *, history: bool = True
+                ) -> list[DocumentRows]:
+    """The rows of the document a command line names (id, origin or title), or of every
+    document in id order; ``history``: with reference edits and recent checks."""
+    with db.session() as session:
+        if document is not None:
+            docs = [find_document(session, document)]
+        else:
+            docs = list(session.exec(select(Document).order_by(col(Document.id))))
+        return [document_rows(session, doc, history=history) for doc in docs]
+
+
+def document_rows(session: Session, doc: Document, *, history: bool = True,
+                  checks_per_link: int = CHECKS_PER_LINK) -> DocumentRows:
+    claims = list(session.exec(select(Claim).where(Claim.document_id == doc.id)
+                               .order_by(col(Claim.ordinal))))
+    refs = list(session.exec(select(Reference).where(Reference.document_id == doc.id)
+                             .order_by(col(Reference.ordinal), col(Reference.id))))
+    citations = list(session.exec(
+        select(Citation).join(Claim, col(Claim.id) == Citation.claim_id)
+        .where(Claim.document_id == doc.id)
+        .order_by(col(Citation.claim_id), col(Citation.position))))
+    cited_links = (select(Reference.link_id)
+                   .where(Reference.document_id == doc.id, col(Reference.link_id).is_not(None)))
+    links: dict[int, Link] = {}
+    if any(r.link_id for r in refs):
+        links = {link.id or 0: link for link in session.exec(
+            select(Link).where(col(Link.id).in_(cited_links)))}
+    edits: dict[int, list[ReferenceEdit]] = {}
+    checks: dict[int, list[LinkCheck]] = {}
+    if history and refs:
+        for edit in session.exec(
+                select(ReferenceEdit).join(Reference, col(Reference.id) ==
+                                           ReferenceEdit.reference_id)
+                .where(Reference.document_id == doc.id).order_by(col(ReferenceEdit.id))):
+            edits.setdefault(edit.reference_id, []).append(edit)
+    if history and links:
+        for check in _latest_checks(session, cited_links, checks_per_link):
+            checks.setdefault(check.link_id, []).append(check)
+    return DocumentRows(doc, claims, refs, citations, links, edits, checks)
+
+
+def _latest_checks(session: Session, link_ids: object, limit: int) -> list[LinkCheck]:
+    """The ``limit`` newest checks of each link in ``link_ids`` (a subquery), newest first."""
+    other = aliased(LinkCheck)
+    newest = (select(other.id).where(other.link_id == Link.id)
+              .order_by(col(other.checked_at).desc(), col(other.id).desc())
+              .limit(limit).correlate(Link))
+    stmt = (select(LinkCheck).join(Link, col(LinkCheck.id).in_(newest.scalar_subquery()))
+            .where(col(Link.id).in_(link_ids))  # type: ignore[arg-type]
+            .order_by(col(LinkCheck.link_id), col(LinkCheck.checked_at).desc(),
+                      col(LinkCheck.id).desc()))
+    return list(session.exec(stmt))
+
+
+def link_history(db: Database, link_id: int, limit: int = 10) -> list[LinkCheck]:
+    """The ``limit`` most recent checks of a link, newest first."""
+    with db.session() as session:
+        return list(session.exec(select(LinkCheck).where(LinkCheck.link_id == link_id)
+                                 .order_by(col(LinkCheck.checked_at).desc(),
+                                           col(LinkCheck.id).desc()).limit(limit)))
