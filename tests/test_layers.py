@@ -21,8 +21,6 @@ NOT_MOVED_YET: dict[str, int] = {
     "provenance.archive.targets": 7,
     "provenance.archive.verify": 12,
     "provenance.cli.archive": 6,
-    "provenance.cli.check": 3,
-    "provenance.runs.changes": 18,
     "provenance.runs.runner": 29,
 }
 LAYER_EXCEPTIONS_NOT_MOVED_YET: set[str] = set()

@@ -10,8 +10,7 @@ import asyncio
 import json
 import sys
 from collections.abc import Callable
-from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
@@ -21,6 +20,9 @@ from provenance.cli.context import AppContext
 from provenance.domain import links as t
 from provenance.domain.link_state import StateChange
 from provenance.errors import UsageError
+
+if TYPE_CHECKING:
+    from provenance.store.database import Database
 
 FORMATS = ("text", "json")
 
@@ -161,18 +163,18 @@ def _run_async(coro_factory: Callable[[asyncio.Event], Any]) -> Any:
 def check(ctx: click.Context, /, check_all: bool, document: str | None, limit: int | None,
           fmt: str, **flags: Any) -> None:
     """Check the links that are due, record every result, summarise what changed."""
-    from provenance.runs.processes import run_check_processes
-    from provenance.runs.runner import count_due
+    from provenance.services.check import check as run_check
+    from provenance.services.check import due
 
     app: AppContext = ctx.obj
     settings = app.settings(**_overrides(**flags))
     if limit is not None and limit < 1:
         raise UsageError("--limit must be at least 1")
     db = app.database(settings)
-    total = count_due(db, all=check_all, document=document)
+    total = due(db, all=check_all, document=document)
     out = _Output(fmt, min(total, limit) if limit else total)
     try:
-        summary = _run_async(lambda stop: run_check_processes(
+        summary = _run_async(lambda stop: run_check(
             db, settings, all=check_all, document=document, limit=limit,
             on_result=out.on_result, stop=stop))
     finally:
@@ -198,7 +200,7 @@ def _print_summary(fmt: str, summary: Any) -> None:
 def worker(ctx: click.Context, /, check_all: bool, document: str | None, limit: int | None,
            fmt: str, once: bool, lease_seconds: float | None, **flags: Any) -> None:
     """Check links as one of several workers sharing the database (stop with SIGTERM)."""
-    from provenance.runs.worker import run_worker
+    from provenance.services.check import work
 
     app: AppContext = ctx.obj
     settings = app.settings(**_overrides(lease_seconds=lease_seconds, **flags))
@@ -206,7 +208,7 @@ def worker(ctx: click.Context, /, check_all: bool, document: str | None, limit: 
         raise UsageError("--limit must be at least 1")
     db = app.database(settings)
     out = _Output("json" if fmt == "json" else "plain", 0)
-    summaries = _run_async(lambda stop: run_worker(
+    summaries = _run_async(lambda stop: work(
         db, settings, once=once, all=check_all, document=document, limit=limit, stop=stop,
         on_result=out.on_result, on_summary=lambda s: _print_summary(fmt, s)))
     _exit(_exit_code(summaries))
@@ -220,7 +222,7 @@ def worker(ctx: click.Context, /, check_all: bool, document: str | None, limit: 
 @click.pass_obj
 def changes(app: AppContext, since: int | None, fmt: str) -> None:
     """Newly dead, newly failing, recovered, newly redirected links and title mismatches."""
-    from provenance.runs.changes import changes_since
+    from provenance.services.changes import changes as changes_since
 
     result = changes_since(app.database(app.settings()), since)
     if fmt == "json":
@@ -251,13 +253,10 @@ def changes(app: AppContext, since: int | None, fmt: str) -> None:
 @click.pass_obj
 def status(app: AppContext, fmt: str) -> None:
     """The current (or last) check run: workers alive, links done, due, failing, dead."""
-    from provenance.store import runs
+    from provenance.services.status import status as check_status
 
     settings = app.settings()
-    db = app.database(settings)
-    with db.session() as session:
-        info = runs.status(session, alive_within=timedelta(
-            seconds=max(settings.lease_seconds, 30.0)))
+    info = check_status(app.database(settings), settings)
     if fmt == "json":
         click.echo(json.dumps(vars(info), indent=2, default=str))
         return
@@ -281,7 +280,7 @@ def db() -> None:
     """The database schema: status and upgrade."""
 
 
-def _open_unmigrated(app: AppContext) -> Any:
+def _open_unmigrated(app: AppContext) -> Database:
     from provenance.store.database import Database
 
     return Database.open(app.settings().db_url, upgrade=False)

@@ -1,19 +1,15 @@
 """What changed in the link states since a run: newly dead, newly failing, recovered, newly
-redirected, new title mismatches. Read from the check history (``state_before`` and
-``state_after`` of each LinkCheck), so it is the same whichever process made the checks."""
+redirected, new title mismatches, archive moves. Classified over each link's state at the
+start and end of the period, read from the history by :mod:`provenance.store.changes`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func
-from sqlmodel import Session, col, select
-
 from provenance.domain.link_state import HEALTHY_STATES, moves_between
-from provenance.errors import NotFoundError
+from provenance.store.changes import Span, history_since
 from provenance.store.database import Database
-from provenance.store.models import ArchiveLookup, CheckRun, Link, LinkCheck
 
 
 @dataclass(frozen=True)
@@ -72,48 +68,22 @@ class Changes:
 
 def changes_since(db: Database, run_id: int | None = None) -> Changes:
     """Changes made by the runs after ``run_id``; by default, by the latest run."""
-    with db.session() as session:
-        statuses = {i: status for i, status in session.exec(
-            select(CheckRun.id, CheckRun.status)
-            .where(CheckRun.kind == "check").order_by(col(CheckRun.id))) if i is not None}
-        ids = list(statuses)
-        if run_id is None:
-            since = ids[-2] if len(ids) >= 2 else (0 if ids else None)
-        elif run_id not in ids and run_id != 0:
-            raise NotFoundError(f"no check run {run_id} (runs: {_span(ids)})")
-        else:
-            since = run_id
-        if since is None:
-            return Changes(since_run=None, runs=())
-        later = tuple(i for i in ids if i > since)
-        inconclusive = tuple(i for i, status in statuses.items()
-                             if i > since and status == "inconclusive")
-        rows = session.exec(
-            select(LinkCheck, Link.url).join(Link, col(Link.id) == LinkCheck.link_id)
-            .where(col(LinkCheck.run_id) > since)
-            .order_by(col(LinkCheck.link_id), col(LinkCheck.checked_at),
-                      col(LinkCheck.id))).all()
-        first: dict[int, LinkCheck] = {}
-        last: dict[int, tuple[LinkCheck, str]] = {}
-        for check, url in rows:
-            first.setdefault(check.link_id, check)
-            last[check.link_id] = (check, url)
-        mismatched_before = _mismatched_before(session, since, [
-            i for i, (c, _) in last.items() if c.title_mismatch])
-        archive_moves = _archive_moves(session, since)
+    history = history_since(db, run_id)
+    if history.since is None:
+        return Changes(since_run=None, runs=())
     moves: dict[str, list[LinkChange]] = {kind: [] for kind in Changes.KINDS}
-    for link_id, (check, url) in last.items():
-        before, after = first[link_id].state_before, check.state_after
-        change = LinkChange(link_id, url, before, after, check.outcome, check.http_status,
-                            check.final_url, check.checked_at.isoformat(), check.run_id)
-        for move in moves_between(before, after):
+    for span in history.links:
+        change = _change(span)
+        for move in moves_between(span.before, span.after):
             moves[move.value].append(change)
-        if check.title_mismatch and after in HEALTHY_STATES and link_id not in mismatched_before:
+        if span.title_mismatch and span.after in HEALTHY_STATES and \
+                span.link_id not in history.mismatched_before:
             moves["title_mismatches"].append(change)
-    for kind, items in archive_moves.items():
-        moves[kind] = items
-    return Changes(since_run=since, runs=later, checks=len(rows),
-                   inconclusive_runs=inconclusive,
+    for span in history.archives:
+        if span.before != span.after and span.after in _ARCHIVE_KINDS:
+            moves[_ARCHIVE_KINDS[span.after]].append(_change(span))
+    return Changes(since_run=history.since, runs=history.runs, checks=history.checks,
+                   inconclusive_runs=history.inconclusive_runs,
                    **{kind: tuple(sorted(v, key=lambda c: c.url)) for kind, v in moves.items()})
 
 
@@ -121,47 +91,6 @@ _ARCHIVE_KINDS = {"lost": "newly_lost", "rescued": "newly_rescued",
                   "preserved": "newly_preserved", "at-risk": "newly_at_risk"}
 
 
-def _archive_moves(session: Session, since: int) -> dict[str, list[LinkChange]]:
-    """Archive states (rescued, lost, preserved, at-risk) reached after run ``since`` began
-    its successor, from the archive history (lookups and derived moves)."""
-    start = session.exec(select(func.min(CheckRun.started_at))
-                         .where(col(CheckRun.id) > since)).first()
-    moves: dict[str, list[LinkChange]] = {kind: [] for kind in _ARCHIVE_KINDS.values()}
-    if start is None:
-        return moves
-    rows = session.exec(
-        select(ArchiveLookup, Link.url).join(Link, col(Link.id) == ArchiveLookup.link_id)
-        .where(ArchiveLookup.looked_up_at >= start)
-        .order_by(col(ArchiveLookup.link_id), col(ArchiveLookup.looked_up_at),
-                  col(ArchiveLookup.id))).all()
-    first: dict[int, ArchiveLookup] = {}
-    last: dict[int, tuple[ArchiveLookup, str]] = {}
-    for lookup, url in rows:
-        first.setdefault(lookup.link_id, lookup)
-        last[lookup.link_id] = (lookup, url)
-    for link_id, (lookup, url) in last.items():
-        before, after = first[link_id].state_before, lookup.state_after
-        if before == after or after not in _ARCHIVE_KINDS:
-            continue
-        moves[_ARCHIVE_KINDS[after]].append(LinkChange(
-            link_id, url, before, after, lookup.result, lookup.archived_status,
-            lookup.archive_url, lookup.looked_up_at.isoformat(), lookup.run_id))
-    return moves
-
-
-def _mismatched_before(session: Session, since: int, link_ids: list[int]) -> set[int]:
-    """Of ``link_ids``, those whose last check up to run ``since`` already had a mismatch."""
-    found: set[int] = set()
-    for start in range(0, len(link_ids), 500):
-        chunk = link_ids[start:start + 500]
-        latest = (select(LinkCheck.link_id, func.max(LinkCheck.id).label("last"))
-                  .where(col(LinkCheck.link_id).in_(chunk), col(LinkCheck.run_id) <= since)
-                  .group_by(col(LinkCheck.link_id)).subquery())
-        found.update(session.exec(
-            select(LinkCheck.link_id).join(latest, col(LinkCheck.id) == latest.c.last)
-            .where(col(LinkCheck.title_mismatch).is_(True))).all())
-    return found
-
-
-def _span(ids: list[int]) -> str:
-    return f"{ids[0]}..{ids[-1]}" if ids else "none yet"
+def _change(span: Span) -> LinkChange:
+    return LinkChange(span.link_id, span.url, span.before, span.after, span.outcome,
+                      span.http_status, span.final_url, span.at.isoformat(), span.run_id)

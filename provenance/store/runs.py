@@ -22,6 +22,7 @@ from sqlmodel import Session, col, select
 from provenance.domain import links as t
 from provenance.domain.runs import RunStatus
 from provenance.errors import NotFoundError
+from provenance.store.database import Database
 from provenance.store.leases import expire, lock_for_write
 from provenance.store.models import CheckRun, Link, LinkCheck, Worker
 
@@ -219,7 +220,13 @@ def status(session: Session, *, alive_within: timedelta,
         "finished_at": run.finished_at.isoformat() if run.finished_at else None,
         "counts": run.counts}
     return RunOverview(run=run_info, workers_alive=alive, links_done=done, due=due,
-                     states=states, workers=workers)
+                       states=states, workers=workers)
+
+
+def check_status(db: Database, *, alive_within: timedelta) -> RunOverview:
+    """The current (or last) check run, its workers, and the links due and by state."""
+    with db.session() as session:
+        return status(session, alive_within=alive_within)
 
 
 def current_run_id(session: Session) -> int | None:

@@ -1,0 +1,132 @@
+"""Reading the history behind ``provenance changes``: for each link checked (or looked up in
+the archive) after a run, its state at the start and at the end of the period.
+
+Read from the history tables (``state_before``/``state_after`` of each LinkCheck and
+ArchiveLookup), so it is the same whichever process made the checks; what counts as "newly
+dead" and the like is decided by the caller (:mod:`provenance.runs.changes`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from provenance.domain.runs import RunStatus
+from provenance.errors import NotFoundError
+from provenance.store.database import Database
+from provenance.store.models import ArchiveLookup, CheckRun, Link, LinkCheck
+
+
+@dataclass(frozen=True)
+class Span:
+    """One link over the period: its state before the first and after the last entry, and
+    what the last entry said (a check, or an archive lookup: outcome = its result,
+    http_status = the archived status, final_url = the archive URL)."""
+
+    link_id: int
+    url: str
+    before: str
+    after: str
+    outcome: str
+    http_status: int | None
+    final_url: str | None
+    at: datetime
+    run_id: int | None
+    title_mismatch: bool = False
+
+
+@dataclass(frozen=True)
+class History:
+    """Check runs after ``since`` and what their checks and archive lookups did."""
+
+    since: int | None  # None: no check run yet
+    runs: tuple[int, ...] = ()
+    inconclusive_runs: tuple[int, ...] = ()
+    checks: int = 0
+    links: tuple[Span, ...] = ()
+    mismatched_before: frozenset[int] = frozenset()  # last check up to ``since`` mismatched
+    archives: tuple[Span, ...] = ()
+
+
+def history_since(db: Database, run_id: int | None = None) -> History:
+    """The history after check run ``run_id`` (0: all of it); by default, of the latest run."""
+    with db.session() as session:
+        statuses = {i: status for i, status in session.exec(
+            select(CheckRun.id, CheckRun.status)
+            .where(CheckRun.kind == "check").order_by(col(CheckRun.id))) if i is not None}
+        ids = list(statuses)
+        if run_id is None:
+            since = ids[-2] if len(ids) >= 2 else (0 if ids else None)
+        elif run_id not in ids and run_id != 0:
+            raise NotFoundError(f"no check run {run_id} (runs: {_span(ids)})")
+        else:
+            since = run_id
+        if since is None:
+            return History(since=None)
+        rows = session.exec(
+            select(LinkCheck, Link.url).join(Link, col(Link.id) == LinkCheck.link_id)
+            .where(col(LinkCheck.run_id) > since)
+            .order_by(col(LinkCheck.link_id), col(LinkCheck.checked_at),
+                      col(LinkCheck.id))).all()
+        first: dict[int, LinkCheck] = {}
+        last: dict[int, tuple[LinkCheck, str]] = {}
+        for check, url in rows:
+            first.setdefault(check.link_id, check)
+            last[check.link_id] = (check, url)
+        spans = tuple(
+            Span(link_id, url, first[link_id].state_before, check.state_after, check.outcome,
+                 check.http_status, check.final_url, check.checked_at, check.run_id,
+                 check.title_mismatch)
+            for link_id, (check, url) in last.items())
+        return History(
+            since=since, runs=tuple(i for i in ids if i > since),
+            inconclusive_runs=tuple(i for i, status in statuses.items()
+                                    if i > since and status == RunStatus.INCONCLUSIVE),
+            checks=len(rows), links=spans,
+            mismatched_before=_mismatched_before(
+                session, since, [s.link_id for s in spans if s.title_mismatch]),
+            archives=_archive_spans(session, since))
+
+
+def _archive_spans(session: Session, since: int) -> tuple[Span, ...]:
+    """Each link's archive state from the first to the last archive entry (lookups and
+    derived moves) made since run ``since``'s successor began."""
+    start = session.exec(select(func.min(CheckRun.started_at))
+                         .where(col(CheckRun.id) > since)).first()
+    if start is None:
+        return ()
+    rows = session.exec(
+        select(ArchiveLookup, Link.url).join(Link, col(Link.id) == ArchiveLookup.link_id)
+        .where(ArchiveLookup.looked_up_at >= start)
+        .order_by(col(ArchiveLookup.link_id), col(ArchiveLookup.looked_up_at),
+                  col(ArchiveLookup.id))).all()
+    first: dict[int, ArchiveLookup] = {}
+    last: dict[int, tuple[ArchiveLookup, str]] = {}
+    for lookup, url in rows:
+        first.setdefault(lookup.link_id, lookup)
+        last[lookup.link_id] = (lookup, url)
+    return tuple(
+        Span(link_id, url, first[link_id].state_before, lookup.state_after, lookup.result,
+             lookup.archived_status, lookup.archive_url, lookup.looked_up_at, lookup.run_id)
+        for link_id, (lookup, url) in last.items())
+
+
+def _mismatched_before(session: Session, since: int, link_ids: list[int]) -> frozenset[int]:
+    """Of ``link_ids``, those whose last check up to run ``since`` already had a mismatch."""
+    found: set[int] = set()
+    for start in range(0, len(link_ids), 500):
+        chunk = link_ids[start:start + 500]
+        latest = (select(LinkCheck.link_id, func.max(LinkCheck.id).label("last"))
+                  .where(col(LinkCheck.link_id).in_(chunk), col(LinkCheck.run_id) <= since)
+                  .group_by(col(LinkCheck.link_id)).subquery())
+        found.update(session.exec(
+            select(LinkCheck.link_id).join(latest, col(LinkCheck.id) == latest.c.last)
+            .where(col(LinkCheck.title_mismatch).is_(True))).all())
+    return frozenset(found)
+
+
+def _span(ids: list[int]) -> str:
+    return f"{ids[0]}..{ids[-1]}" if ids else "none yet"
