@@ -1,9 +1,8 @@
 """A token bucket shared by every process on the database (Wayback limits are per IP).
 
-The bucket is one :class:`~provenance.store.models.RateBudget` row. Taking a token is one
-short transaction that first locks the row with ``UPDATE ... RETURNING`` (a row lock on
-PostgreSQL, the database write lock on SQLite), then refills it for the time elapsed and
-takes a token if there is one. A 429 sets ``blocked_until`` for everyone: every process
+The bucket is one RateBudget row (:mod:`provenance.store.rate_budget`). Taking a token is
+one short transaction that locks the row, refills it for the time elapsed and takes a token
+if there is one. A 429 sets ``blocked_until`` for everyone: every process
 waits until then, and the bucket restarts empty.
 """
 
@@ -12,17 +11,12 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
 from provenance.errors import ArchiveRateLimited, UsageError
-from provenance.store.models import RateBudget
-
-BUDGET: Any = RateBudget.__table__  # type: ignore[attr-defined]  # Core access
+from provenance.store import rate_budget
+from provenance.store.database import Database
 
 LOOKUP_BUDGET = "wayback-lookup"
 PLAYBACK_BUDGET = "wayback-playback"
@@ -37,66 +31,42 @@ def _utcnow() -> datetime:
 class SharedRateLimit:
     """``per_minute`` tokens a minute, at most ``burst`` saved up, shared through the database."""
 
-    def __init__(self, engine: Engine, name: str, per_minute: float, *, burst: float = 1.0,
+    def __init__(self, db: Database, name: str, per_minute: float, *, burst: float = 1.0,
                  clock: Callable[[], datetime] = _utcnow,
                  sleep: Callable[[float], Any] = asyncio.sleep) -> None:
         if per_minute <= 0:
             raise UsageError(f"rate for {name} must be greater than 0 per minute")
-        self.engine = engine
+        self.db = db
         self.name = name
         self.per_second = per_minute / 60.0
         self.burst = max(1.0, burst)
         self.clock = clock
         self._sleep = sleep
 
-    def _lock_row(self, conn: Any) -> tuple[float, datetime, datetime | None]:
-        """Lock the bucket row (creating it full if missing) and return its values."""
-        stmt = (update(BUDGET).where(BUDGET.c.name == self.name).values(name=BUDGET.c.name)
-                .returning(BUDGET.c.tokens, BUDGET.c.updated_at, BUDGET.c.blocked_until))
-        row = conn.execute(stmt).first()
-        if row is not None:
-            return row.tokens, row.updated_at, row.blocked_until
-        insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-        conn.execute(insert(BUDGET).values(name=self.name, tokens=self.burst,
-                                               updated_at=self.clock())
-                     .on_conflict_do_nothing(index_elements=["name"]))
-        row = conn.execute(stmt).one()
-        return row.tokens, row.updated_at, row.blocked_until
+    def _refill(self, now: datetime) -> rate_budget.Refill:
+        def refill(tokens: float, updated_at: datetime, blocked_until: datetime | None
+                   ) -> tuple[float | None, float]:
+            if blocked_until is not None and blocked_until > now:
+                return None, (blocked_until - now).total_seconds()
+            elapsed = max(0.0, (now - updated_at).total_seconds())
+            tokens = min(self.burst, tokens + elapsed * self.per_second)
+            if tokens >= 1.0:
+                return tokens - 1.0, 0.0
+            return tokens, (1.0 - tokens) / self.per_second
+        return refill
 
     def take(self) -> float:
         """Take a token: 0.0 when taken, else the seconds to wait before trying again."""
-        with self.engine.begin() as conn:
-            tokens, updated_at, blocked_until = self._lock_row(conn)
-            now = self.clock()
-            if blocked_until is not None and blocked_until > now:
-                return (blocked_until - now).total_seconds()
-            elapsed = max(0.0, (now - updated_at).total_seconds())
-            tokens = min(self.burst, tokens + elapsed * self.per_second)
-            wait = 0.0
-            if tokens >= 1.0:
-                tokens -= 1.0
-            else:
-                wait = (1.0 - tokens) / self.per_second
-            conn.execute(update(BUDGET).where(BUDGET.c.name == self.name)
-                         .values(tokens=tokens, updated_at=now))
-            return wait
+        now = self.clock()
+        return rate_budget.take(self.db, self.name, self.burst, now, self._refill(now))
 
     def block(self, seconds: float | None) -> datetime:
         """Stop every process for ``seconds`` (at least MIN_BLOCK_SECONDS when not given)."""
         wait = MIN_BLOCK_SECONDS if seconds is None else max(0.0, seconds)
-        with self.engine.begin() as conn:
-            _tokens, _updated, blocked_until = self._lock_row(conn)
-            until = self.clock() + timedelta(seconds=wait)
-            if blocked_until is not None and blocked_until >= until:
-                return blocked_until  # someone already blocked us for longer
-            conn.execute(update(BUDGET).where(BUDGET.c.name == self.name)
-                         .values(blocked_until=until, tokens=0.0, updated_at=until))
-            return until
+        return rate_budget.block(self.db, self.name, self.burst, self.clock(), wait)
 
     def blocked_until(self) -> datetime | None:
-        with self.engine.begin() as conn:
-            _tokens, _updated, until = self._lock_row(conn)
-        return until if until is not None and until > self.clock() else None
+        return rate_budget.blocked_until(self.db, self.name, self.burst, self.clock())
 
     async def acquire(self, max_wait: float = 300.0) -> None:
         """Wait for a token; ArchiveRateLimited when that would take longer than ``max_wait``."""

@@ -20,20 +20,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
-from sqlmodel import col, select
-
 from provenance.archive.ratelimit import LOOKUP_BUDGET, SAVE_BUDGET, SharedRateLimit
-from provenance.archive.targets import cited_links
 from provenance.archive.wayback import WaybackClient
-from provenance.domain.archive_state import archive_state
 from provenance.domain.archives import (
     AT_RISK,
     FAILED,
-    OPEN_SAVE_STATUSES,
     PENDING,
     QUEUED,
-    SUCCESS,
     SaveStatus,
     Snapshot,
     format_timestamp,
@@ -41,7 +34,10 @@ from provenance.domain.archives import (
 from provenance.domain.links import DEAD, FAILING, STATE_INVALID, STATE_REFUSED
 from provenance.errors import ArchiveRateLimited, ArchiveServiceError
 from provenance.settings import Settings
-from provenance.store.models import ArchiveLookup, Link, SaveJob
+from provenance.store import save_jobs
+from provenance.store.archives import CitedLink, cited_links
+from provenance.store.database import Database
+from provenance.store.models import SaveJob
 
 PERMANENT = frozenset({"not-found", "no-access", "blocked", "blocked-url",
                        "invalid-url-syntax", "invalid-host-resolution", "filesize-limit",
@@ -79,59 +75,35 @@ class SaveRunReport:
                 "stopped": self.stopped}
 
 
-def _save_candidates(session: Any, document_id: int | None) -> list[Link]:
-    return [link for link, _a, _p in cited_links(session, document_id)
+def _save_candidates(db: Database, document_id: int | None) -> list[CitedLink]:
+    return [link for link in cited_links(db, document_id)
             if link.archive_state == AT_RISK and link.state not in NOT_SAVED]
 
 
-def _open_jobs(session: Any) -> dict[int, SaveJob]:
-    stmt = select(SaveJob).where(col(SaveJob.status).in_(OPEN_SAVE_STATUSES))
-    return {job.link_id: job for job in session.exec(stmt)}
-
-
-def plan_saves(db: Any, *, document_id: int | None = None, now: datetime,
+def plan_saves(db: Database, *, document_id: int | None = None, now: datetime,
                recheck_days: float = 30.0) -> list[str]:
     """URLs a save run would work on: open jobs and at-risk links not queued yet (dry run)."""
-    with db.session() as session:
-        open_jobs = _open_jobs(session)
-        settled = _settled_recently(session, now - timedelta(days=recheck_days))
-        urls = [session.get(Link, link_id).url for link_id in sorted(open_jobs)]
-        urls += [link.url for link in _save_candidates(session, document_id)
-                 if link.id not in open_jobs and link.id not in settled]
-    return urls
+    open_jobs = save_jobs.open_jobs(db)
+    settled = save_jobs.settled_since(db, now - timedelta(days=recheck_days))
+    return [*open_jobs.values(), *(link.url for link in _save_candidates(db, document_id)
+                                   if link.id not in open_jobs and link.id not in settled)]
 
 
-def _settled_recently(session: Any, since: datetime) -> set[int]:
-    """Links whose last job ended (captured or failed for good) after ``since``."""
-    stmt = select(SaveJob.link_id).where(col(SaveJob.status).in_((SUCCESS, FAILED)),
-                                         SaveJob.updated_at > since)
-    return set(session.exec(stmt))
-
-
-def queue_saves(db: Any, *, document_id: int | None = None, now: datetime,
+def queue_saves(db: Database, *, document_id: int | None = None, now: datetime,
                 recheck_days: float = 30.0) -> int:
     """Queue a job for every at-risk link without an open one; returns how many were added.
 
     A link whose capture succeeded or failed for good in the last ``recheck_days`` is not
     queued again.
     """
-    with db.session() as session:
-        open_jobs = _open_jobs(session)
-        settled = _settled_recently(session, now - timedelta(days=recheck_days))
-        added = 0
-        for link in _save_candidates(session, document_id):
-            if link.id is None or link.id in open_jobs or link.id in settled:
-                continue
-            session.add(SaveJob(link_id=link.id, status=QUEUED, requested_at=now,
-                                updated_at=now, next_attempt_at=now))
-            added += 1
-    return added
+    return save_jobs.queue_jobs(db, [link.id for link in _save_candidates(db, document_id)],
+                                now=now, settled_after=now - timedelta(days=recheck_days))
 
 
 class SaveQueue:
     """Works the SaveJob queue against Save Page Now under the shared save rate limit."""
 
-    def __init__(self, db: Any, settings: Settings, client: WaybackClient, *,
+    def __init__(self, db: Database, settings: Settings, client: WaybackClient, *,
                  max_wait: float = 120.0, poll_interval: float = 5.0,
                  poll_timeout: float = 300.0, claim_timeout: float = 600.0,
                  max_attempts: int = 3, retry_delay: float = 600.0,
@@ -143,60 +115,30 @@ class SaveQueue:
         self.claim_timeout, self.max_attempts, self.retry_delay = claim_timeout, max_attempts, \
             retry_delay
         self.clock, self.sleep = clock, sleep
-        self.saves = SharedRateLimit(db.engine, SAVE_BUDGET, settings.wayback_save_rate)
-        self.lookups = SharedRateLimit(db.engine, LOOKUP_BUDGET, settings.wayback_rate)
+        self.saves = SharedRateLimit(db, SAVE_BUDGET, settings.wayback_save_rate)
+        self.lookups = SharedRateLimit(db, LOOKUP_BUDGET, settings.wayback_rate)
         self.report = SaveRunReport()
 
     # -- state changes (each its own short transaction) ------------------------------------
 
     def _update(self, row_id: int, **values: Any) -> None:
-        with self.db.session() as session:
-            job = session.get(SaveJob, row_id)
-            if job is None:
-                return
-            for key, value in values.items():
-                setattr(job, key, value)
-            job.updated_at = self.clock()
-            session.add(job)
+        save_jobs.update_job(self.db, row_id, self.clock(), **values)
 
     def _claim(self, job_id: int) -> bool:
         """Mark a queued job pending (submission under way); False if another run has it."""
-        now = self.clock()
-        with self.db.session() as session:
-            stmt = (update(SaveJob)
-                    .where(col(SaveJob.id) == job_id, col(SaveJob.status) == QUEUED)
-                    .values(status=PENDING, job_id=None, updated_at=now,
-                            attempts=col(SaveJob.attempts) + 1)
-                    .returning(col(SaveJob.id)))
-            return session.exec(stmt).first() is not None
+        return save_jobs.claim_job(self.db, job_id, self.clock())
 
     def _url(self, job: SaveJob) -> str:
-        with self.db.session() as session:
-            link = session.get(Link, job.link_id)
-            return link.url if link else ""
+        return save_jobs.link_url(self.db, job.link_id)
 
     def _captured(self, job: SaveJob, snapshot: Snapshot) -> None:
-        now = self.clock()
         archive_url = snapshot.archive_url(self.settings.wayback_url)
-        with self.db.session() as session:
-            row = session.get(SaveJob, job.id)
-            link = session.get(Link, job.link_id)
-            if row is None or link is None:
-                return
-            row.status, row.archive_url, row.timestamp = SUCCESS, archive_url, snapshot.timestamp
-            row.updated_at, row.error = now, None
-            before = link.archive_state
-            link.archive_url, link.archive_timestamp = archive_url, snapshot.timestamp
-            link.archive_status = snapshot.status or 200
-            link.archive_checked_at = now
-            link.archive_next_at = now + timedelta(days=self.settings.archive_recheck_days)
-            link.archive_state = archive_state(link.state, True)
-            session.add(ArchiveLookup(link_id=link.id, looked_up_at=now, result="saved",
-                                      archive_url=archive_url, timestamp=snapshot.timestamp,
-                                      archived_status=link.archive_status, state_before=before,
-                                      state_after=link.archive_state))
-            session.add_all([row, link])
-        self.report.captured.append((link.url, archive_url))
+        url = save_jobs.record_capture(
+            self.db, job.id or 0, job.link_id, archive_url=archive_url,
+            timestamp=snapshot.timestamp, status=snapshot.status or 200, now=self.clock(),
+            recheck_days=self.settings.archive_recheck_days)
+        if url is not None:
+            self.report.captured.append((url, archive_url))
 
     def _failed(self, job: SaveJob, url: str, status_ext: str, *, kind: str) -> None:
         """Record an error answer; True-ish side effect: stops the run for ``stop`` errors."""
@@ -219,12 +161,8 @@ class SaveQueue:
     def _recover_stale_claims(self) -> None:
         """Claims that never got a job id (the run died mid-POST) go back to the queue."""
         cutoff = self.clock() - timedelta(seconds=self.claim_timeout)
-        with self.db.session() as session:
-            stmt = select(SaveJob).where(SaveJob.status == PENDING, col(SaveJob.job_id).is_(None),
-                                         SaveJob.updated_at < cutoff)
-            for job in session.exec(stmt):
-                job.status, job.error = QUEUED, "claim expired (run stopped mid-submission)"
-                session.add(job)
+        save_jobs.requeue_stale_claims(self.db, cutoff,
+                                       "claim expired (run stopped mid-submission)")
 
     async def _already_captured(self, job: SaveJob, url: str) -> Snapshot | None:
         """A capture made since the job was first requested (an earlier POST may have worked)."""
@@ -270,8 +208,7 @@ class SaveQueue:
             self._failed(self._reload(job), url, ext, kind=classify_status_ext(ext))
 
     def _reload(self, job: SaveJob) -> SaveJob:
-        with self.db.session() as session:
-            return session.get(SaveJob, job.id) or job
+        return save_jobs.get_job(self.db, job.id or 0) or job
 
     async def _poll(self, job: SaveJob) -> None:
         url = self._url(job)
@@ -290,9 +227,7 @@ class SaveQueue:
             self._failed(job, url, ext, kind=classify_status_ext(ext))
 
     def _jobs(self, status: str) -> list[SaveJob]:
-        with self.db.session() as session:
-            stmt = select(SaveJob).where(SaveJob.status == status).order_by(col(SaveJob.id))
-            return list(session.exec(stmt))
+        return save_jobs.jobs(self.db, status)
 
     async def run(self) -> SaveRunReport:
         """Poll pending jobs and submit queued ones until done, stopped, or the poll timeout."""

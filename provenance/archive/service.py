@@ -12,20 +12,13 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from provenance.archive.ratelimit import LOOKUP_BUDGET, PLAYBACK_BUDGET, SharedRateLimit
-from provenance.archive.targets import (
-    LinkTarget,
-    cited_links,
-    held,
-    refresh_states,
-    select_targets,
-)
+from provenance.archive.targets import LinkTarget, select_targets
 from provenance.archive.verify import VerifyOutcome, verify_carried_archives
 from provenance.archive.wayback import WaybackClient
-from provenance.domain.archive_state import archive_state
 from provenance.domain.archives import (
     ERROR,
     FOUND,
@@ -38,8 +31,9 @@ from provenance.domain.archives import (
 from provenance.domain.snapshot_choice import choose_snapshot, usable
 from provenance.errors import ArchiveRateLimited, ArchiveServiceError
 from provenance.settings import Settings
-from provenance.store.lookup import find_document
-from provenance.store.models import ArchiveLookup, CheckRun, Link
+from provenance.store import archives
+from provenance.store.database import Database
+from provenance.store.lookup import document_id
 
 CDX_LIMIT = 25  # captures asked for around the target date
 PLAYBACK_FACTOR = 10  # playback is rate limited at 10x the lookup rate (published: 600/min)
@@ -143,44 +137,35 @@ class Archiver:
         return found
 
 
-def _record(session: Any, link: Link, target: LinkTarget, run_id: int | None, now: datetime,
+def _record(db: Database, target: LinkTarget, run_id: int | None, now: datetime,
             settings: Settings, result: str, snapshot: Snapshot | None, error: str | None,
-            requests: int) -> LookupOutcome:
-    assert link.id is not None
-    before = link.archive_state
+            requests: int) -> LookupOutcome | None:
     archive_url = snapshot.archive_url(settings.wayback_url) if snapshot else None
-    if result in (FOUND, NONE, UNUSABLE):
-        link.archive_url = archive_url if result == FOUND else None
-        link.archive_timestamp = snapshot.timestamp if result == FOUND and snapshot else None
-        link.archive_status = snapshot.status if result == FOUND and snapshot else None
-        link.archive_checked_at = now
-        link.archive_next_at = now + timedelta(days=settings.archive_recheck_days)
-    link.archive_state = archive_state(link.state, held(link))
-    session.add(link)
-    session.add(ArchiveLookup(
-        link_id=link.id, run_id=run_id, looked_up_at=now,
-        target=target.access_date or target.published, result=result, archive_url=archive_url,
-        timestamp=snapshot.timestamp if snapshot else None,
-        archived_status=snapshot.status if snapshot else None, error=error,
-        state_before=before, state_after=link.archive_state))
-    return LookupOutcome(link_id=link.id or 0, url=link.url, result=result, state_before=before,
-                         state_after=link.archive_state, archive_url=archive_url,
+    recorded = archives.record_lookup(
+        db, target.link_id, run_id=run_id, now=now,
+        target=target.access_date or target.published, result=result,
+        snapshot_url=archive_url, snapshot_timestamp=snapshot.timestamp if snapshot else None,
+        snapshot_status=snapshot.status if snapshot else None, error=error,
+        recheck_days=settings.archive_recheck_days)
+    if recorded is None:
+        return None
+    return LookupOutcome(link_id=target.link_id, url=recorded.url, result=result,
+                         state_before=recorded.state_before, state_after=recorded.state_after,
+                         archive_url=archive_url,
                          timestamp=snapshot.timestamp if snapshot else None,
                          archived_status=snapshot.status if snapshot else None, error=error,
                          requests=requests)
 
 
-def plan_archive(db: Any, settings: Settings, *, document: str | None = None,
+def plan_archive(db: Database, settings: Settings, *, document: str | None = None,
                  limit: int | None = None, now: datetime | None = None
                  ) -> tuple[list[LinkTarget], int]:
     """The links a run would look up, in order, and how many are cached (no requests)."""
     now = now or datetime.now(UTC)
-    with db.session() as session:
-        doc_id = find_document(session, document).id if document else None
-        return select_targets(cited_links(session, doc_id), now, limit)
+    return select_targets(archives.cited_links(db, document_id(db, document or None)), now, limit)
 
 
-async def run_archive(db: Any, settings: Settings, *, client: WaybackClient | None = None,
+async def run_archive(db: Database, settings: Settings, *, client: WaybackClient | None = None,
                       document: str | None = None, limit: int | None = None,
                       max_wait: float = 120.0, max_errors: int = 3, verify: bool = True,
                       on_lookup: Callable[[LookupOutcome], None] | None = None,
@@ -189,20 +174,14 @@ async def run_archive(db: Any, settings: Settings, *, client: WaybackClient | No
     """Look up every due cited link, record the results, and verify carried archive URLs."""
     report = ArchiveRunReport()
     now = clock()
-    with db.session() as session:
-        doc_id = find_document(session, document).id if document else None
-        rows = cited_links(session, doc_id)
-        changes = refresh_states(session, [link for link, _a, _p in rows])
-        report.state_changes = [(link.id or 0, link.url, b, a) for link, b, a in changes]
-        targets, report.cached = select_targets(rows, now, limit)
-        run = CheckRun(kind="archive", started_at=now,
-                       options={"document": document, "limit": limit,
-                                "wayback_url": settings.wayback_url,
-                                "wayback_rate": settings.wayback_rate})
-        session.add(run)
-        session.flush()
-        report.run_id = run.id
-    limiter = SharedRateLimit(db.engine, LOOKUP_BUDGET, settings.wayback_rate)
+    doc_id = document_id(db, document or None)
+    start = archives.begin_archive_run(db, doc_id, {
+        "document": document, "limit": limit, "wayback_url": settings.wayback_url,
+        "wayback_rate": settings.wayback_rate}, now)
+    report.run_id = start.run_id
+    report.state_changes = start.moved
+    targets, report.cached = select_targets(start.links, now, limit)
+    limiter = SharedRateLimit(db, LOOKUP_BUDGET, settings.wayback_rate)
     own_client = client is None
     client = client or WaybackClient.from_settings(settings)
     status = "complete"
@@ -226,12 +205,10 @@ async def run_archive(db: Any, settings: Settings, *, client: WaybackClient | No
             except ArchiveServiceError as err:
                 result, error = ERROR, str(err)
                 errors_in_a_row += 1
-            with db.session() as session:
-                link = session.get(Link, target.link_id)
-                if link is None:
-                    continue
-                outcome = _record(session, link, target, report.run_id, clock(), settings,
-                                  result, snapshot, error, archiver.requests)
+            outcome = _record(db, target, report.run_id, clock(), settings, result, snapshot,
+                              error, archiver.requests)
+            if outcome is None:
+                continue
             report.lookups.append(outcome)
             if on_lookup is not None:
                 on_lookup(outcome)
@@ -241,7 +218,7 @@ async def run_archive(db: Any, settings: Settings, *, client: WaybackClient | No
                 report.left = len(targets) - index - 1
                 break
         if verify and not report.stopped:
-            playback = SharedRateLimit(db.engine, PLAYBACK_BUDGET,
+            playback = SharedRateLimit(db, PLAYBACK_BUDGET,
                                        settings.wayback_rate * PLAYBACK_FACTOR)
             report.verifications = await verify_carried_archives(
                 db, settings, client, playback, document_id=doc_id, max_wait=max_wait,
@@ -249,11 +226,5 @@ async def run_archive(db: Any, settings: Settings, *, client: WaybackClient | No
     finally:
         if own_client:
             await client.aclose()
-        with db.session() as session:
-            run = session.get(CheckRun, report.run_id)
-            if run is not None:
-                run.finished_at = clock()
-                run.status = status
-                run.counts = report.counts()
-                session.add(run)
+        archives.finish_archive_run(db, start.run_id, clock(), status, report.counts())
     return report

@@ -10,18 +10,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from typing import Any
+from datetime import date, datetime
 from urllib.parse import urlsplit
-
-from sqlmodel import col, or_, select
 
 from provenance.archive.ratelimit import SharedRateLimit
 from provenance.archive.wayback import WaybackClient
 from provenance.domain.archives import ArchiveRef, PlaybackProbe
 from provenance.errors import ArchiveRateLimited, ArchiveServiceError
 from provenance.settings import Settings
-from provenance.store.models import ArchiveVerification, Reference
+from provenance.store import archives
+from provenance.store.database import Database
 
 _WAYBACK_HOSTS = ("web.archive.org", "archive.org", "wayback.archive.org")
 _WEB_PATH = re.compile(r"^/web/(\d{4,14})[a-z_]*/(.+)$", re.IGNORECASE | re.DOTALL)
@@ -83,30 +81,15 @@ def judge(probe: PlaybackProbe, ref: ArchiveRef, cited_url: str | None,
     return True, same_url, same_date
 
 
-def _recently_verified(session: Any, ref: Reference, now: datetime, days: float) -> bool:
-    stmt = (select(ArchiveVerification)
-            .where(ArchiveVerification.reference_id == ref.id,
-                   ArchiveVerification.archive_url == ref.archive_url,
-                   or_(col(ArchiveVerification.exists).is_not(None),
-                       ArchiveVerification.error == NOT_WAYBACK),
-                   ArchiveVerification.checked_at > now - timedelta(days=days)))
-    return session.exec(stmt).first() is not None
-
-
-async def verify_carried_archives(db: Any, settings: Settings, client: WaybackClient,
+async def verify_carried_archives(db: Database, settings: Settings, client: WaybackClient,
                                   limiter: SharedRateLimit, *, document_id: int | None = None,
                                   max_wait: float = 120.0, now: datetime) -> list[VerifyOutcome]:
     """Verify every current reference's archive URL that was not verified recently."""
-    with db.session() as session:
-        stmt = select(Reference).where(col(Reference.current).is_(True),
-                                       col(Reference.archive_url).is_not(None))
-        if document_id is not None:
-            stmt = stmt.where(Reference.document_id == document_id)
-        refs = [r for r in session.exec(stmt.order_by(col(Reference.id)))
-                if not _recently_verified(session, r, now, settings.archive_recheck_days)]
+    refs = archives.carried_archives(db, document_id, now=now,
+                                     recheck_days=settings.archive_recheck_days,
+                                     not_wayback=NOT_WAYBACK)
     outcomes = []
     for ref in refs:
-        assert ref.archive_url is not None and ref.id is not None
         parsed = parse_archive_url(ref.archive_url, settings.wayback_url)
         probe, error = None, None
         if parsed is None:
@@ -126,14 +109,14 @@ async def verify_carried_archives(db: Any, settings: Settings, client: WaybackCl
         exists = same_url = same_date = None
         if probe is not None and parsed is not None:
             exists, same_url, same_date = judge(probe, parsed, ref.url, ref.archive_date)
-        outcome = VerifyOutcome(reference_id=ref.id, archive_url=ref.archive_url, exists=exists,
+        outcome = VerifyOutcome(reference_id=ref.reference_id, archive_url=ref.archive_url,
+                                exists=exists,
                                 same_url=same_url, same_date=same_date,
                                 snapshot_timestamp=probe.timestamp if probe else None,
                                 error=error)
-        with db.session() as session:
-            session.add(ArchiveVerification(
-                reference_id=ref.id, checked_at=now, archive_url=ref.archive_url,
-                exists=exists, same_url=same_url, same_date=same_date,
-                snapshot_timestamp=outcome.snapshot_timestamp, error=error))
+        archives.record_verification(
+            db, ref.reference_id, now=now, archive_url=ref.archive_url, exists=exists,
+            same_url=same_url, same_date=same_date,
+            snapshot_timestamp=outcome.snapshot_timestamp, error=error)
         outcomes.append(outcome)
     return outcomes

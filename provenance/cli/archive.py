@@ -7,19 +7,21 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 import click
 
-from provenance.archive.fix import fix_with_archives, last_batch, undo_batch
-from provenance.archive.save_queue import SaveQueue, SaveRunReport, plan_saves, queue_saves
-from provenance.archive.service import ArchiveRunReport, LookupOutcome, plan_archive, run_archive
-from provenance.archive.wayback import WaybackClient
+from provenance.archive.save_queue import SaveRunReport
+from provenance.archive.service import ArchiveRunReport, LookupOutcome
+from provenance.cli.context import AppContext
 from provenance.errors import UsageError
+from provenance.services.archive import archive as run_archive
+from provenance.services.archive import fix as fix_references
+from provenance.services.archive import plan
+from provenance.services.archive import undo as undo_fix
 from provenance.settings import Settings
-from provenance.store.lookup import find_document
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -65,29 +67,12 @@ def _summary_text(report: ArchiveRunReport, saves: SaveRunReport | None) -> list
     return lines
 
 
-def _checked_settings(app: Any, **overrides: Any) -> Settings:
+def _checked_settings(app: AppContext, **overrides: Any) -> Settings:
     settings: Settings = app.settings(**overrides)
     parts = urlsplit(settings.wayback_url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise UsageError(f"wayback-url {settings.wayback_url!r} is not an http(s) URL")
     return settings
-
-
-async def _archive(db: Any, settings: Settings, document: str | None, limit: int | None,
-                   save: bool, emit: Any) -> tuple[ArchiveRunReport, SaveRunReport | None]:
-    async with WaybackClient.from_settings(settings) as client:
-        report = await run_archive(db, settings, client=client, document=document, limit=limit,
-                                   on_lookup=emit)
-        saves = None
-        if save:
-            doc_id = None
-            if document:
-                with db.session() as session:
-                    doc_id = find_document(session, document).id
-            queue_saves(db, document_id=doc_id, now=datetime.now(UTC),
-                        recheck_days=settings.archive_recheck_days)
-            saves = await SaveQueue(db, settings, client).run()
-    return report, saves
 
 
 @click.command("archive")
@@ -105,20 +90,15 @@ async def _archive(db: Any, settings: Settings, document: str | None, limit: int
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               help="text lines, or one JSON object per lookup then a summary object.")
 @click.pass_obj
-def archive(app: Any, save: bool, dry_run: bool, wayback_url: str | None,
+def archive(app: AppContext, save: bool, dry_run: bool, wayback_url: str | None,
             wayback_rate: float | None, document: str | None, limit: int | None,
             fmt: str) -> None:
     """Find the Wayback snapshot closest to each reference's access date; rescue dead links."""
     settings = _checked_settings(app, wayback_url=wayback_url, wayback_rate=wayback_rate)
     db = app.database(settings)
     if dry_run:
-        targets, cached = plan_archive(db, settings, document=document, limit=limit)
-        saves: list[str] = []
-        if save:
-            with db.session() as session:
-                doc_id = find_document(session, document).id if document else None
-            saves = plan_saves(db, document_id=doc_id, now=datetime.now(UTC),
-                               recheck_days=settings.archive_recheck_days)
+        planned = plan(db, settings, document=document, limit=limit, save=save)
+        targets, cached, saves = planned.lookups, planned.cached, planned.saves
         if fmt == "json":
             for t in targets:
                 click.echo(json.dumps({"lookup": t.url, "link_state": t.link_state,
@@ -140,7 +120,8 @@ def archive(app: Any, save: bool, dry_run: bool, wayback_url: str | None,
     def emit(outcome: LookupOutcome) -> None:
         click.echo(json.dumps(_lookup_json(outcome)) if fmt == "json" else _lookup_text(outcome))
 
-    report, save_report = asyncio.run(_archive(db, settings, document, limit, save, emit))
+    report, save_report = asyncio.run(run_archive(db, settings, document=document, limit=limit,
+                                                  save=save, on_lookup=emit))
     if fmt == "json":
         summary = report.counts()
         summary["new_lost_urls"] = report.new_lost
@@ -166,8 +147,8 @@ def archive(app: Any, save: bool, dry_run: bool, wayback_url: str | None,
 @click.option("--undo-last", is_flag=True, help="Undo the newest fix batch not undone yet.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.pass_obj
-def fix(app: Any, use_archives: bool, document: str | None, undo: str | None, undo_last: bool,
-        fmt: str) -> None:
+def fix(app: AppContext, use_archives: bool, document: str | None, undo: str | None,
+        undo_last: bool, fmt: str) -> None:
     """Cite archives instead of dead links (every change recorded; reversible)."""
     chosen = [use_archives, undo is not None, undo_last]
     if sum(chosen) != 1:
@@ -175,10 +156,10 @@ def fix(app: Any, use_archives: bool, document: str | None, undo: str | None, un
     settings = app.settings()
     db = app.database(settings)
     if use_archives:
-        result = fix_with_archives(db, document=document)
+        result = fix_references(db, document=document)
         verb = "changed"
     else:
-        result = undo_batch(db, undo or last_batch(db))
+        result = undo_fix(db, undo)
         verb = "restored"
     if fmt == "json":
         click.echo(json.dumps({

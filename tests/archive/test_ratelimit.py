@@ -28,7 +28,7 @@ class Clock:
 
 def test_bucket_refills_at_the_configured_rate(db):
     clock = Clock()
-    bucket = SharedRateLimit(db.engine, "t", per_minute=60, clock=clock)
+    bucket = SharedRateLimit(db, "t", per_minute=60, clock=clock)
     assert bucket.take() == 0.0
     assert bucket.take() == pytest.approx(1.0)
     clock.advance(0.5)
@@ -42,7 +42,7 @@ def test_bucket_refills_at_the_configured_rate(db):
 
 def test_burst(db):
     clock = Clock()
-    bucket = SharedRateLimit(db.engine, "burst", per_minute=60, burst=3, clock=clock)
+    bucket = SharedRateLimit(db, "burst", per_minute=60, burst=3, clock=clock)
     assert [bucket.take() for _ in range(3)] == [0.0, 0.0, 0.0]
     assert bucket.take() == pytest.approx(1.0)
 
@@ -51,8 +51,8 @@ def test_two_sessions_share_one_bucket(db):
     clock = Clock()
     other = Database.open(db.url)  # another engine, as another process would have
     try:
-        a = SharedRateLimit(db.engine, "shared", per_minute=30, clock=clock)
-        b = SharedRateLimit(other.engine, "shared", per_minute=30, clock=clock)
+        a = SharedRateLimit(db, "shared", per_minute=30, clock=clock)
+        b = SharedRateLimit(other, "shared", per_minute=30, clock=clock)
         assert a.take() == 0.0
         assert b.take() == pytest.approx(2.0)  # a spent the token
         clock.advance(2)
@@ -66,8 +66,8 @@ def test_429_blocks_everyone(db):
     clock = Clock()
     other = Database.open(db.url)
     try:
-        a = SharedRateLimit(db.engine, "blocked", per_minute=6000, clock=clock)
-        b = SharedRateLimit(other.engine, "blocked", per_minute=6000, clock=clock)
+        a = SharedRateLimit(db, "blocked", per_minute=6000, clock=clock)
+        b = SharedRateLimit(other, "blocked", per_minute=6000, clock=clock)
         assert b.take() == 0.0
         a.block(30)
         assert b.take() == pytest.approx(30.0)
@@ -86,7 +86,7 @@ def test_429_blocks_everyone(db):
 
 async def test_acquire_gives_up_past_max_wait(db):
     clock = Clock()
-    bucket = SharedRateLimit(db.engine, "wait", per_minute=60, clock=clock)
+    bucket = SharedRateLimit(db, "wait", per_minute=60, clock=clock)
     bucket.block(120)
     with pytest.raises(ArchiveRateLimited) as err:
         await bucket.acquire(max_wait=10)
@@ -101,7 +101,7 @@ async def test_acquire_sleeps_for_the_token(db):
         slept.append(seconds)
         clock.advance(seconds)
 
-    bucket = SharedRateLimit(db.engine, "sleep", per_minute=20, clock=clock, sleep=sleep)
+    bucket = SharedRateLimit(db, "sleep", per_minute=20, clock=clock, sleep=sleep)
     for _ in range(3):
         await bucket.acquire()
     assert slept == [pytest.approx(3.0), pytest.approx(3.0)]
@@ -112,7 +112,7 @@ WORKER = textwrap.dedent("""
     from provenance.archive.ratelimit import SharedRateLimit
     from provenance.store.database import Database
     db = Database.open(sys.argv[1])
-    bucket = SharedRateLimit(db.engine, "procs", per_minute=float(sys.argv[2]))
+    bucket = SharedRateLimit(db, "procs", per_minute=float(sys.argv[2]))
     async def main():
         for _ in range(int(sys.argv[3])):
             await bucket.acquire()
@@ -125,7 +125,7 @@ def test_two_processes_share_the_rate(db, tmp_path):
     """Two processes asking 6 tokens each at 600/min: 12 grants spaced ~0.1 s, not 6."""
     script = tmp_path / "worker.py"
     script.write_text(WORKER)
-    SharedRateLimit(db.engine, "procs", per_minute=600).take()  # create the row, spend burst
+    SharedRateLimit(db, "procs", per_minute=600).take()  # create the row, spend burst
     procs = [subprocess.Popen([sys.executable, str(script), db.url, "600", "6"],
                               stdout=subprocess.PIPE, text=True) for _ in range(2)]
     outs = [p.communicate(timeout=60)[0] for p in procs]
