@@ -1,13 +1,16 @@
 """Tell which form a document comes in, and which parser reads it.
 
 ``detect_format(text, name)`` looks at the file name's extension first, then at cues in the
-text, and always answers with one of :data:`FORMATS`; plain prose with no cue at all is read
-as a web-article text scrape, the most forgiving parser.
+whole text (its end included: a long scrape's reference list stands there), and always answers
+with one of :data:`FORMATS`; plain prose with no cue at all is read as a web-article text
+scrape, the most forgiving parser. Every cue is a single regular-expression scan that stops
+as soon as it has counted enough, so detection stays linear in the text's length.
 """
 
 from __future__ import annotations
 
 import re
+from itertools import islice
 from pathlib import PurePosixPath
 
 __all__ = ["FORMATS", "PARSERS", "detect_format"]
@@ -45,9 +48,12 @@ _WIKIPEDIA_HTML = re.compile(
 )
 _WIKITEXT_CUES = (
     re.compile(
-        r"\{\{\s*(?:cite|citation|sfn|harvnb|infobox|reflist|cn|citation needed)\b", re.IGNORECASE
+        r"\{\{\s*(?:cite|citation|sfn|harvnb|infobox|reflist|cn|citation needed|internetquelle|"
+        r"literatur|cita|citar|lien web|ouvrage|références|referencias|listaref|"
+        r"einzelnachweise)\b",
+        re.IGNORECASE,
     ),
-    re.compile(r"<ref(?:\s+name\s*=|\s*>|\s*/>)", re.IGNORECASE),
+    re.compile(r"<ref(?:\s+name\s*=|\s*>|\s*/>)|&lt;ref(?:\s+name\s*=|\s*&gt;)", re.IGNORECASE),
     re.compile(r"\[\[(?:[^\]|]+)(?:\|[^\]]*)?\]\]"),
     re.compile(r"^={2,6}[^=\n]+={2,6}\s*$", re.MULTILINE),
     re.compile(r"'''[^'\n]+'''"),
@@ -57,18 +63,23 @@ _MARKDOWN_CUES = (
     re.compile(r"\[\^[^\]\s]+\]"),
     re.compile(r"\[[^\]\n]+\]\((?:https?://|/|#|mailto:)[^)\s]*(?:\s+\"[^\"]*\")?\)"),
     re.compile(r"^\s{0,3}\[[^\]\n]+\]:\s+\S+", re.MULTILINE),
-    re.compile(r"\A---\s*\n.*?\n---\s*\n", re.DOTALL),
+    re.compile(r"\A(?:---\s*\n.*?\n---|\+\+\+\s*\n.*?\n\+\+\+)\s*\n", re.DOTALL),
     re.compile(r"^```", re.MULTILINE),
     re.compile(r"(?<![*\w])\*\*[^*\n]+\*\*(?![*\w])"),
 )
 _EDIT_HEADING = re.compile(r"^\S[^\n]{0,150}[a-z)]Edit\s*$", re.MULTILINE)
-_CARET_LIST = re.compile(r"^\s*\d{1,4}\.\s*\^", re.MULTILINE)
-_BRACKET_MARKER = re.compile(r"\w[.,;:\"”’)]?\s?\[\d{1,4}\]")
-_NUMBERED_LIST = re.compile(r"^\s*(?:\[\d{1,4}\]|\d{1,4}[.)])\s+\S", re.MULTILINE)
+_CARET_LIST = re.compile(r"^[ \t]*\d+\.[ \t]*\^", re.MULTILINE)
+_BRACKET_MARKER = re.compile(r"\w[.,;:\"”’)]?\s?\[\d+\]")
+_NUMBERED_LIST = re.compile(r"^[ \t]*(?:\[\d+\]|\d+[.)])[ \t]+\S", re.MULTILINE)
 _LIST_HEADING = re.compile(
     r"^\s*(?:references?|sources?|notes?|citations?|footnotes?|bibliography|works cited)\s*:?\s*$",
     re.IGNORECASE | re.MULTILINE,
 )
+
+
+def _at_least(pattern: re.Pattern[str], text: str, count: int) -> bool:
+    """True when ``pattern`` occurs ``count`` times in ``text`` (stops scanning there)."""
+    return sum(1 for _ in islice(pattern.finditer(text), count)) >= count
 
 
 def _count(patterns: tuple[re.Pattern[str], ...], text: str) -> int:
@@ -84,10 +95,10 @@ def detect_format(text: str, name: str | None = None) -> str:
     suffix = PurePosixPath(name or "").suffix.lower() if name else ""
     if suffix in _EXTENSIONS:
         return _EXTENSIONS[suffix]
-    head = text[:200_000]
-    if suffix in _HTML_EXTENSIONS or _HTML.search(head[:5000]) or len(_TAGS.findall(head)) >= 20:
+    head = text  # the whole document: cues at its end count as much as at its start
+    if suffix in _HTML_EXTENSIONS or _HTML.search(head[:5000]) or _at_least(_TAGS, head, 20):
         return _html_kind(head)
-    if _EDIT_HEADING.search(head) or len(_CARET_LIST.findall(head)) >= 2:
+    if _EDIT_HEADING.search(head) or _at_least(_CARET_LIST, head, 2):
         return "wikipedia-text"
     wikitext = _count(_WIKITEXT_CUES, head)
     markdown = _count(_MARKDOWN_CUES, head)
@@ -98,7 +109,7 @@ def detect_format(text: str, name: str | None = None) -> str:
     if (wikitext >= 1 and _WIKITEXT_CUES[0].search(head)) or _WIKITEXT_CUES[1].search(head):
         return "wikitext"
     if _BRACKET_MARKER.search(head) and (
-        _LIST_HEADING.search(head) or len(_NUMBERED_LIST.findall(head)) >= 1
+        _LIST_HEADING.search(head) or _NUMBERED_LIST.search(head)
     ):
         return "wikipedia-text"
     return "web-text"

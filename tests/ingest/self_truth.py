@@ -58,7 +58,8 @@ class PageTruth:
 
 def page_truth(html: str) -> PageTruth:
     """Read the markers and the reference list items of a Wikipedia page."""
-    root = lxml.html.document_fromstring(html.encode("utf-8"))
+    parser = lxml.html.HTMLParser(encoding="utf-8", huge_tree=True)
+    root = lxml.html.document_fromstring(html.encode("utf-8"), parser=parser)
     truth = PageTruth()
     for item in root.iter("li"):
         note = item.get("id") or ""

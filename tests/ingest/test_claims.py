@@ -100,7 +100,7 @@ def test_empty_paragraph_gives_no_claims() -> None:
 
 def test_long_paragraph_is_cut_before_splitting_without_losing_sentences() -> None:
     sentence = "Mr. Kim met Xi in the U.S. capital on March 25–28, 2018, e.g. at noon. "
-    text = sentence * 100  # 7,100 characters: cut into pieces for pysbd
+    text = sentence * 100  # 7,100 characters, 100 sentences
     spans = split_sentences(text)
     assert len(spans) == 100
     assert all(text[start:end] == sentence.strip() for start, end in spans)

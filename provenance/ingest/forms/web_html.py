@@ -27,7 +27,6 @@ from provenance.domain.documents import (
     ReferenceFields,
 )
 from provenance.ingest.claims.split import Marker, build_claims
-from provenance.ingest.forms.wiki_html import CLAIM_TEXT_BUDGET, budget_warning, cut_markup
 from provenance.ingest.references.dates import parse_date
 from provenance.ingest.references.parse import parse_reference
 
@@ -183,12 +182,14 @@ def _published(value: str | None) -> Date | None:
     return parse_date(value)[0] if value else None
 
 
+# Past this size trafilatura skips its second opinion (readability's extraction, which grows
+# faster than the page): the whole page is still read.
+_FAST_EXTRACTION = 1_000_000
+
+
 def parse(text: str, *, title: str | None = None) -> ParsedDocument:
     """Parse web-article HTML into claims (with link and footnote citations) and references."""
     warnings: list[str] = []
-    text, cut = cut_markup(text)
-    if cut:
-        warnings.append(cut)
     try:
         tree = html.fromstring(text)
     except (etree.ParserError, ValueError):
@@ -198,13 +199,13 @@ def parse(text: str, *, title: str | None = None) -> ParsedDocument:
     extracted = trafilatura.bare_extraction(
         source, include_links=True, include_comments=False, include_tables=False,
         include_images=False, with_metadata=True, favor_precision=True, deduplicate=False,
-        as_dict=False)
+        as_dict=False, fast=len(text) > _FAST_EXTRACTION)
     if isinstance(extracted, dict):  # older trafilatura answers with a dict
         extracted = None
     claims: list[ParsedClaim] = []
     links: dict[str, str] = {}
     section = LEAD
-    offset = skipped = 0
+    offset = 0
     if extracted is None or extracted.body is None:
         warnings.append("no article body found in the page")
         body_nodes: list[etree._Element] = []
@@ -220,9 +221,6 @@ def parse(text: str, *, title: str | None = None) -> ParsedDocument:
             continue
         block = _Block()
         _render(node, block, links)
-        if offset > CLAIM_TEXT_BUDGET:
-            skipped += 1
-            continue
         plain, markers = _plain(block, notes)
         if not plain.strip():
             continue
@@ -230,8 +228,6 @@ def parse(text: str, *, title: str | None = None) -> ParsedDocument:
             continue
         claims.extend(build_claims(section, plain, markers, base=offset))
         offset += len(plain) + 1
-    if skipped:
-        warnings.append(budget_warning(skipped))
     references = [
         ParsedReference(label=link_label(url), raw=url,
                         fields=ReferenceFields(title=anchor or None, url=url))

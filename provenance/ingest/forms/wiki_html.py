@@ -1,107 +1,95 @@
-"""Parse a saved Wikipedia article page (desktop, mobile or Parsoid HTML).
+"""Parse a saved Wikipedia article page (desktop, mobile or Parsoid HTML) with lxml, whole.
 
-Claims are the sentences of the article body's paragraphs (and of cited list items); each
-``sup.reference`` marker in a sentence is a citation pointing at an ``ol.references`` entry
-(``li#cite_note-…``). Labels are what the markers show: "12", "a" (group ``lower-alpha``),
-"note 1" (group ``note``), so a reference reused with ``^ a b c`` back-links is one
-reference cited from several claims. A reference's fields come from its COinS span and
-the ``cite`` element's classes first, then from its links (URL, archive URL), then from
-parsing the rendered text. ``{{citation needed}}``-style templates become claim tags; a
-``{{dead link}}`` inside a reference becomes its ``dead-link`` tag, and a cite error or an
-empty citation its ``empty`` tag. Info-box rows are kept as facts; navboxes, hatnotes,
-captions, tables and the "See also"/"References"/"External links" sections are not claims.
+The page's own markup decides the citation graph. Every reference list item
+(``ol.references > li#cite_note-…``) is one reference, stored under the label its markers
+show ("5", "n 3", "a", "iv"); an item no marker cites gets the label its list position would
+show. Every ``sup.reference`` marker is a citation of the claim it stands in:
+
+- a sentence of a paragraph, a list item, a block quote;
+- a table row (the row's cells, one claim), an info-box row ("Born: 17 July 1954"), a caption;
+- a note of a notes group that cites references (``[n 3]`` saying "… [12]") is a claim of the
+  section its list stands in, citing those references.
+
+Sentences are split in the page's language (``<html lang>``), a marker being a possible
+sentence end. ``{{citation needed}}``-style templates become claim tags; a ``{{dead link}}``
+inside a reference becomes its ``dead-link`` tag, a cite error or an empty citation its
+``empty`` tag. A reference's fields come from the citation template Parsoid recorded
+(``data-mw``), else from its rendered text, its COinS span and its links: the first link is
+``url``, an archive link ``archive_url``, and every link it carries is kept in
+``extra["urls"]``. Nothing is cut: the whole page is read.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from urllib.parse import unquote
 
+import lxml.html
 import mwparserfromhell
-from bs4 import BeautifulSoup, Comment, Tag
-from bs4.element import NavigableString
+from lxml.etree import ParserError
 
 from provenance.domain.documents import (
+    ParsedCitation,
     ParsedClaim,
     ParsedDocument,
     ParsedReference,
     ReferenceFields,
 )
-from provenance.ingest.claims.split import Marker, build_claims
+from provenance.ingest.claims.split import Marker, build_claims, language_of
 from provenance.ingest.references.coins import coins_fields
 from provenance.ingest.references.parse import parse_reference
-from provenance.ingest.wikitext.cite import cite_fields, is_cite
+from provenance.ingest.wikitext.cite import CITE_NAMES, fields_from_params, normalize_params
 
-__all__ = ["CLAIM_TEXT_BUDGET", "FORMAT", "LEAD", "MARKUP_BUDGET", "budget_warning", "cut_markup",
-           "is_archive_url", "parse", "tag_slug"]
+__all__ = ["FORMAT", "LEAD", "NON_PROSE_SECTIONS", "is_archive_url", "parse", "tag_slug"]
 
 FORMAT = "wikipedia-html"
 LEAD = "Lead"
-# Claims are read from at most this much body text (a long featured article has ~250,000
-# characters of prose); past it a document is parsed best-effort, with a warning, in a few seconds.
-CLAIM_TEXT_BUDGET = 200_000
-
-
-# Markup past this size is cut (reference lists kept) so a parse stays within seconds.
-MARKUP_BUDGET = 800_000
-_REFERENCE_LISTS = re.compile(r"<ol\b[^>]*\breferences\b[^>]*>.*?</ol>", re.DOTALL | re.IGNORECASE)
-
-
-def cut_markup(text: str, keep: re.Pattern[str] | None = None) -> tuple[str, str | None]:
-    """``text`` cut to :data:`MARKUP_BUDGET` at a paragraph end, with a warning if it was cut.
-
-    Matches of ``keep`` in the part cut off (reference lists) are appended to what is kept.
-    """
-    if len(text) <= MARKUP_BUDGET:
-        return text, None
-    end = text.rfind("</p>", 0, MARKUP_BUDGET)
-    end = end + 4 if end > 0 else MARKUP_BUDGET
-    kept = [m.group(0) for m in keep.finditer(text, end)] if keep is not None else []
-    tail = "".join(kept)[:MARKUP_BUDGET]
-    warning = (f"document is very long ({len(text):,} characters): only its first {end:,} "
-               "characters were read" + (" (and its reference lists)" if kept else ""))
-    return text[:end] + tail, warning
-
-
-def budget_warning(skipped: int) -> str:
-    """The warning of a document whose text ran past :data:`CLAIM_TEXT_BUDGET`."""
-    return (f"document is very long: claims were read from its first {CLAIM_TEXT_BUDGET:,} "
-            f"characters of text; {skipped:,} later paragraphs were not split into claims")
 
 NON_PROSE_SECTIONS = {
     "see also", "references", "notes", "external links", "further reading", "bibliography",
     "sources", "citations", "footnotes", "works cited", "notes and references",
     "references and notes", "gallery", "explanatory notes", "general references",
-    "cited sources", "literature", "links", "related articles",
-    # French Wikipedia
+    "cited sources", "literature", "links", "related articles", "general and cited references",
+    "general and cited sources", "notes and citations",
+    # French, German, Spanish, Portuguese Wikipedia
     "liens externes", "notes et références", "références", "voir aussi", "articles connexes",
-    "annexes", "lien externe",
+    "annexes", "lien externe", "bibliographie", "weblinks", "literatur", "einzelnachweise",
+    "anmerkungen", "siehe auch", "referencias", "enlaces externos", "véase también",
+    "referências", "ligações externas", "ver também", "notas", "bibliografia",
 }
-# Elements whose text is never part of a claim.
-_SKIP_CLASSES = {
-    "navbox", "navbox-styles", "vertical-navbox", "hatnote", "thumb", "thumbcaption", "gallery",
-    "mw-editsection", "toc", "reflist", "references", "mw-references-wrap", "metadata",
-    "ambox", "mbox-small", "sistersitebox", "noprint-portal", "portal", "printfooter",
-    "catlinks", "mw-empty-elt", "mw-cite-backlink", "shortdescription", "infobox", "sidebar",
+# Elements whose text is never part of a claim (and which hold no citation of the article).
+_SKIP_CLASSES = frozenset({
+    "navbox", "navbox-styles", "vertical-navbox", "hatnote", "mw-editsection", "toc",
+    "metadata", "ambox", "mbox-small", "sistersitebox", "noprint-portal", "portal",
+    "printfooter", "catlinks", "mw-empty-elt", "mw-cite-backlink", "shortdescription",
     "navigation-not-searchable", "mw-kartographer-container", "dmbox", "side-box",
     "authority-control", "succession-box", "mw-ext-score", "mwe-math-mathml-inline",
-    "mw-jump-link", "mw-indicators", "reference-text", "mw-reference-text",
-    "noexcerpt",  # marked by the wiki as not article prose (French {{Sous-titre}})
-}
-_SKIP_TAGS = {"style", "script", "table", "figure", "figcaption", "caption", "math", "noscript",
-              "link", "meta", "img", "audio", "video", "sup-dummy", "ol-dummy", "template"}
-_BLOCKS = {"p", "li", "dd", "dt", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "div",
-           "section", "ul", "ol", "dl", "table"}
-_HEADINGS = {"h2", "h3", "h4", "h5", "h6"}
-_MARKER_TEXT = re.compile(r"^\[?\s*(?:(?P<group>[^\]\d]*?)\s+)?(?P<label>[^\s\]]+)\s*\]?$")
+    "mwe-math-mathml-display", "mw-jump-link", "mw-indicators", "noexcerpt", "sidebar",
+    "navigation-box", "reflist", "references", "mw-references-wrap", "mw-references",
+    "refbegin",
+})
+_SKIP_TAGS = frozenset({"style", "script", "math", "noscript", "link", "meta", "img", "audio",
+                        "video", "template", "head", "title", "annotation", "svg"})
+_REFERENCE_CONTAINERS = frozenset({"reflist", "references", "mw-references-wrap",
+                                   "mw-references", "refbegin"})
+_HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+_LIST_TAGS = frozenset({"ul", "ol", "dl"})
+_CAPTION_CLASSES = frozenset({"thumbcaption", "gallerytext"})
+_INLINE_TAG_CLASSES = frozenset({"Inline-Template", "Template-Fact", "noprint"})
 _ARCHIVE = re.compile(
     r"^https?://(?:[\w-]+\.)*(?:web\.archive\.org|wayback\.archive-it\.org|archive\.(?:today|ph|is|"
     r"li|fo|md|vn)|webcitation\.org|ghostarchive\.org|perma\.cc|webarchive\.nla\.gov\.au|"
-    r"webarchive\.org\.uk|archive\.org/web)/", re.IGNORECASE)
-_DEAD_LINK = re.compile(r"\b(?:permanent )?dead link\b", re.IGNORECASE)
+    r"webarchive\.org\.uk|archive\.org/web|archive\.wikiwix\.com|webarchive\.loc\.gov)/",
+    re.IGNORECASE)
+_DEAD_LINK = re.compile(r"\b(?:permanent )?dead link\b|\blien mort\b|\btoter link\b",
+                        re.IGNORECASE)
+_SPACE = re.compile(r"\s+")
+_SENTENCE_END = re.compile(r"[.!?…][\"”’)\]]*$")
+_ROMAN = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
+          (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
+_LIST_STYLE = re.compile(r"list-style-type\s*:\s*([a-z-]+)")
 
 
 def tag_slug(text: str) -> str:
@@ -114,214 +102,417 @@ def is_archive_url(url: str) -> bool:
     return bool(_ARCHIVE.match(url))
 
 
-def _classes(node: Tag) -> set[str]:
-    value: str | list[str] = node.get("class") or []
-    return set(value if isinstance(value, list) else str(value).split())
+def _classes(node: lxml.html.HtmlElement) -> set[str]:
+    value = node.get("class")
+    return set(value.split()) if value else set()
 
 
-def _text(node: Tag) -> str:
-    return " ".join(node.get_text("").replace("\u00a0", " ").split())
+def _norm(text: str) -> str:
+    return " ".join(text.replace("\u00a0", " ").split())
+
+
+def _text(node: lxml.html.HtmlElement) -> str:
+    return _norm(node.text_content())
+
+
+def _roman(number: int) -> str:
+    out = []
+    for value, letters in _ROMAN:
+        while number >= value:
+            out.append(letters)
+            number -= value
+    return "".join(out)
+
+
+def _alpha(number: int) -> str:
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return letters
+
+
+def _position_label(group: str, number: int) -> str:
+    """What a list of ``group`` shows for its ``number``-th item."""
+    if group in ("lower-alpha", "lower-latin"):
+        return _alpha(number)
+    if group in ("upper-alpha", "upper-latin"):
+        return _alpha(number).upper()
+    if group == "lower-roman":
+        return _roman(number)
+    if group == "upper-roman":
+        return _roman(number).upper()
+    return f"{group} {number}" if group else str(number)
 
 
 @dataclass
 class _Paragraph:
-    """Plain text of one block with the markers and tags taken out of it."""
+    """Plain text of one block, with its markers and inline tags taken out."""
 
-    chars: list[str] = field(default_factory=list)
+    pieces: list[str] = field(default_factory=list)
+    size: int = 0
+    trailing_space: bool = True  # nothing yet: a leading space is dropped
     markers: list[Marker] = field(default_factory=list)
     tags: list[tuple[int, str]] = field(default_factory=list)
+    nested: list[lxml.html.HtmlElement] = field(default_factory=list)  # lists left for later
 
     def add(self, text: str) -> None:
-        for char in text.replace("\u00a0", " "):
-            if char.isspace():
-                if self.chars and self.chars[-1] != " ":
-                    self.chars.append(" ")
-            else:
-                self.chars.append(char)
+        if not text:
+            return
+        text = _SPACE.sub(" ", text.replace("\u00a0", " "))
+        if self.trailing_space and text.startswith(" "):
+            text = text[1:]
+        if text:
+            self.pieces.append(text)
+            self.size += len(text)
+            self.trailing_space = text.endswith(" ")
+
+    def space(self) -> None:
+        self.add(" ")
 
     def at(self) -> int:
-        return len(self.chars) - 1 if self.chars and self.chars[-1] == " " else len(self.chars)
+        return self.size - 1 if self.trailing_space and self.size else self.size
 
     def finish(self) -> tuple[str, list[Marker], list[tuple[int, str]]]:
-        text = "".join(self.chars)
-        lead = len(text) - len(text.lstrip())
-        text = text.strip()
+        text = "".join(self.pieces).rstrip()
         size = len(text)
-
-        def move(offset: int) -> int:
-            return min(max(offset - lead, 0), size)
-
-        markers = [replace(m, offset=move(m.offset)) for m in self.markers]
-        return text, markers, [(move(o), t) for o, t in self.tags]
+        markers = [replace(m, offset=min(m.offset, size)) for m in self.markers]
+        return text, markers, [(min(o, size), t) for o, t in self.tags]
 
 
-def _marker(node: Tag) -> tuple[str, str, str] | None:
+@dataclass
+class _Note:
+    """One reference list item."""
+
+    note: str
+    item: lxml.html.HtmlElement
+    group: str
+    position: int
+
+
+@dataclass
+class _State:
+    """What the walk gathers: the notes' labels as markers show them, claims, facts."""
+
+    notes: dict[str, _Note]
+    labels: dict[str, tuple[str, str]] = field(default_factory=dict)  # note -> (label, group)
+    claims: list[ParsedClaim] = field(default_factory=list)
+    facts: list[tuple[str, str]] = field(default_factory=list)
+    language: str = "en"
+    offset: int = 0
+    note_sections: dict[str, str] = field(default_factory=dict)  # note -> section of its list
+
+
+def _list_group(ol: lxml.html.HtmlElement) -> str:
+    """The group of a reference list: Parsoid's ``data-mw-group``, else its numbering style."""
+    group = ol.get("data-mw-group")
+    if group:
+        return str(group)
+    node: lxml.html.HtmlElement | None = ol
+    for _ in range(3):
+        if node is None:
+            break
+        style = _LIST_STYLE.search(node.get("style") or "")
+        if style and style.group(1) != "decimal":
+            return style.group(1)
+        for name in _classes(node):
+            if name.startswith("reflist-") and name[8:] in ("lower-alpha", "upper-alpha",
+                                                            "lower-roman", "upper-roman",
+                                                            "lower-greek"):
+                return name[8:]
+        node = node.getparent()
+    return ""
+
+
+def _reference_lists(root: lxml.html.HtmlElement) -> dict[str, _Note]:
+    notes: dict[str, _Note] = {}
+    for ol in root.iter("ol"):
+        if not _classes(ol) & {"references", "mw-references"}:
+            continue
+        group = _list_group(ol)
+        position = 0
+        for item in ol:
+            if not isinstance(item.tag, str) or item.tag != "li":
+                continue
+            note = item.get("id") or ""
+            if not note.startswith("cite_note"):
+                continue
+            position += 1
+            notes.setdefault(note, _Note(note, item, group, position))
+    return notes
+
+
+def _marker(sup: lxml.html.HtmlElement, state: _State) -> tuple[str, str, str] | None:
     """(note id, label, group) of a ``sup.reference`` marker."""
-    link = node.find("a", href=True)
+    link = next((a for a in sup.iter("a") if a.get("href")), None)
     if link is None:
         return None
-    href = str(link["href"])
-    note = unquote(href.rpartition("#")[2]) if "#" in href else ""
-    shown = _text(link)
-    found = _MARKER_TEXT.match(shown)
-    if not note or not found:
+    href = link.get("href") or ""
+    if "#" not in href:
         return None
-    label, group = found["label"], (found["group"] or "").strip()
-    if not group and label.isalpha():
-        group = "lower-alpha" if label.islower() else "upper-alpha"
-    if group:
-        label = f"{group} {label}" if group not in ("lower-alpha", "upper-alpha") else label
-    return note, label, group
+    note = unquote(href.rpartition("#")[2])
+    shown = _norm(link.text_content()).strip("[] ")
+    if not note or not shown:
+        return None
+    listed = state.notes.get(note)
+    prefix = shown.rpartition(" ")[0]
+    if prefix:
+        group = prefix
+    elif listed is not None and listed.group:
+        group = listed.group
+    elif shown.isalpha():
+        group = "lower-alpha" if shown.islower() else "upper-alpha"
+    else:
+        group = ""
+    return note, shown, group
 
 
-def _is_inline_tag(node: Tag) -> bool:
-    classes = _classes(node)
-    return node.name == "sup" and bool(classes & {"Inline-Template", "Template-Fact", "noprint"})
+def _is_inline_tag(node: lxml.html.HtmlElement, classes: set[str]) -> bool:
+    return node.tag == "sup" and bool(classes & _INLINE_TAG_CLASSES) and "reference" not in classes
 
 
-def _walk(node: Tag, para: _Paragraph, notes: dict[str, tuple[str, str]]) -> None:
-    for child in node.children:
-        if isinstance(child, Comment):
+def _collect(node: lxml.html.HtmlElement, para: _Paragraph, state: _State,
+             nested_lists: bool = False) -> None:
+    """Add the text under ``node`` to ``para``, taking markers and inline tags out."""
+    para.add(node.text or "")
+    for child in node:
+        tag = child.tag
+        if isinstance(tag, str):
+            classes = _classes(child)
+            if tag == "sup" and "reference" in classes:
+                found = _marker(child, state)
+                if found:
+                    note, label, group = found
+                    state.labels.setdefault(note, (label, group))
+                    para.markers.append(Marker(para.at(), label, group))
+            elif _is_inline_tag(child, classes):
+                shown = _text(child).strip("[] ")
+                if shown:
+                    para.tags.append((para.at(), tag_slug(shown)))
+            elif tag == "br":
+                para.space()
+            elif tag in _SKIP_TAGS or classes & _SKIP_CLASSES:
+                pass
+            elif tag in _LIST_TAGS and not nested_lists:
+                para.nested.append(child)  # nested list items are blocks of their own
+            else:
+                if tag in ("td", "th", "li", "div", "p", "dd", "dt"):
+                    para.space()
+                _collect(child, para, state, nested_lists)
+                if tag in ("td", "th", "li", "div", "p", "dd", "dt"):
+                    para.space()
+        para.add(child.tail or "")
+
+
+def _heading_text(node: lxml.html.HtmlElement) -> str:
+    for child in node.iter():
+        if "mw-headline" in _classes(child):
+            return _text(child)
+    para = _Paragraph()
+    _collect(node, para, _State({}))
+    return para.finish()[0]
+
+
+def _emit(state: _State, section: str, para: _Paragraph, *, whole: bool = False,
+          keep_uncited: bool = True) -> None:
+    plain, markers, tags = para.finish()
+    if not plain or (not keep_uncited and not markers and not tags):
+        return
+    if whole:
+        claims = [ParsedClaim(
+            section=section, text=plain,
+            citations=tuple(_citations(markers)), start=state.offset,
+            end=state.offset + len(plain), tags=tuple(dict.fromkeys(t for _o, t in tags)))]
+    else:
+        claims = build_claims(section, plain, markers, base=state.offset, tags_at=tags,
+                              language=state.language)
+    state.claims.extend(claims)
+    state.offset += len(plain) + 1
+
+
+def _citations(markers: list[Marker]) -> list[ParsedCitation]:
+    return [ParsedCitation(label=m.label, offset=m.offset, group=m.group) for m in markers]
+
+
+def _rows(table: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    rows = []
+    for child in table:
+        if child.tag == "tr":
+            rows.append(child)
+        elif child.tag in ("tbody", "thead", "tfoot"):
+            rows.extend(row for row in child if row.tag == "tr")
+    return rows
+
+
+def _table(table: lxml.html.HtmlElement, state: _State, section: str) -> None:
+    """Each row of a table is one claim (its cells); an info-box row is also a fact."""
+    infobox = bool(_classes(table) & {"infobox", "infobox_v2", "infobox_v3"})
+    caption = next((c for c in table if c.tag == "caption"), None)
+    if caption is not None:
+        para = _Paragraph()
+        _collect(caption, para, state)
+        _emit(state, section, para, whole=True, keep_uncited=False)
+    for row in _rows(table):
+        cells = [c for c in row if c.tag in ("td", "th")]
+        if not cells:
             continue
-        if isinstance(child, NavigableString):
-            para.add(str(child))
-            continue
-        if not isinstance(child, Tag):
+        para = _Paragraph()
+        for index, cell in enumerate(cells):
+            if index:
+                para.add(" — " if infobox and index == 1 else " | ")
+            _collect(cell, para, state, nested_lists=True)
+        if infobox and len(cells) == 2 and cells[0].tag == "th":
+            value = _Paragraph()
+            _collect(cells[1], value, _State(state.notes, language=state.language),
+                     nested_lists=True)
+            label, text = _text(cells[0]), value.finish()[0]
+            if label and text:
+                state.facts.append((label, text))
+        _emit(state, section, para, whole=True, keep_uncited=False)
+
+
+@dataclass
+class _Walk:
+    state: _State
+    section: str = LEAD
+    skipping: bool = False
+
+
+def _walk(node: lxml.html.HtmlElement, walk: _Walk) -> None:
+    """Visit the blocks under ``node`` in document order."""
+    for child in node:
+        tag = child.tag
+        if not isinstance(tag, str):
             continue
         classes = _classes(child)
-        if child.name == "sup" and "reference" in classes:
-            found = _marker(child)
-            if found:
-                note, label, group = found
-                notes.setdefault(note, (label, group))
-                para.markers.append(Marker(para.at(), label, group))
+        if tag in _HEADINGS or "mw-heading" in classes:
+            heading = child if tag in _HEADINGS else next(
+                (h for h in child.iter() if h.tag in _HEADINGS), child)
+            walk.section = _heading_text(heading) or walk.section
+            walk.skipping = walk.section.strip().lower() in NON_PROSE_SECTIONS
             continue
-        if _is_inline_tag(child):
-            shown = _text(child).strip("[] ")
-            if shown:
-                para.tags.append((para.at(), tag_slug(shown)))
+        if classes & _REFERENCE_CONTAINERS:
+            for item in child.iter("li"):
+                if (item.get("id") or "").startswith("cite_note"):
+                    walk.state.note_sections.setdefault(item.get("id") or "", walk.section)
             continue
-        if child.name in _SKIP_TAGS or classes & _SKIP_CLASSES:
+        if tag in _SKIP_TAGS or classes & _SKIP_CLASSES:
             continue
-        if child.name == "br":
-            para.add(" ")
+        if tag == "section" or (tag == "div" and not classes & _CAPTION_CLASSES
+                                and not _holds_text(child)):
+            _walk(child, walk)
             continue
-        if child.name in ("ul", "ol", "dl") and node.name in ("li", "dd", "dt"):
-            continue  # nested list items are blocks of their own
-        _walk(child, para, notes)
+        state = walk.state
+        if (tag in ("p", "dd", "dt", "blockquote", "figcaption", "div")
+                or classes & _CAPTION_CLASSES):
+            if tag == "blockquote" and any(c.tag == "p" for c in child):
+                _walk(child, walk)
+                continue
+            para = _Paragraph()
+            _collect(child, para, state)
+            _emit(state, walk.section, para, keep_uncited=not (
+                walk.skipping or classes & _CAPTION_CLASSES or tag == "figcaption"))
+            for sub in para.nested:
+                _list(sub, walk)
+        elif tag in _LIST_TAGS:
+            _list(child, walk)
+        elif tag == "table":
+            _table(child, state, walk.section)
+        elif tag in ("figure", "center", "span", "article", "main", "aside"):
+            _walk(child, walk)
 
 
-def _heading_text(node: Tag) -> str:
-    headline = node.find(class_="mw-headline")
-    return _text(headline if isinstance(headline, Tag) else node)
+_BLOCK_TAGS = frozenset({"p", "div", "ul", "ol", "dl", "table", "section", "blockquote",
+                         "figure", "h1", "h2", "h3", "h4", "h5", "h6", "center"})
 
 
-def _skipped(node: Tag) -> bool:
-    return node.name in _SKIP_TAGS or bool(_classes(node) & _SKIP_CLASSES)
+def _holds_text(node: lxml.html.HtmlElement) -> bool:
+    """True for a div whose own text (not its blocks') is prose: text or inline elements."""
+    if (node.text or "").strip():
+        return True
+    return any((child.tail or "").strip() for child in node)
 
 
-def _blocks(root: Tag) -> Iterator[tuple[str, Tag]]:
-    """("heading", h) and ("para", block) in document order, skipping non-prose containers."""
-    for child in root.children:
-        if not isinstance(child, Tag) or _skipped(child):
+def _list(node: lxml.html.HtmlElement, walk: _Walk) -> None:
+    """Each item of a list is a block (kept when cited or a full sentence); sub-lists follow."""
+    state = walk.state
+    for item in node:
+        if item.tag not in ("li", "dd", "dt"):
             continue
-        if child.name in _HEADINGS:
-            yield "heading", child
-        elif "mw-heading" in _classes(child):
-            inner = child.find(list(_HEADINGS))
-            if isinstance(inner, Tag):
-                yield "heading", inner
-        elif child.name in ("p", "dd", "dt"):
-            yield "para", child
-        elif child.name == "li":
-            nested = [c for c in child.children if isinstance(c, Tag) and c.name in ("ul", "ol")]
-            yield "item", child
-            for sub in nested:
-                yield from _blocks(sub)
-        elif child.name in ("div", "section", "ul", "ol", "dl", "blockquote", "center", "span"):
-            yield from _blocks(child)
+        para = _Paragraph()
+        _collect(item, para, state)
+        plain = "".join(para.pieces).strip()
+        if para.markers or para.tags or (_SENTENCE_END.search(plain) and not walk.skipping):
+            _emit(state, walk.section, para)
+        for sub in para.nested:
+            _list(sub, walk)
 
 
-def _content_root(soup: BeautifulSoup) -> Tag:
-    for selector in ("#mw-content-text .mw-parser-output", ".mw-parser-output", "#mw-content-text",
-                     "#bodyContent", "main", "body"):
-        found = soup.select_one(selector)
-        if isinstance(found, Tag):
-            return found
-    return soup
+def _note_body(item: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    for node in item.iter():
+        if _classes(node) & {"reference-text", "mw-reference-text"}:
+            return node
+    return item
 
 
-def _title(soup: BeautifulSoup) -> str | None:
-    heading = soup.select_one("#firstHeading, h1.firstHeading, #section_0")
-    if heading is not None and _text(heading):
-        return _text(heading)
-    version = soup.find("link", rel="dc:isVersionOf")
-    if isinstance(version, Tag) and version.get("href"):
-        return unquote(str(version["href"]).rpartition("/")[2]).replace("_", " ")
-    if soup.title and soup.title.string:
-        return re.sub(r"\s+[-–—]\s+Wikipedia.*$", "", " ".join(soup.title.string.split())) or None
-    return None
-
-
-def _facts(root: Tag) -> list[tuple[str, str]]:
-    facts: list[tuple[str, str]] = []
-    for box in root.select("table.infobox"):
-        for row in box.find_all("tr"):
-            label, value = row.find("th"), row.find("td")
-            if isinstance(label, Tag) and isinstance(value, Tag):
-                para = _Paragraph()
-                _walk(value, para, {})
-                text, _m, _t = para.finish()
-                if _text(label) and text:
-                    facts.append((_text(label), text))
-    return facts
-
-
-def _note_body(item: Tag) -> Tag:
-    body = item.find(class_=["reference-text", "mw-reference-text"])
-    return body if isinstance(body, Tag) else item
-
-
-def _links(body: Tag) -> tuple[str | None, str | None]:
-    url = archive = None
-    for link in body.find_all("a", href=True):
-        href = str(link["href"])
-        if href.startswith("//"):
-            href = "https:" + href
-        if not href.startswith(("http://", "https://")) or "wikipedia.org/" in href:
+def _note_claims(state: _State, notes: list[_Note]) -> None:
+    """A note that cites references is a claim citing them (section: the note's label)."""
+    for note in notes:
+        body = _note_body(note.item)
+        if not any("reference" in _classes(s) for s in body.iter("sup")):
             continue
-        if "Special:BookSources" in href or "wikidata.org" in href:
-            continue
-        if is_archive_url(href):
-            archive = archive or href
-        elif url is None:
-            url = href
-    return url, archive
+        para = _Paragraph()
+        _collect(body, para, state, nested_lists=True)
+        _emit(state, state.note_sections.get(note.note, "Notes"), para)
 
 
-def _reference_tags(item: Tag, body: Tag, raw: str) -> tuple[str, ...]:
-    tags: list[str] = []
-    errors = item.select(".mw-ext-cite-error, .cite-error, .error")
-    empty_citation = any("empty citation" in _text(e).lower() for e in item.select(
-        ".cs1-visible-error, .citation-comment, .error"))
-    if not raw or empty_citation or any("cite error" in _text(e).lower() for e in errors):
-        tags.append("empty")
-    for sup in body.find_all("sup"):
-        if isinstance(sup, Tag) and _is_inline_tag(sup) and _DEAD_LINK.search(_text(sup)):
-            tags.append("dead-link")
-            break
-    return tuple(tags)
+def _href(url: str) -> str | None:
+    if url.startswith("//"):
+        url = "https:" + url
+    if not url.lower().startswith(("http://", "https://")):
+        return None
+    if "wikipedia.org/" in url or "wikidata.org" in url or "Special:BookSources" in url:
+        return None
+    if "wikimedia.org/" in url or "mediawiki.org/" in url:
+        return None
+    return url
 
 
-def _template_fields(body: Tag) -> ReferenceFields | None:
+def _links(body: lxml.html.HtmlElement) -> list[str]:
+    found: list[str] = []
+    for link in body.iter("a"):
+        url = _href(link.get("href") or "")
+        if url and url not in found:
+            found.append(url)
+    return found
+
+
+_WIKILINK = re.compile(r"\[\[(?:[^\]|]*\|)?([^\]]*)\]\]")
+_EXTLINK = re.compile(r"\[(?:https?:)?//\S+\s+([^\]]*)\]")
+_QUOTES = re.compile(r"'{2,}")
+
+
+def _render_wikitext(value: str) -> str:
+    """The text a template parameter's wikitext shows (links, bold/italic resolved)."""
+    if "{{" in value or "<" in value or "&" in value:
+        return str(mwparserfromhell.parse(value).strip_code())
+    value = _WIKILINK.sub(r"\1", value)
+    value = _EXTLINK.sub(r"\1", value)
+    return _QUOTES.sub("", value)
+
+
+def _template_fields(body: lxml.html.HtmlElement) -> ReferenceFields | None:
     """Fields of the citation template Parsoid recorded in a reference's ``data-mw``.
 
     Parsoid HTML keeps each transcluded template's name and wikitext parameters, so a cite
     template's fields are read exactly as from the page's wikitext.
     """
-    for node in body.select("[data-mw]"):
+    for node in body.iter():
+        raw = node.get("data-mw") if isinstance(node.tag, str) else None
+        if not raw or '"template"' not in raw:
+            continue
         try:
-            data = json.loads(str(node["data-mw"]))
+            data = json.loads(raw)
         except ValueError:
             continue
         for part in data.get("parts", []) if isinstance(data, dict) else []:
@@ -329,123 +520,155 @@ def _template_fields(body: Tag) -> ReferenceFields | None:
             if not isinstance(call, dict):
                 continue
             target = str(call.get("target", {}).get("wt", ""))
-            template = mwparserfromhell.nodes.Template(mwparserfromhell.parse(target.strip()))
-            if not is_cite(template):
+            name = " ".join(target.split("<!--")[0].replace("_", " ").split()).lower()
+            name = name.removeprefix("template:").removeprefix("modèle:").removeprefix(
+                "vorlage:").removeprefix("plantilla:").removeprefix("predefinição:")
+            if not CITE_NAMES.match(name):
                 continue
-            for name, value in (call.get("params") or {}).items():
-                template.add(name, str(value.get("wt", "")) if isinstance(value, dict) else "")
-            return cite_fields(template, lambda code: code.strip_code())
+            pairs = [(str(key), _render_wikitext(str(value.get("wt", ""))))
+                     for key, value in (call.get("params") or {}).items()
+                     if isinstance(value, dict)]
+            return fields_from_params(name, normalize_params(pairs, name))
     return None
 
 
-def _reference_fields(body: Tag, raw: str) -> ReferenceFields:
+def _with_links(fields: ReferenceFields, links: list[str]) -> ReferenceFields:
+    """Primary URL, archive URL and every URL the reference carries (``extra["urls"]``)."""
+    plain = [u for u in links if not is_archive_url(u)]
+    archives = [u for u in links if is_archive_url(u)]
+    url = fields.url
+    if url and url.startswith("//"):
+        url = "https:" + url
+    if plain and (url is None or is_archive_url(url) or url not in links):
+        url = plain[0]  # the link, not a domain named in the text
+    archive = fields.archive_url or (archives[0] if archives else None)
+    if url and archive == url:
+        url = plain[0] if plain else None
+    extra = dict(fields.extra)
+    every = list(dict.fromkeys([u for u in (url, archive) if u] + links))
+    if len(every) > 1 or (every and every[0] != url):
+        extra["urls"] = " ".join(every)
+    return replace(fields, url=url, archive_url=archive, extra=extra)
+
+
+def _reference_fields(body: lxml.html.HtmlElement, raw: str) -> ReferenceFields:
+    links = _links(body)
     from_template = _template_fields(body)
     if from_template is not None:
-        return from_template
-    text_fields = parse_reference(raw) if raw else ReferenceFields()
-    coins = body.find("span", class_="Z3988")
-    cite = body.find(["cite", "span"], class_="citation")
-    url, archive = _links(body)
-    fields = text_fields
-    if isinstance(coins, Tag) and coins.get("title"):
-        structured = coins_fields(str(coins["title"]))
-        extra = {**text_fields.extra, **structured.extra}
+        return _with_links(from_template, links)
+    fields = parse_reference(raw) if raw else ReferenceFields()
+    coins = next((s for s in body.iter("span") if "Z3988" in _classes(s)), None)
+    if coins is not None and coins.get("title"):
+        structured = coins_fields(coins.get("title") or "")
         fields = replace(
-            text_fields,
-            authors=structured.authors or text_fields.authors,
-            date=structured.date or text_fields.date,
-            title=structured.title or text_fields.title,
-            work=structured.work or text_fields.work,
-            publisher=structured.publisher or text_fields.publisher,
-            url=structured.url or text_fields.url,
-            extra=extra,
+            fields,
+            authors=structured.authors or fields.authors,
+            date=structured.date or fields.date,
+            title=structured.title or fields.title,
+            work=structured.work or fields.work,
+            publisher=structured.publisher or fields.publisher,
+            url=structured.url or fields.url,
+            extra={**fields.extra, **structured.extra},
         )
-    if isinstance(cite, Tag):
+    cite = next((c for c in body.iter("cite", "span") if "citation" in _classes(c)), None)
+    if cite is not None:
         kinds = sorted(_classes(cite) - {"citation", "cs1", "cs2", "Citation"})
         if kinds:
             fields = replace(fields, extra={**fields.extra, "type": " ".join(kinds)})
-    hrefs = {str(a["href"]) for a in body.find_all("a", href=True)}
-    if url and (fields.url is None or is_archive_url(fields.url) or fields.url not in hrefs):
-        fields = replace(fields, url=url)  # the link, not a domain named in the text
-    if archive and not fields.archive_url:
-        fields = replace(fields, archive_url=archive)
-    if fields.url and fields.archive_url == fields.url:
-        fields = replace(fields, url=url)
-    return fields
+    return _with_links(fields, links)
 
 
-def _group_of(item: Tag) -> str:
-    wrap = item.find_parent("ol")
-    if isinstance(wrap, Tag):
-        group = wrap.get("data-mw-group")
-        if group:
-            return str(group)
-    return ""
+def _reference_tags(item: lxml.html.HtmlElement, body: lxml.html.HtmlElement,
+                    raw: str) -> tuple[str, ...]:
+    tags: list[str] = []
+    errors = [n for n in item.iter() if isinstance(n.tag, str)
+              and _classes(n) & {"mw-ext-cite-error", "cite-error", "error",
+                                 "cs1-visible-error", "citation-comment"}]
+    if not raw or any("cite error" in _text(e).lower() or "empty citation" in _text(e).lower()
+                      for e in errors):
+        tags.append("empty")
+    for sup in body.iter("sup"):
+        if _is_inline_tag(sup, _classes(sup)) and _DEAD_LINK.search(_text(sup)):
+            tags.append("dead-link")
+            break
+    return tuple(tags)
 
 
-def _references(root: Tag | BeautifulSoup,
-                notes: dict[str, tuple[str, str]]) -> list[ParsedReference]:
+def _references(state: _State) -> list[ParsedReference]:
     out: list[ParsedReference] = []
-    position: dict[str, int] = {}
-    for item in root.select("ol.references > li, ol.mw-references > li"):
-        note = str(item.get("id") or "")
-        if not note.startswith("cite_note"):
-            continue
-        body = _note_body(item)
-        raw = _text(body)
-        if note in notes:
-            label, group = notes[note]
+    taken = {label for label, _group in state.labels.values()}
+    for note in state.notes.values():
+        if note.note in state.labels:
+            label, group = state.labels[note.note]
         else:
-            group = _group_of(item)
-            position[group] = position.get(group, 0) + 1
-            number = position[group]
-            label = str(number) if not group else f"{group} {number}"
+            group = note.group
+            label = _position_label(group, note.position)
+            while label in taken:  # never two references under one label
+                label += "′"
+            taken.add(label)
+        body = _note_body(note.item)
+        raw = _text(body)
         out.append(ParsedReference(
-            label=label,
-            raw=raw,
-            fields=_reference_fields(body, raw),
-            group=group,
-            tags=_reference_tags(item, body, raw),
-        ))
+            label=label, raw=raw, fields=_reference_fields(body, raw), group=group,
+            tags=_reference_tags(note.item, body, raw)))
     return out
+
+
+def _content_root(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    fallback: lxml.html.HtmlElement | None = None
+    for node in root.iter("body", "div", "main"):
+        if "mw-parser-output" in _classes(node):
+            return node
+        if fallback is None and node.get("id") in ("mw-content-text", "bodyContent"):
+            fallback = node
+    if fallback is not None:
+        return fallback
+    for tag in ("main", "body"):
+        found = next(root.iter(tag), None)
+        if found is not None:
+            return found
+    return root
+
+
+def _title(root: lxml.html.HtmlElement) -> str | None:
+    for node in root.iter("h1"):
+        heading = node.get("id") in ("firstHeading", "section_0") or "firstHeading" in _classes(
+            node)
+        if heading and _text(node):
+            return _text(node)
+    for node in root.iter("link"):
+        if node.get("rel") == "dc:isVersionOf" and node.get("href"):
+            return unquote(str(node.get("href")).rpartition("/")[2]).replace("_", " ")
+    title = next(root.iter("title"), None)
+    if title is not None and title.text:
+        return re.sub(r"\s+[-–—]\s+(?:Wikipedia|Wikipédia|Wikipedia, la enciclopedia libre)"
+                      r".*$", "", _norm(title.text)) or None
+    return None
+
+
+def _page_language(root: lxml.html.HtmlElement) -> str:
+    for node in (root, root.find("body")):
+        if node is not None and node.get("lang"):
+            return language_of(node.get("lang") or "")
+    return "en"
 
 
 def parse(text: str, *, title: str | None = None) -> ParsedDocument:
     """Parse Wikipedia article HTML into claims, references, facts and tags."""
-    text, cut = cut_markup(text, _REFERENCE_LISTS)
-    soup = BeautifulSoup(text, "lxml")
-    root = _content_root(soup)
-    notes: dict[str, tuple[str, str]] = {}
-    claims: list[ParsedClaim] = []
-    section = LEAD
-    skipping = False
-    offset = skipped = 0
-    for kind, block in _blocks(root):
-        if kind == "heading":
-            section = _heading_text(block) or section
-            skipping = section.strip().lower() in NON_PROSE_SECTIONS
-            continue
-        if skipping:
-            continue
-        if offset > CLAIM_TEXT_BUDGET:
-            skipped += 1
-            _walk(block, _Paragraph(), notes)  # still learn the labels its markers use
-            continue
-        para = _Paragraph()
-        _walk(block, para, notes)
-        plain, markers, tags = para.finish()
-        if not plain:
-            continue
-        if kind == "item" and not markers and not re.search(r"[.!?][\"”’)]*$", plain):
-            continue
-        claims.extend(build_claims(section, plain, markers, base=offset, tags_at=tags))
-        offset += len(plain) + 1
-    references = _references(soup, notes)
+    parser = lxml.html.HTMLParser(remove_comments=True, huge_tree=True, encoding="utf-8")
+    try:
+        root = lxml.html.document_fromstring(text.encode("utf-8"), parser=parser)
+    except ParserError:
+        root = lxml.html.document_fromstring("<html><body></body></html>")
+    state = _State(_reference_lists(root), language=_page_language(root))
+    content = _content_root(root)
+    _walk(content, _Walk(state))
+    _note_claims(state, list(state.notes.values()))
+    references = _references(state)
     return ParsedDocument(
         format=FORMAT,
-        title=title or _title(soup),
-        claims=tuple(claims),
+        title=title or _title(root),
+        claims=tuple(state.claims),
         references=tuple(references),
-        facts=tuple(_facts(root)),
-        warnings=tuple(w for w in (cut, budget_warning(skipped) if skipped else None) if w),
+        facts=tuple(state.facts),
     )

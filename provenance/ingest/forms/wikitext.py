@@ -38,12 +38,7 @@ from provenance.domain.documents import (
 )
 from provenance.errors import InputError
 from provenance.ingest.claims.split import build_claims
-from provenance.ingest.forms.wiki_html import (
-    CLAIM_TEXT_BUDGET,
-    NON_PROSE_SECTIONS,
-    budget_warning,
-    tag_slug,
-)
+from provenance.ingest.forms.wiki_html import NON_PROSE_SECTIONS, tag_slug
 from provenance.ingest.references.parse import parse_reference
 from provenance.ingest.wikitext.blocks import (
     END,
@@ -95,9 +90,6 @@ __all__ = ["FORMAT", "LEAD", "parse"]
 FORMAT = "wikitext"
 
 
-# The longest Wikipedia articles are ~500 KB of wikitext; past twice that, a parse is cut at a
-# paragraph end (mwparserfromhell reads ~200 KB/s of citation-dense wikitext).
-WIKITEXT_BUDGET = 600_000
 
 class _Wikitext:
     """One parse: numbering pass, then rendering with sentinels, then claims."""
@@ -358,13 +350,6 @@ class _Wikitext:
 
 def parse(text: str, *, title: str | None = None) -> ParsedDocument:
     """Parse wikitext into claims, references (MediaWiki numbering), facts and tags."""
-    cut = None
-    if len(text) > WIKITEXT_BUDGET:
-        end = text.rfind("\n\n", 0, WIKITEXT_BUDGET)
-        end = end if end > 0 else WIKITEXT_BUDGET
-        cut = (f"document is very long ({len(text):,} characters): only its first {end:,} "
-               "characters were read")
-        text = text[:end]
     try:
         code = mwparserfromhell.parse(text)
     except (ValueError, RecursionError) as err:
@@ -372,10 +357,8 @@ def parse(text: str, *, title: str | None = None) -> ParsedDocument:
     doc = _Wikitext(code)
     doc.number()
     state = doc.state
-    if cut:
-        state.warnings.insert(0, cut)
     claims: list[ParsedClaim] = []
-    offset = skipped = 0
+    offset = 0
     for section, nodes in split_sections(code):
         rendered = doc.render(Wikicode(nodes), markers=True)
         if section.strip().lower() in NON_PROSE_SECTIONS:
@@ -388,13 +371,8 @@ def parse(text: str, *, title: str | None = None) -> ParsedDocument:
                 state.warn("an unclosed <ref> tag was read as text")
             if is_item and not markers and not re.search(r"[.!?][\"”’)]*$", plain):
                 continue
-            if offset > CLAIM_TEXT_BUDGET:
-                skipped += 1
-                continue
             claims.extend(build_claims(section, plain, markers, base=offset, tags_at=tags))
             offset += len(plain) + 1
-    if skipped:
-        state.warnings.append(budget_warning(skipped))
     references: list[ParsedReference] = []
     seen: set[tuple[str, str]] = set()
     for occurrence in state.occurrences.values():

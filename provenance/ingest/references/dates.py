@@ -20,14 +20,21 @@ MONTHS: dict[str, int] = {
     name: number
     for number, names in enumerate(
         (
-            # English, then French (French Wikipedia's rendered and template dates)
-            ("january", "jan", "janvier", "janv"), ("february", "feb", "février", "fevrier",
-                                                     "févr"),
-            ("march", "mar", "mars"), ("april", "apr", "avril", "avr"), ("may", "mai"),
-            ("june", "jun", "juin"), ("july", "jul", "juillet", "juil"),
-            ("august", "aug", "août", "aout"), ("september", "sep", "sept", "septembre"),
-            ("october", "oct", "octobre"), ("november", "nov", "novembre"),
-            ("december", "dec", "décembre", "decembre", "déc"),
+            # English, French, German, Spanish, Portuguese (rendered and template dates)
+            ("january", "jan", "janvier", "janv", "januar", "jänner", "enero", "janeiro"),
+            ("february", "feb", "février", "fevrier", "févr", "februar", "febrero",
+             "fevereiro"),
+            ("march", "mar", "mars", "märz", "marzo", "março", "marco"),
+            ("april", "apr", "avril", "avr", "abril"),
+            ("may", "mai", "mayo", "maio"),
+            ("june", "jun", "juin", "juni", "junio", "junho"),
+            ("july", "jul", "juillet", "juil", "juli", "julio", "julho"),
+            ("august", "aug", "août", "aout", "agosto"),
+            ("september", "sep", "sept", "septembre", "septiembre", "setiembre", "setembro"),
+            ("october", "oct", "octobre", "oktober", "okt", "octubre", "outubro"),
+            ("november", "nov", "novembre", "noviembre", "novembro"),
+            ("december", "dec", "décembre", "decembre", "déc", "dezember", "dez", "diciembre",
+             "dezembro"),
         ),
         start=1,
     )
@@ -56,10 +63,10 @@ def _fill(body: str) -> str:
 _FORMS: tuple[tuple[str, str], ...] = (
     ("day", r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"),
     ("month", r"(?P<y>\d{4})-(?P<m>\d{1,2})"),
-    ("day", _fill(r"D(?:~\d{1,2})?\s+M(?:~\d{1,2}\s+M2)?,?\s+Y")),
+    ("day", _fill(r"D\.?(?:~\d{1,2}\.?)?\s+(?:de\s+)?M(?:~\d{1,2}\.?\s+M2)?,?\s+(?:de\s+)?Y")),
     ("day", _fill(r"M\s+D(?:~(?:M2\s+)?\d{1,2})?,?\s+Y")),
     ("day", _fill(r"Y,?\s+M\s+D(?:~\d{1,2})?")),
-    ("month", _fill(r"M(?:~M2)?,?\s+Y(?:~\d{2,4})?")),
+    ("month", _fill(r"M(?:~M2)?,?\s+(?:de\s+)?Y(?:~\d{2,4})?")),
     ("month", _fill(r"Y,?\s+M")),
     ("season",
      rf"(?P<s>{_SEASON})(?:{_DASH}{_SEASON})?,?\s+(?P<y>\d{{4}})(?P<y2>{_DASH}\d{{2,4}})?"),

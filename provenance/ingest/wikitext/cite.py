@@ -10,7 +10,7 @@ and year so they can be tied to their full citation.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from mwparserfromhell.nodes import Template
 from mwparserfromhell.wikicode import Wikicode
@@ -19,15 +19,18 @@ from provenance.domain.documents import ReferenceFields
 from provenance.ingest.references.dates import parse_date
 from provenance.ingest.references.languages import language_code
 
-__all__ = ["CITE_NAMES", "SHORT_NAMES", "cite_fields", "is_cite", "short_key", "template_name",
-           "template_params", "year_of"]
+__all__ = ["CITE_NAMES", "SHORT_NAMES", "cite_fields", "fields_from_params", "is_cite",
+           "normalize_params", "short_key", "template_name", "template_params", "year_of"]
 
 Render = Callable[[Wikicode], str]
 
 CITE_NAMES = re.compile(
     r"^(?:cite[ _-]?\w[\w -]*|citation|vcite[ _-]?\w+|cite"
-    # French Wikipedia's citation templates, whose parameters _FRENCH maps to English ones
-    r"|lien web|lien news|lien conférence|lien vidéo|article|ouvrage|chapitre)$",
+    # French, German, Spanish and Portuguese citation templates (parameters mapped below)
+    r"|lien web|lien news|lien conférence|lien vidéo|article|ouvrage|chapitre"
+    r"|internetquelle|literatur|cita[ _](?:web|libro|publicación|noticia|conferencia|"
+    r"enciclopedia|tesis|vídeo|video|mapa|informe)"
+    r"|citar[ _](?:web|livro|periódico|jornal|notícia|revista|enciclopédia|tese|vídeo))$",
     re.IGNORECASE)
 SHORT_NAMES = {"sfn", "sfnp", "sfnm", "harvnb", "harv", "harvp", "harvtxt", "harvcolnb",
                "harvcoltxt", "harvcol", "harvs", "sfnref"}
@@ -51,7 +54,45 @@ _FRENCH = {"titre": "title", "sous-titre": "subtitle", "traduction titre": "tran
            "année": "year", "mois": "month", "jour": "day", "isbn": "isbn", "doi": "doi",
            "titre chapitre": "chapter", "série": "series", "collection": "series",
            "éditeur scientifique": "editor"}
-_FRENCH_NUMBERED = re.compile(r"^(auteur|nom|prénom)(\d+)$")
+# German {{Internetquelle}} / {{Literatur}} parameters (lower-cased) and their CS1 names.
+_GERMAN = {"titel": "title", "titelerg": "subtitle", "werk": "website", "sammelwerk": "journal",
+           "verlag": "publisher", "ort": "location", "jahr": "year", "datum": "date",
+           "abruf": "access-date", "zugriff": "access-date", "sprache": "language",
+           "autor": "authors", "online": "url", "seiten": "pages", "seite": "pages",
+           "band": "volume", "nummer": "issue", "auflage": "edition", "reihe": "series",
+           "archiv-url": "archive-url", "archiv-datum": "archive-date", "originaltitel":
+           "trans-title", "kommentar": "note", "format": "format"}
+# "hrsg" is the publisher of a web page ({{Internetquelle}}) but the editor of a book
+# ({{Literatur}}): never a title.
+_GERMAN_HRSG = {"internetquelle": "publisher", "literatur": "editors"}
+# Spanish {{Cita web}}/{{Cita libro}}/{{Cita publicación}}/{{Cita noticia}} parameters.
+_SPANISH = {"título": "title", "titulo": "title", "títulotrad": "trans-title",
+            "fechaacceso": "access-date", "fecha-acceso": "access-date", "sitioweb": "website",
+            "obra": "work", "publicación": "journal", "periódico": "newspaper",
+            "editorial": "publisher", "idioma": "language", "urlarchivo": "archive-url",
+            "fechaarchivo": "archive-date", "fecha": "date", "año": "year", "mes": "month",
+            "apellido": "last", "apellidos": "last", "nombre": "first", "nombres": "first",
+            "autor": "author", "enlaceautor": "author-link", "volumen": "volume",
+            "número": "issue", "páginas": "pages", "página": "page", "ubicación": "location",
+            "lugar": "location", "edición": "edition", "editor": "editor", "cita": "quote",
+            "urlmuerta": "url-status", "formato": "format", "capítulo": "chapter"}
+# Portuguese {{citar web}}/{{citar livro}}/{{citar periódico}} parameters.
+_PORTUGUESE = {"título": "title", "titulo": "title", "acessodata": "access-date",
+               "acesso-data": "access-date", "data": "date", "ano": "year", "obra": "work",
+               "publicado": "publisher", "editora": "publisher", "jornal": "newspaper",
+               "periódico": "journal", "língua": "language", "lingua": "language",
+               "idioma": "language", "arquivourl": "archive-url", "arquivo-url": "archive-url",
+               "arquivodata": "archive-date", "arquivo-data": "archive-date", "autor": "author",
+               "último": "last", "ultimo": "last", "primeiro": "first", "volume": "volume",
+               "número": "issue", "páginas": "pages", "página": "page", "local": "location",
+               "edição": "edition", "editor": "editor", "citação": "quote", "capítulo": "chapter",
+               "urlmorta": "url-status", "formato": "format", "website": "website",
+               "sítio": "website"}
+_LOCAL_NUMBERED = re.compile(r"^(auteur|nom|prénom|apellidos?|nombres?|autor|último|ultimo|"
+                             r"primeiro)(\d+)$")
+_LOCAL_BASE = {"auteur": "author", "nom": "last", "prénom": "first", "apellido": "last",
+               "apellidos": "last", "nombre": "first", "nombres": "first", "autor": "author",
+               "último": "last", "ultimo": "last", "primeiro": "first"}
 _NUMBERED = re.compile(r"^(author|last|first|surname|given|editor|editor-last|editor-first)"
                        r"(\d+)$|^(author|editor)(\d+)-(last|first)$")
 _YEAR = re.compile(r"\b(1\d{3}|20\d{2})[a-z]?\b")
@@ -67,26 +108,45 @@ def is_cite(template: Template) -> bool:
     return bool(CITE_NAMES.match(template_name(template)))
 
 
-def _english(name: str) -> str:
-    """A French citation parameter's CS1 name ("consulté le" -> "access-date")."""
-    if name in _FRENCH:
-        return _FRENCH[name]
-    found = _FRENCH_NUMBERED.match(name)
-    if found:
-        base = {"auteur": "author", "nom": "last", "prénom": "first"}[found.group(1)]
-        return f"{base}{found.group(2)}"
-    return name
+def _english(name: str, template: str = "") -> str:
+    """A localised citation parameter's CS1 name ("consulté le", "abruf", "fechaacceso" ->
+    "access-date"), by the language of ``template``."""
+    if template in ("internetquelle", "literatur"):
+        if name in ("hrsg", "herausgeber"):
+            return _GERMAN_HRSG[template]
+        return _GERMAN.get(name, name)
+    if template.startswith("cita "):
+        table = _SPANISH
+    elif template.startswith("citar "):
+        table = _PORTUGUESE
+    else:
+        table = _FRENCH
+    if name in table:
+        return table[name]
+    found = _LOCAL_NUMBERED.match(name)
+    return f"{_LOCAL_BASE[found.group(1)]}{found.group(2)}" if found else name
+
+
+def normalize_params(pairs: Iterable[tuple[str, str]], template: str = "") -> dict[str, str]:
+    """(name, rendered value) pairs as {CS1 name: value}: names lower-cased and translated by
+    the template's language edition, empty values dropped, the first value of a name kept."""
+    params: dict[str, str] = {}
+    for raw_name, raw_value in pairs:
+        name = _english(" ".join(raw_name.split()).lower(), template)
+        value = raw_value.strip()
+        if value and name not in params:
+            params[name] = value
+    return _complete_dates(params)
 
 
 def template_params(template: Template, render: Render) -> dict[str, str]:
-    """Parameters as {name: rendered text}, names lower-cased (French ones translated to
+    """Parameters as {name: rendered text}, names lower-cased (localised ones translated to
     their CS1 names), empty values dropped."""
-    params: dict[str, str] = {}
-    for param in template.params:
-        name = _english(" ".join(str(param.name).split()).lower())
-        value = render(param.value).strip()
-        if value and name not in params:
-            params[name] = value
+    return normalize_params(((str(p.name), render(p.value)) for p in template.params),
+                            template_name(template))
+
+
+def _complete_dates(params: dict[str, str]) -> dict[str, str]:
     if "date" not in params and "en ligne le" in params:
         params["date"] = params["en ligne le"]
     if "date" not in params and "year" in params and "month" in params:
@@ -150,12 +210,19 @@ def _title(value: str) -> str:
 
 def cite_fields(template: Template, render: Render) -> ReferenceFields:
     """The fields of one citation template."""
-    params = template_params(template, render)
+    return fields_from_params(template_name(template), template_params(template, render))
+
+
+def fields_from_params(name: str, params: dict[str, str]) -> ReferenceFields:
+    """The fields of a citation template ``name`` called with ``params`` (CS1 names)."""
     authors, editors = _authors(params)
-    extra: dict[str, str] = {"template": template_name(template)}
-    for key, name in _EXTRA.items():
-        if key in params and name not in extra:
-            extra[name] = params[key]
+    if "editors" in params:
+        editors = editors or [e.strip() for e in re.split(r";|\s+und\s+", params["editors"])
+                              if e.strip()]
+    extra: dict[str, str] = {"template": name}
+    for key, field_name in _EXTRA.items():
+        if key in params and field_name not in extra:
+            extra[field_name] = params[key]
     if editors:
         extra["editors"] = "; ".join(editors)
     status = params.get("url-status") or params.get("urlstatus")
@@ -163,7 +230,8 @@ def cite_fields(template: Template, render: Render) -> ReferenceFields:
         dead = params.get("deadurl") or params.get("dead-url") or ""
         status = "dead" if dead.lower() in ("yes", "true", "y") else "live"
     if status:
-        extra["url_status"] = status
+        extra["url_status"] = {"sí": "dead", "si": "dead", "sim": "dead", "yes": "dead",
+                               "no": "live", "não": "live"}.get(status.lower(), status)
     day = None
     if "date" in params:
         day, precision = parse_date(params["date"])
