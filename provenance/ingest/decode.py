@@ -106,8 +106,28 @@ def _clean(text: str) -> str:
     return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
-def decode_document(data: bytes, source: str, content_type: str | None = None) -> str:
-    """Decode a document's bytes to text, or raise one InputError line naming ``source``."""
+def _mostly_utf8(data: bytes) -> tuple[str, int] | None:
+    """(text, bad bytes) when ``data`` is UTF-8 with a few stray bytes, else ``None``.
+
+    A file holding valid multi-byte UTF-8 sequences is UTF-8 unless its invalid bytes
+    outnumber them: one stray byte never turns a UTF-8 file into cp1252 mojibake. A file
+    with no valid multi-byte sequence at all is clearly another encoding.
+    """
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode())
+    multibyte = sum(1 for ch in text if ord(ch) > 0x7F and ch != "\ufffd")
+    if bad <= 0 or multibyte == 0 or bad > multibyte:
+        return None
+    return text, bad
+
+
+def decode_document(data: bytes, source: str, content_type: str | None = None,
+                    warnings: list[str] | None = None) -> str:
+    """Decode a document's bytes to text, or raise one InputError line naming ``source``.
+
+    What was repaired (bytes that are not valid UTF-8 in a UTF-8 file) is added to
+    ``warnings`` when a list is given.
+    """
     if not data.strip():
         raise InputError(source, "file is empty")
     for bom, codec in _BOMS:
@@ -137,6 +157,13 @@ def decode_document(data: bytes, source: str, content_type: str | None = None) -
         if _looks_like_text(text):
             return _clean(text)
         raise InputError(source, "binary file, not a text document (control bytes in UTF-8)")
+    mostly_utf8 = _mostly_utf8(data)
+    if mostly_utf8 is not None:
+        text, bad = mostly_utf8
+        if warnings is not None:
+            warnings.append(f"{bad:,} byte{'s' if bad != 1 else ''} not valid UTF-8 "
+                            "replaced by U+FFFD (the rest of the file is UTF-8)")
+        return _clean(text)
     legacy = _detect(data)
     if legacy is None:
         raise InputError(source, "binary file, not a text document (no text encoding fits)")

@@ -14,13 +14,14 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from provenance.domain.documents import ParsedDocument
 from provenance.errors import InputError, ProvenanceError, UsageError
 from provenance.ingest.decode import decode_document
 from provenance.ingest.detect import FORMATS, PARSERS, detect_format
+from provenance.ingest.files import read_document_file, shown_path
 from provenance.settings import Settings
 from provenance.store.database import Database
 from provenance.store.documents import SaveResult, store_document
@@ -43,24 +44,9 @@ def is_url(source: str) -> bool:
 
 
 def read_file(path: Path, settings: Settings) -> bytes:
-    """The bytes of a document file, or an InputError naming it and the problem."""
-    name = str(path)
-    if not path.exists():
-        raise InputError(name, "no such file")
-    if path.is_dir():
-        raise InputError(name, "is a directory, not a document")
-    try:
-        size = path.stat().st_size
-        if size > settings.max_document_bytes:
-            raise InputError(name, f"file is {size:,} bytes, over the limit of "
-                             f"{settings.max_document_bytes:,} (--max-size / "
-                             "PROVENANCE_MAX_DOCUMENT_BYTES)")
-        data = path.read_bytes()
-    except OSError as err:
-        raise InputError(name, f"cannot be read ({err.strerror})") from None
-    if not data.strip():
-        raise InputError(name, "file is empty")
-    return data
+    """The bytes of a document file (regular files only, size checked while reading), or an
+    InputError naming it and the problem."""
+    return read_document_file(path, settings.max_document_bytes)
 
 
 def parser_for(fmt: str) -> Callable[..., ParsedDocument]:
@@ -92,8 +78,9 @@ def parse_text(text: str, source: str, *, fmt: str | None = None,
     return parsed
 
 
-def _load(source: str, settings: Settings) -> tuple[str, str, str | None]:
-    """(origin, text, content type) of a path or URL."""
+def _load(source: str, settings: Settings,
+          warnings: list[str]) -> tuple[str, str, str | None]:
+    """(origin, text, content type) of a path or URL; decoding repairs go to ``warnings``."""
     if is_url(source):
         from provenance.ingest.fetch_url import fetch_and_decode
 
@@ -101,7 +88,8 @@ def _load(source: str, settings: Settings) -> tuple[str, str, str | None]:
         return source, text, content_type
     path = Path(source)
     data = read_file(path, settings)
-    return str(path.resolve()), decode_document(data, source), None
+    text = decode_document(data, shown_path(source), warnings=warnings)
+    return str(path.resolve()), text, None
 
 
 @dataclass(frozen=True)
@@ -117,12 +105,18 @@ class Prepared:
 def prepare(source: str, settings: Settings, fmt: str | None = None,
             title: str | None = None) -> Prepared | IngestOutcome:
     """Read and parse one document (no database): a Prepared, or the outcome saying why not."""
+    decoding: list[str] = []
     try:
-        origin, text, _content_type = _load(source, settings)
-        parsed = parse_text(text, source, fmt=fmt, title=title)
+        origin, text, _content_type = _load(source, settings, decoding)
+        parsed = parse_text(text, shown_path(source), fmt=fmt, title=title)
     except ProvenanceError as err:
         return IngestOutcome(source, error=str(err) if isinstance(err, InputError)
-                             else f"{source}: {err}")
+                             else f"{shown_path(source)}: {err}")
+    except OSError as err:  # a path the system refuses after reading (resolve)
+        return IngestOutcome(source, error=f"{shown_path(source)}: cannot be read "
+                             f"({err.strerror or err})")
+    if decoding:
+        parsed = replace(parsed, warnings=(*decoding, *parsed.warnings))
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     if title:
         digest = hashlib.sha256(f"{digest}\0{title}".encode()).hexdigest()

@@ -1,6 +1,7 @@
 """Parse a Markdown document: footnotes and links as the citations of their sentences.
 
-markdown-it-py (CommonMark) with the footnote and front-matter plugins reads the text.
+markdown-it-py (CommonMark) with the footnote plugin reads the text; front matter (YAML
+``---`` or TOML ``+++``) is read safely by :mod:`.front_matter` and never becomes claims.
 A footnote reference ``[^n]`` cites the reference labelled ``n`` (its definition's text is
 the reference); an inline link ``[text](url)``, a reference-style link ``[text][id]`` and an
 autolink ``<url>`` each cite a reference for their URL, labelled by the reference-style id
@@ -20,11 +21,9 @@ from datetime import date as Date
 from datetime import datetime
 from typing import Any
 
-import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
-from mdit_py_plugins.front_matter import front_matter_plugin
 
 from provenance.domain.documents import (
     ParsedClaim,
@@ -33,6 +32,7 @@ from provenance.domain.documents import (
     ReferenceFields,
 )
 from provenance.ingest.claims.split import Marker, build_claims
+from provenance.ingest.forms.front_matter import read_front_matter
 from provenance.ingest.references.dates import parse_date
 
 __all__ = ["FORMAT", "LEAD", "parse"]
@@ -67,7 +67,7 @@ class _Inline:
 
 
 def _markdown() -> MarkdownIt:
-    return MarkdownIt("commonmark").use(footnote_plugin).use(front_matter_plugin)
+    return MarkdownIt("commonmark").use(footnote_plugin)
 
 
 def _link_label(url: str, labels: dict[str, str]) -> str:
@@ -244,15 +244,7 @@ def _walk(tokens: list[Token], state: _State) -> None:
         index += 1
 
 
-def _front_matter(tokens: list[Token]) -> dict[str, Any]:
-    for token in tokens:
-        if token.type == "front_matter":
-            try:
-                data = yaml.safe_load(token.content)
-            except yaml.YAMLError:
-                return {"_error": "front matter is not valid YAML; ignored"}
-            return data if isinstance(data, dict) else {}
-    return {}
+_BLANK = re.compile(r"[^\n]")
 
 
 def _meta_date(value: object) -> Date | None:
@@ -265,20 +257,6 @@ def _meta_date(value: object) -> Date | None:
     return None
 
 
-def _meta_authors(meta: dict[str, Any]) -> tuple[str, ...]:
-    value = meta.get("authors", meta.get("author"))
-    if isinstance(value, str):
-        return tuple(name.strip() for name in re.split(r";|\band\b", value) if name.strip())
-    if isinstance(value, list):
-        names = []
-        for item in value:
-            name = item.get("name") if isinstance(item, dict) else item
-            if name:
-                names.append(str(name).strip())
-        return tuple(names)
-    return ()
-
-
 def parse(text: str, *, title: str | None = None) -> ParsedDocument:
     """Parse Markdown into claims (with footnote and link citations) and references."""
     link_labels: dict[str, str] = {}
@@ -288,12 +266,16 @@ def parse(text: str, *, title: str | None = None) -> ParsedDocument:
     for line in text.splitlines(keepends=True):
         line_starts.append(line_starts[-1] + len(line))
     state = _State(source=text, line_starts=line_starts, link_labels=link_labels)
-    tokens = _markdown().parse(text)
-    meta = _front_matter(tokens)
-    if "_error" in meta:
-        state.warnings.append(str(meta.pop("_error")))
-    if meta.get("title"):
-        state.title = str(meta["title"]).strip()
+    matter = read_front_matter(text)
+    # the block is blanked out (offsets kept) so that its lines never become claims
+    body = _BLANK.sub(" ", text[: matter.end]) + text[matter.end :] if matter.end else text
+    tokens = _markdown().parse(body)
+    meta_title = matter.text("title")
+    if meta_title:
+        state.title = meta_title
+    authors = matter.names("authors", "author")
+    published = _meta_date(matter.data.get("date"))
+    state.warnings.extend(matter.warnings)
     _walk(tokens, state)
     references = tuple(state.footnotes.values()) + tuple(state.links.values())
     return ParsedDocument(
@@ -301,7 +283,7 @@ def parse(text: str, *, title: str | None = None) -> ParsedDocument:
         title=title or state.title,
         claims=tuple(state.claims),
         references=references,
-        authors=_meta_authors(meta),
-        published=_meta_date(meta.get("date")),
+        authors=authors,
+        published=published,
         warnings=tuple(state.warnings),
     )

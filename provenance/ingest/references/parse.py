@@ -54,7 +54,7 @@ def _parse(raw: str) -> ReferenceFields:
     text, url, archive_url = take_urls(text, extra)
     text = NOTICES.sub(CUT, text)
     text, archive_date = take_archived(text, extra)
-    text, access_date = take_accessed(text)
+    text, access_date = take_accessed(text, extra)
     text = take_simple(text, extra)
     text, language = take_language(text)
     authors, ref_date, text = take_head(text, extra)

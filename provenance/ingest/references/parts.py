@@ -68,8 +68,15 @@ def take_urls(text: str, extra: dict[str, str]) -> tuple[str, str | None, str | 
         text = re.sub(r"\s+([.,;:](?:\s|$))", r"\1", text)
     return text, url, archive_url
 
-def _date(text: str | None) -> date | None:
-    return parse_date(text)[0] if text else None
+def _date(text: str | None, extra: dict[str, str] | None = None,
+          key: str = "") -> date | None:
+    """The date in ``text``; a precision coarser than a day is noted in ``extra[key]``."""
+    if not text:
+        return None
+    value, precision = parse_date(text)
+    if extra is not None and value is not None and precision and precision != "day":
+        extra[key] = precision
+    return value
 
 def take_archived(text: str, extra: dict[str, str]) -> tuple[str, date | None]:
     found = ARCHIVED.search(text)
@@ -78,14 +85,15 @@ def take_archived(text: str, extra: dict[str, str]) -> tuple[str, date | None]:
     fmt = found.group("fmt") or found.group("fmt2")
     if fmt:
         extra["format"] = fmt.upper()
-    when = _date(found.group("date") or found.group("date2"))
+    when = _date(found.group("date") or found.group("date2"), extra, "archive_date_precision")
     return text[: found.start()] + CUT + text[found.end() :], when
 
-def take_accessed(text: str) -> tuple[str, date | None]:
+def take_accessed(text: str, extra: dict[str, str] | None = None) -> tuple[str, date | None]:
     found = ACCESSED.search(text)
     if not found:
         return text, None
-    return text[: found.start()] + CUT + text[found.end() :], _date(found.group("date"))
+    when = _date(found.group("date"), extra, "access_date_precision")
+    return text[: found.start()] + CUT + text[found.end() :], when
 
 def take_simple(text: str, extra: dict[str, str]) -> str:
     """Format, edition, duration and "via": marked parts that carry no position meaning."""

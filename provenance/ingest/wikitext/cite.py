@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from datetime import date
 
 from mwparserfromhell.nodes import Template
 from mwparserfromhell.wikicode import Wikicode
@@ -213,6 +214,14 @@ def cite_fields(template: Template, render: Render) -> ReferenceFields:
     return fields_from_params(template_name(template), template_params(template, render))
 
 
+def _dated(text: str | None, extra: dict[str, str], key: str) -> date | None:
+    """The date in ``text``; a precision coarser than a day is noted in ``extra[key]``."""
+    value, precision = parse_date(text or "")
+    if value is not None and precision and precision != "day":
+        extra[key] = precision
+    return value
+
+
 def fields_from_params(name: str, params: dict[str, str]) -> ReferenceFields:
     """The fields of a citation template ``name`` called with ``params`` (CS1 names)."""
     authors, editors = _authors(params)
@@ -254,9 +263,11 @@ def fields_from_params(name: str, params: dict[str, str]) -> ReferenceFields:
         publisher=params.get("publisher") or params.get("institution"),
         language=language_code(language) if language else None,
         url=params.get("url") or params.get("chapter-url") or params.get("chapterurl"),
-        access_date=parse_date(params.get("access-date") or params.get("accessdate") or "")[0],
+        access_date=_dated(params.get("access-date") or params.get("accessdate"), extra,
+                           "access_date_precision"),
         archive_url=params.get("archive-url") or params.get("archiveurl"),
-        archive_date=parse_date(params.get("archive-date") or params.get("archivedate") or "")[0],
+        archive_date=_dated(params.get("archive-date") or params.get("archivedate"), extra,
+                            "archive_date_precision"),
         extra=extra,
     )
 

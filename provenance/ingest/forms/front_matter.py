@@ -1,0 +1,103 @@
+"""Front matter of a Markdown post, YAML (``---``) or TOML (``+++``), read safely.
+
+Only what a document's metadata needs is taken (title, authors, date), and only from a
+bounded block: front matter longer than :data:`MAX_FRONT_MATTER` characters, YAML using
+more than :data:`MAX_ALIASES` aliases (the "billion laughs" bomb expands a few aliases into
+gigabytes), or a title/author that is not a short string is refused with a warning, never
+expanded. TOML has no aliases; ``tomllib`` reads it.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+__all__ = ["MAX_ALIASES", "MAX_FIELD", "MAX_FRONT_MATTER", "FrontMatter", "read_front_matter"]
+
+MAX_FRONT_MATTER = 64 * 1024
+MAX_ALIASES = 16
+MAX_FIELD = 1_000
+
+_BLOCK = re.compile(r"\A(?:\ufeff)?(?P<fence>---|\+\+\+)[ \t]*\r?\n(?P<body>.*?)\r?\n"
+                    r"(?P=fence)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+
+
+@dataclass
+class FrontMatter:
+    """The metadata block: its fields, where the body starts, and what was refused."""
+
+    data: dict[str, Any] = field(default_factory=dict)
+    end: int = 0  # offset of the first character after the block
+    kind: str = ""  # "yaml", "toml" or "" (none)
+    warnings: list[str] = field(default_factory=list)
+
+    def text(self, key: str) -> str | None:
+        """A short string field (``None`` when missing, not a string, or too long)."""
+        value = self.data.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str | int | float) or isinstance(value, bool):
+            self.warnings.append(f"front matter {key!r} is not a plain value; ignored")
+            return None
+        value = str(value).strip()
+        if len(value) > MAX_FIELD:
+            self.warnings.append(f"front matter {key!r} is {len(value):,} characters long "
+                                 f"(over {MAX_FIELD:,}); ignored")
+            return None
+        return value or None
+
+    def names(self, *keys: str) -> tuple[str, ...]:
+        """Author names from the first of ``keys`` present: a string, a list, or dicts."""
+        value = next((self.data[k] for k in keys if k in self.data), None)
+        items = value if isinstance(value, list) else [value] if value is not None else []
+        names: list[str] = []
+        for item in items[:100]:
+            name = item.get("name") if isinstance(item, dict) else item
+            if isinstance(name, str) and 0 < len(name.strip()) <= MAX_FIELD:
+                names.extend(n.strip() for n in re.split(r";|\band\b", name) if n.strip())
+        return tuple(names)
+
+
+def _yaml(body: str, matter: FrontMatter) -> None:
+    aliases = 0
+    try:
+        for event in yaml.parse(body, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent):
+                aliases += 1
+                if aliases > MAX_ALIASES:
+                    matter.warnings.append(f"front matter uses more than {MAX_ALIASES} YAML "
+                                           "aliases; ignored")
+                    return
+        data = yaml.safe_load(body)
+    except yaml.YAMLError:
+        matter.warnings.append("front matter is not valid YAML; ignored")
+        return
+    matter.data = data if isinstance(data, dict) else {}
+
+
+def _toml(body: str, matter: FrontMatter) -> None:
+    try:
+        matter.data = tomllib.loads(body)
+    except tomllib.TOMLDecodeError:
+        matter.warnings.append("front matter is not valid TOML; ignored")
+
+
+def read_front_matter(text: str) -> FrontMatter:
+    """The front matter at the start of ``text`` (an empty one if there is none)."""
+    found = _BLOCK.match(text[: MAX_FRONT_MATTER + 16])
+    if found is None:
+        if text.startswith(("---\n", "+++\n")) and len(text) > MAX_FRONT_MATTER:
+            closing = text.find("\n" + text[:3], 4)
+            if closing > MAX_FRONT_MATTER:
+                end = text.find("\n", closing + 1)
+                return FrontMatter(end=len(text) if end < 0 else end + 1, kind="too-long",
+                                   warnings=[f"front matter is over {MAX_FRONT_MATTER:,} "
+                                             "characters; ignored"])
+        return FrontMatter()
+    matter = FrontMatter(end=found.end(), kind="yaml" if found["fence"] == "---" else "toml")
+    (_yaml if matter.kind == "yaml" else _toml)(found["body"], matter)
+    return matter
