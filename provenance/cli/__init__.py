@@ -14,6 +14,7 @@ from provenance import __version__
 from provenance.cli import archive as archive_cmds
 from provenance.cli import check as check_cmds
 from provenance.cli import documents as document_cmds
+from provenance.cli import review as review_cmds
 from provenance.cli.context import AppContext
 from provenance.errors import ProvenanceError
 
@@ -29,7 +30,7 @@ def cli(ctx: click.Context, db_url: str | None) -> None:
     ctx.obj = AppContext(db_url=db_url)
 
 
-for _module in (document_cmds, check_cmds, archive_cmds):
+for _module in (document_cmds, check_cmds, archive_cmds, review_cmds):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
 

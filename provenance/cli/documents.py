@@ -138,6 +138,7 @@ def _reference_options(func: Any) -> Any:
         click.option("--access-date", default=None, help="When the source was read."),
         click.option("--archive-url", default=None, help="URL of an archived copy."),
         click.option("--archive-date", default=None, help="Date of the archived copy."),
+        click.option("--by", default=None, help="Who makes the change (default: system user)."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -157,8 +158,10 @@ def _fields(kw: dict[str, Any]) -> dict[str, str | None]:
 def cite(app: AppContext, /, document: str, claim_id: int, **kw: Any) -> None:
     """Attach a new reference (at least --url) to claim CLAIM_ID of DOCUMENT."""
     from provenance.services.documents import add_citation
+    from provenance.services.review import reviewer_name
 
-    cited = add_citation(app.database(app.settings()), document, claim_id, _fields(kw))
+    cited = add_citation(app.database(app.settings()), document, claim_id, _fields(kw),
+                         editor=reviewer_name(kw.get("by")))
     click.echo(f"claim {claim_id} of document {cited.document_id} now cites [{cited.label}] "
                f"{cited.url}")
 
@@ -171,8 +174,10 @@ def cite(app: AppContext, /, document: str, claim_id: int, **kw: Any) -> None:
 def ref_command(app: AppContext, /, document: str, label: str, **kw: Any) -> None:
     """Fill or correct fields of reference LABEL of DOCUMENT (old values kept in history)."""
     from provenance.services.documents import edit_reference
+    from provenance.services.review import reviewer_name
 
-    done = edit_reference(app.database(app.settings()), document, label, _fields(kw))
+    done = edit_reference(app.database(app.settings()), document, label, _fields(kw),
+                          editor=reviewer_name(kw.get("by")))
     if not done.changes:
         click.echo(f"reference [{label}] of document {done.document_id} already says that")
     for change in done.changes:

@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-_CONTROL = re.compile(r"[\x00-\x20\x7f]+")
+from markupsafe import Markup
+
+from provenance.report.safe_text import link_url, strip_controls
 
 
 def safe_url(url: Any) -> str | None:
-    """``url`` when it may become a live link (absolute http or https), else None.
+    """``url`` when it may become a live link (absolute http or https with a host), else None:
+    ``javascript:``, ``data:``, ``java\\tscript:`` and relative URLs stay text."""
+    return link_url(url) if isinstance(url, str) else None
 
-    Browsers drop tabs, newlines and leading spaces before reading a scheme, so the check
-    runs on the URL with those removed: ``java\\tscript:`` and `` javascript:`` are refused
-    like ``javascript:`` and ``data:``.
-    """
-    if not isinstance(url, str):
-        return None
-    probe = _CONTROL.sub("", url).lower()
-    if not probe.startswith(("http://", "https://")):
-        return None
-    return url.strip()
+
+def finalize(value: Any) -> Any:
+    """Every ``{{ value }}``: None shows as nothing, text loses control and bidi-override
+    characters (autoescape then escapes it); markup built by the templates passes."""
+    if isinstance(value, Markup | int | float):
+        return value
+    return strip_controls(value)
 
 
 def when(value: Any) -> str:
@@ -44,3 +44,13 @@ def words(values: Any) -> str:
 
 def install(env: Any) -> None:
     env.filters.update(safe_url=safe_url, when=when, plural=plural, words=words)
+
+
+def make_environment(loader: Any) -> Any:
+    """A Jinja2 environment for these views: autoescape everywhere, the filters above."""
+    import jinja2
+
+    env = jinja2.Environment(loader=loader, autoescape=True, trim_blocks=True,
+                             lstrip_blocks=True, finalize=finalize)
+    install(env)
+    return env

@@ -62,6 +62,7 @@ class EditView(TypedDict):
     action: str
     at: str | None
     undone: bool
+    by: str | None
 
 
 class ReferenceRow(TypedDict):
@@ -89,6 +90,25 @@ class ReferenceRow(TypedDict):
     history: list[EditView]
 
 
+class ReviewView(TypedDict):
+    """A reviewer's verdict on the claim resting on reference ``label``."""
+
+    label: str
+    verdict: str  # supports | partly | does-not-support | unsure
+    note: str | None
+    by: str
+    at: str
+
+
+class AcceptedView(TypedDict):
+    """A flag a reviewer accepted (it no longer shows in the claim's flags)."""
+
+    flag: str
+    note: str | None
+    by: str
+    at: str
+
+
 class ClaimRow(TypedDict):
     id: int | None
     section: str
@@ -99,6 +119,8 @@ class ClaimRow(TypedDict):
     span: list[int]
     attributions: list[str]
     current: bool
+    reviews: NotRequired[list[ReviewView]]
+    accepted: NotRequired[list[AcceptedView]]
 
 
 class DocumentReport(TypedDict):
@@ -162,4 +184,5 @@ def check_view(check: LinkCheck) -> CheckView:
 
 def edit_view(edit: ReferenceEdit) -> EditView:
     return {"field": edit.field_name, "old": edit.old_value, "new": edit.new_value,
-            "action": edit.action, "at": iso(edit.edited_at), "undone": edit.undone}
+            "action": edit.action, "at": iso(edit.edited_at), "undone": edit.undone,
+            "by": edit.editor}

@@ -26,12 +26,9 @@ def environment() -> Any:
     """The Jinja2 environment of the report templates (autoescape on for every template)."""
     import jinja2
 
-    from provenance.report import html_filters
+    from provenance.report.html_filters import make_environment
 
-    env = jinja2.Environment(loader=jinja2.PackageLoader("provenance.report", TEMPLATES),
-                             autoescape=True, trim_blocks=True, lstrip_blocks=True)
-    html_filters.install(env)
-    return env
+    return make_environment(jinja2.PackageLoader("provenance.report", TEMPLATES))
 
 
 @cache

@@ -7,6 +7,7 @@ from typing import Any
 
 from provenance.report.build import gaps_first, summary_line
 from provenance.report.model import Report
+from provenance.report.reviews_text import accepted_rows, review_rows
 
 
 def _md(text: Any) -> str:
@@ -64,6 +65,12 @@ def render_markdown(report: Report) -> str:
             out.append(f"| {_md(ref['label'])} | {_md(source)} | {url} | {link} | {arch} | "
                        f"{_flags(ref['flags'])} |")
         out.append("")
+        decided = review_rows(doc) + accepted_rows(doc)
+        if decided:
+            out += ["## Reviews", "", "| claim | source | verdict | note | by | when |",
+                    "|---|---|---|---|---|---|"]
+            out += ["| " + " | ".join(_md(cell) for cell in row) + " |" for row in decided]
+            out.append("")
     if not report["documents"]:
         out.append("No documents yet: `provenance ingest PATH...` adds some.")
     return "\n".join(out).rstrip() + "\n"

@@ -11,6 +11,7 @@ from rich.text import Text
 
 from provenance.report.build import gaps_first, summary_line
 from provenance.report.model import LinkView, Report
+from provenance.report.reviews_text import accepted_rows, review_rows
 
 _RED = {"dangling-citation", "empty", "cites-empty", "dead-link", "lost", "dead"}
 
@@ -77,6 +78,13 @@ def renderables(report: Report) -> Iterator[RenderableType]:
                                _link_cell(link), Text(arch or "—"),
                                _flags(ref["flags"]))
         yield references
+        decided = review_rows(doc) + accepted_rows(doc)
+        if decided:
+            reviews = Table("claim", "source", "verdict", "note", "by", "when",
+                            title="Reviews", expand=True)
+            for row in decided:
+                reviews.add_row(*(Text(cell) for cell in row))
+            yield reviews
         yield Text("Summary: " + summary_line(doc["summary"]), style="bold")
         yield Text("")
     if not report["documents"]:

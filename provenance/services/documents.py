@@ -47,12 +47,13 @@ def parse_changes(raw: Mapping[str, str | None]) -> dict[str, Any]:
 
 
 def add_citation(db: Database, document: str, claim_id: int,
-                 raw: Mapping[str, str | None]) -> Cited:
-    """Attach a new reference (at least a URL) to claim ``claim_id`` of ``document``."""
-    return cite(db, document, claim_id, parse_changes(raw))
+                 raw: Mapping[str, str | None], *, editor: str | None = None) -> Cited:
+    """Attach a new reference (at least a URL) to claim ``claim_id`` of ``document``;
+    ``editor``: who (kept in the reference's history)."""
+    return cite(db, document, claim_id, parse_changes(raw), editor=editor)
 
 
 def edit_reference(db: Database, document: str, label: str,
-                   raw: Mapping[str, str | None]) -> Corrected:
-    """Fill or correct fields of reference ``label`` of ``document``."""
-    return correct_reference(db, document, label, parse_changes(raw))
+                   raw: Mapping[str, str | None], *, editor: str | None = None) -> Corrected:
+    """Fill or correct fields of reference ``label`` of ``document``; ``editor``: who."""
+    return correct_reference(db, document, label, parse_changes(raw), editor=editor)

@@ -64,7 +64,7 @@ def validate_changes(changes: dict[str, Any]) -> dict[str, Any]:
 
 
 def _apply(session: Session, ref: Reference, changes: dict[str, Any], action: str,
-           batch: str) -> list[ReferenceEdit]:
+           batch: str, editor: str | None = None) -> list[ReferenceEdit]:
     edits = []
     for name, value in changes.items():
         old = getattr(ref, name)
@@ -72,7 +72,8 @@ def _apply(session: Session, ref: Reference, changes: dict[str, Any], action: st
             continue
         edits.append(ReferenceEdit(reference_id=ref.id or 0, action=action, field_name=name,
                                    old_value=encode_field(name, old),
-                                   new_value=encode_field(name, value), batch=batch))
+                                   new_value=encode_field(name, value), batch=batch,
+                                   editor=editor))
         setattr(ref, name, value)
     if "url" in changes:
         links = ensure_links(session, [ref.url] if ref.url else [])
@@ -83,7 +84,7 @@ def _apply(session: Session, ref: Reference, changes: dict[str, Any], action: st
 
 
 def add_citation(session: Session, document: Document, claim_id: int,
-                 changes: dict[str, Any]) -> Reference:
+                 changes: dict[str, Any], *, editor: str | None = None) -> Reference:
     """Attach a new hand-made reference (label ``added-N``) to a claim of ``document``."""
     changes = validate_changes(changes)
     if "url" not in changes:
@@ -98,7 +99,7 @@ def add_citation(session: Session, document: Document, claim_id: int,
                     ordinal=10_000 + count, raw="")
     session.add(ref)
     session.flush()
-    _apply(session, ref, changes, "cite", uuid.uuid4().hex[:12])
+    _apply(session, ref, changes, "cite", uuid.uuid4().hex[:12], editor)
     position = session.exec(select(func.count()).select_from(Citation).where(
         Citation.claim_id == claim_id)).one()
     session.add(Citation(claim_id=claim_id, reference_id=ref.id, label=label,
@@ -108,7 +109,7 @@ def add_citation(session: Session, document: Document, claim_id: int,
 
 
 def edit_reference(session: Session, document: Document, label: str,
-                   changes: dict[str, Any]) -> list[ReferenceEdit]:
+                   changes: dict[str, Any], *, editor: str | None = None) -> list[ReferenceEdit]:
     """Fill or correct fields of the reference ``label`` of ``document``."""
     changes = validate_changes(changes)
     if not changes:
@@ -118,7 +119,7 @@ def edit_reference(session: Session, document: Document, label: str,
         .order_by(col(Reference.group))).first()
     if ref is None:
         raise NotFoundError(f"document {document.id} has no reference {label!r}")
-    edits = _apply(session, ref, changes, "ref", uuid.uuid4().hex[:12])
+    edits = _apply(session, ref, changes, "ref", uuid.uuid4().hex[:12], editor)
     session.flush()
     return edits
 
@@ -158,19 +159,20 @@ class Corrected:
     changes: list[FieldChange]
 
 
-def cite(db: Database, document: str, claim_id: int, changes: dict[str, Any]) -> Cited:
+def cite(db: Database, document: str, claim_id: int, changes: dict[str, Any], *,
+         editor: str | None = None) -> Cited:
     """Attach a new reference to claim ``claim_id`` of the document a command line names."""
     with db.session() as session:
         doc = find_document(session, document)
-        ref = add_citation(session, doc, claim_id, changes)
+        ref = add_citation(session, doc, claim_id, changes, editor=editor)
         return Cited(doc.id or 0, claim_id, ref.label, ref.url)
 
 
-def correct_reference(db: Database, document: str, label: str,
-                      changes: dict[str, Any]) -> Corrected:
+def correct_reference(db: Database, document: str, label: str, changes: dict[str, Any], *,
+                      editor: str | None = None) -> Corrected:
     """Fill or correct fields of reference ``label`` of the document a command line names."""
     with db.session() as session:
         doc = find_document(session, document)
-        edits = edit_reference(session, doc, label, changes)
+        edits = edit_reference(session, doc, label, changes, editor=editor)
         return Corrected(doc.id or 0, label, [
             FieldChange(e.field_name, e.old_value, e.new_value) for e in edits])

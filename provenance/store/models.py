@@ -173,6 +173,7 @@ class ReferenceEdit(SQLModel, table=True):
     edited_at: datetime = Field(default_factory=utcnow)
     batch: str = Field(default="", max_length=64)
     undone: bool = False
+    editor: str | None = Field(default=None, max_length=128)  # who (None: before 0003)
 
 
 class CheckRun(SQLModel, table=True):
@@ -291,5 +292,36 @@ class Worker(SQLModel, table=True):
     links_done: int = 0
 
 
+class Review(SQLModel, table=True):
+    """A reviewer's verdict on one claim-reference pair, with a note; append-only (the
+    latest per pair is current)."""
+
+    __tablename__ = "review"
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="claim.id", ondelete="CASCADE", index=True)
+    reference_id: int | None = Field(default=None, foreign_key="reference.id",
+                                     ondelete="SET NULL", index=True)
+    label: str = Field(max_length=255)
+    verdict: str = Field(max_length=32)  # supports | partly | does-not-support | unsure
+    note: str | None = _text()
+    reviewer: str = Field(max_length=128)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class FlagAcceptance(SQLModel, table=True):
+    """A reviewer accepted a claim's flag (an uncited sentence that needs no source)."""
+
+    __tablename__ = "flag_acceptance"
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="claim.id", ondelete="CASCADE", index=True)
+    flag: str = Field(max_length=64)
+    note: str | None = _text()
+    reviewer: str = Field(max_length=128)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 TABLES = (Document, Claim, Link, Reference, Citation, ReferenceEdit, CheckRun, LinkCheck,
-          ArchiveLookup, ArchiveVerification, SaveJob, RateBudget, Worker)
+          ArchiveLookup, ArchiveVerification, SaveJob, RateBudget, Worker, Review,
+          FlagAcceptance)

@@ -1,4 +1,4 @@
-"""Browser fixtures: one headless Debian chromium per test session, a fresh context per test."""
+"""Browser fixtures: one headless Debian chromium per test module, a fresh context per test."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ import pytest
 from tests.web.browser import ARGS, require_chromium
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """Per module: Playwright's sync API holds an event loop in this thread while it runs,
+    so it must be gone before other tests call asyncio.run()."""
     path = require_chromium()
     from playwright.sync_api import sync_playwright
 

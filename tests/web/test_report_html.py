@@ -40,6 +40,13 @@ def test_every_text_is_escaped_and_no_script_url_is_live() -> None:
     assert "javascript:window.__pwned=3" in html  # shown as text
 
 
+def test_control_and_bidi_characters_are_dropped() -> None:
+    report = big_report(2)
+    report["documents"][0]["title"] = "evil\u202etxt.exe\x1b[31m"
+    html = render_html(report)
+    assert "eviltxt.exe[31m" in html and "\u202e" not in html and "\x1b" not in html
+
+
 def test_the_page_needs_no_network_and_allows_only_its_own_script() -> None:
     html = render_html(big_report(3))
     found = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html)
@@ -147,3 +154,19 @@ def test_a_400_reference_article_opens_whole(page: Any, tmp_path: Path) -> None:
     assert page.locator(".claims > li").count() == 600
     page.select_option("[data-filter=flags]", "dead-link")
     assert page.locator("[data-shown]").inner_text().endswith("of 1000 shown")
+
+
+def test_support_verdicts_drift_and_the_verdict_filter(page: Any, tmp_path: Path) -> None:
+    path = tmp_path / "support.html"
+    path.write_text(render_html(big_report(30)), encoding="utf-8")
+    page.goto(path.as_uri())
+    bar = page.locator("#d1 .bar").text_content()
+    assert "verdicts" in bar and "contradicted" in bar
+    page.select_option("[data-filter=verdicts]", "contradicted")
+    shown = _visible(page, "[data-item]")
+    assert shown and all("contradicted" in el.get_attribute("data-verdicts").split()
+                         for el in shown)
+    ref = page.locator("#d1-r25")
+    assert "content-drift" in ref.text_content() and "Old text 25" in ref.text_content()
+    evidence = page.locator(".refs blockquote.evidence").first.text_content()
+    assert evidence.startswith("The leaders met in Beijing")

@@ -1,0 +1,136 @@
+"""Commands for reviewers: documents, review, accept, recheck, serve."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+
+import click
+
+from provenance.cli.context import AppContext
+from provenance.errors import UsageError
+
+_BY = click.option("--by", default=None,
+                   help="Who makes the change (default: the system user).")
+_NOTE = click.option("--note", default=None, help="Why (kept with the change).")
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table",
+              show_default=True, help="How to print the list.")
+@click.pass_obj
+def documents(app: AppContext, fmt: str) -> None:
+    """List the stored documents: id, title, format, claims, references, gaps."""
+    from provenance.services.review import list_documents
+
+    rows = list_documents(app.database(app.settings()))
+    if fmt == "json":
+        click.echo(json.dumps({"documents": rows}, ensure_ascii=False, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    from provenance.report.safe_text import rich_text
+
+    table = Table("id", "title", "format", "claims", "references", "gaps", box=None)
+    for row in rows:
+        table.add_row(str(row["id"]), rich_text(row["title"] or row["origin"]), row["format"],
+                      str(row["claims"]), str(row["references"]), str(row["gaps"]))
+    Console(soft_wrap=False).print(table)
+
+
+@click.command()
+@click.argument("document")
+@click.argument("claim_id", type=int)
+@click.argument("label")
+@click.argument("verdict")
+@_NOTE
+@_BY
+@click.pass_obj
+def review(app: AppContext, document: str, claim_id: int, label: str, verdict: str,
+           note: str | None, by: str | None) -> None:
+    """Record a verdict on claim CLAIM_ID resting on reference LABEL: supports, partly,
+    does-not-support or unsure (kept with who and when)."""
+    from provenance.services.review import record_verdict
+
+    done = record_verdict(app.database(app.settings()), document, claim_id, label, verdict,
+                          note=note, reviewer=by)
+    click.echo(f"claim {claim_id} [{done['label']}]: {done['verdict']} (by {done['by']})")
+
+
+@click.command()
+@click.argument("document")
+@click.argument("claim_id", type=int)
+@click.argument("flag")
+@_NOTE
+@_BY
+@click.pass_obj
+def accept(app: AppContext, document: str, claim_id: int, flag: str, note: str | None,
+           by: str | None) -> None:
+    """Accept flag FLAG of claim CLAIM_ID (e.g. an uncited sentence that needs no source):
+    it leaves the counts and is listed as accepted, with who, when and why."""
+    from provenance.services.review import accept_flag
+
+    done = accept_flag(app.database(app.settings()), document, claim_id, flag, note=note,
+                       reviewer=by)
+    click.echo(f"claim {claim_id}: {done['flag']} accepted (by {done['by']})")
+
+
+@click.command()
+@click.argument("document")
+@click.argument("label")
+@click.option("--allow-private-addresses", is_flag=True, default=None,
+              help="Let the check reach loopback and private addresses.")
+@_BY
+@click.pass_obj
+def recheck(app: AppContext, document: str, label: str, allow_private_addresses: bool | None,
+            by: str | None) -> None:
+    """Check the link of reference LABEL now and record it in the link's history."""
+    from provenance.services.review import check_link_now
+
+    settings = app.settings(allow_private_addresses=allow_private_addresses)
+    done = asyncio.run(check_link_now(app.database(settings), settings, document, label,
+                                      reviewer=by))
+    status = f" HTTP {done['http_status']}" if done["http_status"] else ""
+    click.echo(f"[{label}] {done['url']}: {done['outcome']}{status} -> {done['state']}")
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on.")
+@click.option("--token", envvar="PROVENANCE_SERVE_TOKEN", default=None,
+              help="Write token (env PROVENANCE_SERVE_TOKEN). Required for changes when given; "
+                   "made up and printed when listening on anything but loopback.")
+@click.option("--reviewer", default=None, help="Default reviewer name (default: system user).")
+@click.option("--allow-private-addresses", is_flag=True, default=None,
+              help="Let 'check link now' reach loopback and private addresses.")
+@click.pass_obj
+def serve(app: AppContext, host: str, port: int, token: str | None, reviewer: str | None,
+          allow_private_addresses: bool | None) -> None:
+    """Start the local review app (reports, verdicts, fixes) over the same database."""
+    import uvicorn
+
+    from provenance.services.review import reviewer_name
+    from provenance.web.app import LOOPBACK_NAMES, WebConfig, create_app
+    from provenance.web.security import is_loopback, new_secret
+
+    settings = app.settings(allow_private_addresses=allow_private_addresses)
+    loopback = is_loopback(host)
+    if token is not None and len(token) < 12:
+        raise UsageError("--token must be at least 12 characters")
+    if token is None and not loopback:
+        token = new_secret()
+        click.echo(f"write token (sign in at /login): {token}", err=True)
+    config = WebConfig(db=app.database(settings), settings=settings,
+                       reviewer=reviewer_name(reviewer), token=token,
+                       allowed_hosts=list(LOOPBACK_NAMES) if loopback else ["*"])
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"provenance review app on http://{shown}:{port}/ (Ctrl-C stops it)", err=True)
+    sys.stderr.flush()
+    uvicorn.run(create_app(config), host=host, port=port, log_level="warning",
+                server_header=False)
+
+
+COMMANDS: list[click.Command] = [documents, review, accept, recheck, serve]
