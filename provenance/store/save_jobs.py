@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import update
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from provenance.domain.archive_state import archive_state
 from provenance.domain.archives import FAILED, OPEN_SAVE_STATUSES, PENDING, QUEUED, SUCCESS
@@ -32,7 +32,7 @@ def settled_since(db: Database, since: datetime) -> set[int]:
         return _settled(session, since)
 
 
-def _settled(session: Any, since: datetime) -> set[int]:
+def _settled(session: Session, since: datetime) -> set[int]:
     stmt = select(SaveJob.link_id).where(col(SaveJob.status).in_((SUCCESS, FAILED)),
                                          SaveJob.updated_at > since)
     return set(session.exec(stmt))
