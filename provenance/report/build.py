@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from provenance.domain.archive_state import archive_view
+from provenance.domain.partial_dates import partial_iso
 from provenance.report import flags as F
 from provenance.report.model import (
     CheckView,
@@ -93,10 +94,13 @@ def _reference_row(ref: Reference, flags: list[str], link: Link | None, cited_by
                    edits: list[EditView]) -> ReferenceRow:
     return {
         "id": ref.id, "label": ref.label, "group": ref.group, "raw": ref.raw,
-        "authors": list(ref.authors), "date": iso(ref.date), "title": ref.title,
+        "authors": list(ref.authors), "date": partial_iso(ref.date, ref.date_precision),
+        "title": ref.title,
         "trans_title": ref.trans_title, "work": ref.work, "publisher": ref.publisher,
-        "language": ref.language, "url": ref.url, "access_date": iso(ref.access_date),
-        "archive_url": ref.archive_url, "archive_date": iso(ref.archive_date),
+        "language": ref.language, "url": ref.url,
+        "access_date": partial_iso(ref.access_date, ref.access_date_precision),
+        "archive_url": ref.archive_url,
+        "archive_date": partial_iso(ref.archive_date, ref.archive_date_precision),
         "extra": dict(ref.extra), "flags": flags, "origin": ref.origin,
         "cited_by": sorted(set(cited_by)),
         "link": link_view(link) if link is not None else None,

@@ -8,9 +8,9 @@ value) so the report shows where a value came from.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 from typing import Any
 
+from provenance.domain.partial_dates import PartialDate
 from provenance.errors import UsageError
 from provenance.ingest.references.dates import parse_date
 from provenance.ingest.references.languages import language_code
@@ -20,15 +20,16 @@ from provenance.store.edits import Cited, Corrected, cite, correct_reference
 DATE_FIELDS = ("date", "access_date", "archive_date")
 
 
-def parse_date_field(value: str | None, name: str) -> date | None:
-    """A typed date (2018-04-06, '6 April 2018'...), or a UsageError naming the field."""
+def parse_date_field(value: str | None, name: str) -> PartialDate | None:
+    """A typed date (2018-04-06, '6 April 2018', 'May 2018', '2018'...) with the precision it
+    was typed with, or a UsageError naming the field."""
     if value is None:
         return None
-    parsed, _ = parse_date(value)
+    parsed, precision = parse_date(value)
     if parsed is None:
         flag = "--" + name.replace("_", "-")
         raise UsageError(f"{flag} {value!r} is not a date (try 2018-04-06 or '6 April 2018')")
-    return parsed
+    return PartialDate(parsed, precision or "day")
 
 
 def parse_changes(raw: Mapping[str, str | None]) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from sqlmodel import Session, col, or_, select
 from provenance.domain.archive_state import archive_state
 from provenance.domain.archives import DERIVED, FOUND, NONE, RESCUED, UNUSABLE
 from provenance.domain.links import DEAD
+from provenance.domain.partial_dates import last_day
 from provenance.store.database import Database
 from provenance.store.models import (
     ArchiveLookup,
@@ -50,15 +51,19 @@ def held(link: Link) -> bool | None:
 
 def _cited(session: Session, document_id: int | None) -> list[tuple[Link, date | None,
                                                                     date | None]]:
-    stmt = (select(Link, col(Reference.access_date), col(Reference.date))
+    stmt = (select(Link, col(Reference.access_date), col(Reference.access_date_precision),
+                   col(Reference.date))
             .join(Reference, col(Reference.link_id) == Link.id)
             .where(col(Reference.current).is_(True), col(Reference.url).is_not(None))
             .order_by(col(Link.id)))
     if document_id is not None:
         stmt = stmt.where(Reference.document_id == document_id)
     found: dict[int, tuple[Link, date | None, date | None]] = {}
-    for link, access, published in session.exec(stmt):
+    for link, accessed, precision, published in session.exec(stmt):
         assert link.id is not None  # a stored row
+        # an access date of "2018" means any day of 2018: aim at its last day, so a capture
+        # of any day of that year counts as "at or before" the author's reading
+        access = last_day(accessed, precision)
         prev = found.get(link.id)
         if prev is not None:
             access = min(d for d in (access, prev[1]) if d) if (access or prev[1]) else None

@@ -49,6 +49,7 @@ def set_field(ref: Reference, name: str, value: str | None) -> None:
         ref.extra = extra
     elif name == "archive_date":
         ref.archive_date = datetime.fromisoformat(value).date() if value else None
+        ref.archive_date_precision = None  # a snapshot's own date: a full date
     else:
         setattr(ref, name, value)
 

@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 
 from provenance.domain.documents import ParsedClaim, ParsedDocument, ParsedReference
 from provenance.store.database import Database
-from provenance.store.edits import decode_field
+from provenance.store.edits import decode_field, set_field
 from provenance.store.links import ensure_links
 from provenance.store.models import (
     Citation,
@@ -128,6 +128,11 @@ def _insert_new(session: Session, document_id: int, parsed: ParsedDocument) -> N
 
 # --- references -----------------------------------------------------------------------------
 
+def _precision(value: object, written: str | None) -> str | None:
+    """The precision column of a parsed date: None for a full date (or no date)."""
+    return written if value is not None and written in ("month", "season", "year") else None
+
+
 def _reference_values(ref: ParsedReference) -> dict[str, Any]:
     f = ref.fields
     return {
@@ -135,6 +140,10 @@ def _reference_values(ref: ParsedReference) -> dict[str, Any]:
         "trans_title": f.trans_title, "work": f.work, "publisher": f.publisher,
         "language": f.language, "url": f.url, "access_date": f.access_date,
         "archive_url": f.archive_url, "archive_date": f.archive_date, "extra": dict(f.extra),
+        "date_precision": _precision(f.date, f.extra.get("date_precision")),
+        "access_date_precision": _precision(f.access_date, f.extra.get("access_date_precision")),
+        "archive_date_precision": _precision(f.archive_date,
+                                             f.extra.get("archive_date_precision")),
         "tags": list(ref.tags),
     }
 
@@ -191,7 +200,7 @@ def _reapply_hand_edits(session: Session, rows: Iterable[Reference]) -> None:
     for edit in edits:
         if edit.field_name in REFERENCE_FIELDS:
             row = by_id[edit.reference_id]
-            setattr(row, edit.field_name, decode_field(edit.field_name, edit.new_value))
+            set_field(row, edit.field_name, decode_field(edit.field_name, edit.new_value))
             if edit.field_name == "url":
                 links = ensure_links(session, [row.url] if row.url else [])
                 row.link_id = links.get(normalize_url(row.url) or "") if row.url else None

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from provenance.domain.partial_dates import PartialDate
 from provenance.errors import NotFoundError, UsageError
 from provenance.store.database import Database
 from provenance.store.links import ensure_links
@@ -29,10 +30,12 @@ EDITABLE_FIELDS = ("url", "title", "trans_title", "work", "publisher", "authors"
 
 
 def encode_field(name: str, value: Any) -> str | None:
-    """A field value as stored in the history table."""
+    """A field value as stored in the history table (dates as ISO of their precision)."""
     if value is None:
         return None
     if name in DATE_FIELDS:
+        if isinstance(value, PartialDate):
+            return value.iso()
         return value.isoformat() if isinstance(value, date) else str(value)
     if name in LIST_FIELDS:
         return json.dumps(list(value), ensure_ascii=False)
@@ -44,10 +47,28 @@ def decode_field(name: str, raw: str | None) -> Any:
     if raw is None:
         return [] if name in LIST_FIELDS else None
     if name in DATE_FIELDS:
-        return date.fromisoformat(raw)
+        return PartialDate.parse_iso(raw)
     if name in LIST_FIELDS:
         return list(json.loads(raw))
     return raw
+
+
+def field_value(ref: Reference, name: str) -> Any:
+    """A reference's field; a date with its precision (a :class:`PartialDate`)."""
+    value = getattr(ref, name)
+    if name in DATE_FIELDS and isinstance(value, date):
+        return PartialDate(value, getattr(ref, f"{name}_precision") or "day")
+    return value
+
+
+def set_field(ref: Reference, name: str, value: Any) -> None:
+    """Set a reference's field; a date sets its precision column too."""
+    if name in DATE_FIELDS:
+        partial = value if isinstance(value, PartialDate) or value is None else PartialDate(value)
+        setattr(ref, name, partial.value if partial else None)
+        setattr(ref, f"{name}_precision", partial.stored_precision if partial else None)
+        return
+    setattr(ref, name, value)
 
 
 def validate_changes(changes: dict[str, Any]) -> dict[str, Any]:
@@ -67,14 +88,16 @@ def _apply(session: Session, ref: Reference, changes: dict[str, Any], action: st
            batch: str, editor: str | None = None) -> list[ReferenceEdit]:
     edits = []
     for name, value in changes.items():
-        old = getattr(ref, name)
+        old = field_value(ref, name)
+        if name in DATE_FIELDS and isinstance(value, date):
+            value = PartialDate(value)
         if old == value:
             continue
         edits.append(ReferenceEdit(reference_id=ref.id or 0, action=action, field_name=name,
                                    old_value=encode_field(name, old),
                                    new_value=encode_field(name, value), batch=batch,
                                    editor=editor))
-        setattr(ref, name, value)
+        set_field(ref, name, value)
     if "url" in changes:
         links = ensure_links(session, [ref.url] if ref.url else [])
         ref.link_id = links.get(normalize_url(ref.url) or "") if ref.url else None

@@ -138,6 +138,10 @@ class Reference(SQLModel, table=True):
     access_date: Date | None = None
     archive_url: str | None = _text()
     archive_date: Date | None = None
+    # precision of each date as written: None (a day), "month", "season" or "year"
+    date_precision: str | None = Field(default=None, max_length=8)
+    access_date_precision: str | None = Field(default=None, max_length=8)
+    archive_date_precision: str | None = Field(default=None, max_length=8)
     extra: dict[str, str] = _json({})
     tags: list[str] = _json()
     link_id: int | None = Field(default=None, foreign_key="link.id", ondelete="SET NULL",
