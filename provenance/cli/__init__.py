@@ -16,10 +16,12 @@ from provenance.cli import check as check_cmds
 from provenance.cli import documents as document_cmds
 from provenance.cli import review as review_cmds
 from provenance.cli.context import AppContext
+from provenance.cli.global_options import GlobalOptionsGroup
 from provenance.errors import ProvenanceError
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(cls=GlobalOptionsGroup,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("--db", "db_url", envvar="PROVENANCE_DB_URL", default=None, metavar="URL",
               help="Database URL (env PROVENANCE_DB_URL). Default: sqlite:///provenance.db in "
               "the working directory; PostgreSQL as postgresql+psycopg://user@host/db.")

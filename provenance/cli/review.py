@@ -125,7 +125,7 @@ def serve(app: AppContext, host: str, port: int, token: str | None, reviewer: st
         click.echo(f"write token (sign in at /login): {token}", err=True)
     config = WebConfig(db=app.database(settings), settings=settings,
                        reviewer=reviewer_name(reviewer), token=token,
-                       allowed_hosts=list(LOOPBACK_NAMES) if loopback else ["*"])
+                       allowed_hosts=[*LOOPBACK_NAMES, host] if loopback else ["*"])
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"provenance review app on http://{shown}:{port}/ (Ctrl-C stops it)", err=True)
     sys.stderr.flush()

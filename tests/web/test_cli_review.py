@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -62,3 +63,25 @@ def test_bad_input_is_one_line_and_changes_nothing(cli: Callable[..., Run], args
     assert run.code == 2 and message in run.err and run.err.count("\n") == 1, run.err
     doc = cli("report", "1", "--format", "json").json()["documents"][0]
     assert all(not c["reviews"] and not c["accepted"] for c in doc["claims"])
+
+
+def test_global_options_after_the_subcommand(capsys: pytest.CaptureFixture[str],
+                                             monkeypatch: pytest.MonkeyPatch,
+                                             tmp_path: Path) -> None:
+    import sys
+
+    from provenance.cli import main
+    from provenance.cli.global_options import hoist
+
+    assert hoist(["report", "1", "--db", "u", "--format", "json"]) == [
+        "--db", "u", "report", "1", "--format", "json"]
+    assert hoist(["report", "--db=u"]) == ["--db=u", "report"]
+    assert hoist(["cite", "--", "--db", "u"]) == ["cite", "--", "--db", "u"]
+    url = f"sqlite:///{tmp_path / 'after.db'}"
+    for argv in (["ingest", str(SEED_WEB), "--db", url], ["documents", f"--db={url}"]):
+        monkeypatch.setattr(sys, "argv", ["provenance", *argv])
+        with pytest.raises(SystemExit) as exit_:
+            main()
+        assert exit_.value.code == 0
+    assert "Mr. and Mrs. Kim Go to Beijing" in capsys.readouterr().out
+    assert (tmp_path / "after.db").exists()
