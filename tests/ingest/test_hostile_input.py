@@ -135,3 +135,31 @@ def test_stray_byte_warning_reaches_the_ingest_output(
     assert result.code == 0, output
     assert "not valid UTF-8" in output
     assert "Kim–Xi meetings" in output
+
+
+def test_w3m_dump_of_a_wikipedia_page() -> None:
+    """w3m: "^[12]" markers, "History[edit]" headings, wrapped reference entries ("2016.")."""
+    from provenance.services.ingest import parse_text
+
+    path = ROOT / "fixtures" / "dumps" / "en_mozilla.w3m.txt"
+    doc = parse_text(path.read_text(encoding="utf-8"), path.name)
+    assert doc.title == "Mozilla"
+    labels = [r.label for r in doc.references]
+    assert labels == [str(n) for n in range(1, 73)]  # no "2016" from a wrapped line
+    cited = {c.label for claim in doc.claims for c in claim.citations}
+    assert set(labels) <= cited
+    assert not any("^" in c.text for c in doc.claims)
+    assert {"History", "Values", "Firefox"} <= {c.section for c in doc.claims}
+    assert doc.references[3].raw.endswith("Retrieved 1 May 2016.")
+
+
+def test_lynx_dump_loses_its_link_numbers_and_link_list() -> None:
+    from provenance.services.ingest import parse_text
+
+    path = ROOT / "fixtures" / "dumps" / "en_hermitian_matrix.lynx.txt"
+    doc = parse_text(path.read_text(encoding="utf-8"), path.name)
+    assert doc.title == "Hermitian matrix"
+    assert not any("file:///" in r.raw for r in doc.references)
+    assert not any("[MATH:" in c.text or "Visible links" in c.text for c in doc.claims)
+    physics = next(c for c in doc.claims if c.text.startswith("In theoretical physics"))
+    assert [x.label for x in physics.citations] == ["1", "2"]

@@ -12,16 +12,17 @@ period, or after the space that follows it (``States. [12]``), belongs to that s
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import overload
 
 from provenance.domain.documents import ParsedCitation, ParsedClaim
 from provenance.ingest.claims.attribution import find_attributions
 from provenance.ingest.claims.sentences import ABBREVIATIONS, split_sentences
 
-__all__ = ["Marker", "PlainParagraph", "build_claims", "language_of", "split_sentences",
-           "strip_markers"]
+__all__ = ["Marker", "OffsetMap", "PlainParagraph", "build_claims", "language_of",
+           "split_sentences", "strip_markers"]
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,39 @@ class Marker:
     offset: int
     label: str
     group: str = ""
+
+
+class OffsetMap(Sequence[int]):
+    """The source offset of each character of a text made of runs cut out of a source.
+
+    ``offsets[i]`` is where ``text[i]`` stood in the source, ``offsets[len(text)]`` where the
+    source ended. Stored as one entry per run (not per character), so a 20 MB paragraph costs
+    a few numbers, not 20 million.
+    """
+
+    def __init__(self, starts: list[int], sources: list[int], size: int, end: int) -> None:
+        self._starts, self._sources, self._size, self._end = starts, sources, size, end
+
+    def __len__(self) -> int:
+        return self._size + 1
+
+    @overload
+    def __getitem__(self, index: int) -> int: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[int]: ...
+
+    def __getitem__(self, index: int | slice) -> int | list[int]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        if index == self._size:
+            return self._end
+        run = bisect_right(self._starts, index) - 1
+        return self._sources[run] + index - self._starts[run]
 
 
 @dataclass(frozen=True)
@@ -43,7 +77,7 @@ class PlainParagraph:
     text: str
     markers: tuple[Marker, ...]
     tags_at: tuple[tuple[int, str], ...]
-    positions: tuple[int, ...]
+    positions: OffsetMap
 
 
 # Rendered markers: "[12]", "[a]", "[note 1]", "[nb 2]"; and inline cleanup tags.
@@ -69,35 +103,44 @@ def strip_markers(source: str, start: int = 0) -> PlainParagraph:
     reads "States. Next" with the marker right after the period. ``start`` is the source
     offset of ``source``'s first character.
     """
-    chars: list[str] = []
-    positions: list[int] = []
+    pieces: list[str] = []
+    starts: list[int] = []
+    sources: list[int] = []
     markers: list[Marker] = []
     tags: list[tuple[int, str]] = []
-    cursor = 0
+    size = cursor = 0
+
+    def keep(upto: int) -> None:
+        nonlocal size
+        if upto > cursor:
+            starts.append(size)
+            sources.append(start + cursor)
+            pieces.append(source[cursor:upto])
+            size += upto - cursor
+
     for found in _MARKER.finditer(source):
-        for index in range(cursor, found.start()):
-            chars.append(source[index])
-            positions.append(start + index)
+        keep(found.start())
         after = source[found.end() : found.end() + 1]
-        if chars and chars[-1] == " " and (after in ("", " ", "[") or not after.isalnum()):
-            chars.pop()
-            positions.pop()
-        offset = len(chars)
+        if pieces and pieces[-1][-1] == " " and (after in ("", " ", "[") or not after.isalnum()):
+            pieces[-1] = pieces[-1][:-1]
+            size -= 1
+            if not pieces[-1]:
+                pieces.pop()
+                starts.pop()
+                sources.pop()
         if found["tag"]:
-            tags.append((offset, _slug(found["tag"])))
+            tags.append((size, _slug(found["tag"])))
         elif found["num"]:
-            markers.append(Marker(offset, found["num"]))
+            markers.append(Marker(size, found["num"]))
         elif found["alpha"]:
-            markers.append(Marker(offset, found["alpha"], "lower-alpha"))
+            markers.append(Marker(size, found["alpha"], "lower-alpha"))
         else:
             note = re.sub(r"\s+", " ", found["note"].lower())
-            markers.append(Marker(offset, note, "note"))
+            markers.append(Marker(size, note, "note"))
         cursor = found.end()
-    for index in range(cursor, len(source)):
-        chars.append(source[index])
-        positions.append(start + index)
-    positions.append(start + len(source))
-    return PlainParagraph("".join(chars), tuple(markers), tuple(tags), tuple(positions))
+    keep(len(source))
+    offsets = OffsetMap(starts, sources, size, start + len(source))
+    return PlainParagraph("".join(pieces), tuple(markers), tuple(tags), offsets)
 
 
 def language_of(code: str | None) -> str:

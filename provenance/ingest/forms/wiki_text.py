@@ -29,6 +29,7 @@ from provenance.domain.documents import (
     ReferenceFields,
 )
 from provenance.ingest.claims.split import Marker, build_claims, split_sentences, strip_markers
+from provenance.ingest.forms.dumps import normalize_dump, title_before_tagline
 
 __all__ = ["FORMAT", "LEAD", "parse"]
 
@@ -36,9 +37,9 @@ FORMAT = "wikipedia-text"
 LEAD = "Lead"
 
 _EDIT_HEADING = re.compile(r"^(?P<title>\S.{0,150}?[^\s])Edit\s*$")
-_CARET_ENTRY = re.compile(r"^\s*(?P<label>\d{1,4})\.\s*\^(?P<rest>.*)$")
+_CARET_ENTRY = re.compile(r"^\s*(?P<label>\d+)\.\s*\^(?P<rest>.*)$")
 _LIST_ENTRY = re.compile(
-    r"^\s*(?:\[(?P<b>\d{1,4})\]|(?P<n>\d{1,4})[.)])\s*(?:\^\s*)?(?P<rest>\S.*)?$"
+    r"^\s*(?:\[(?P<b>\d+)\]|(?P<n>\d+)[.)])\s*(?:\^\s*)?(?P<rest>\S.*)?$"
 )
 _BACKLINKS = re.compile(r"^(?:[a-z]{1,2}\s+){2,}(?=\S)")  # "^ a b c Smith, J." reuse links
 _REFERENCE_HEADINGS = re.compile(
@@ -179,6 +180,13 @@ def _reference_entry(line: str, under_heading: bool) -> tuple[str, str] | None:
     return None
 
 
+def _next_in_list(references: list[tuple[str, list[str]]], label: str) -> bool:
+    """True when ``label`` may follow the list's last entry (its successor, or a new list)."""
+    if not references or not label.isdigit() or not references[-1][0].isdigit():
+        return True
+    return int(label) == int(references[-1][0]) + 1 or label == "1"
+
+
 def _walk(text: str) -> _Parts:
     parts = _Parts()
     blocks = list(_blocks(text))
@@ -221,6 +229,8 @@ def _walk(text: str) -> _Parts:
                 after_heading = True
                 continue
             entry = _reference_entry(line.text, in_references)
+            if entry is not None and in_entry and not _next_in_list(parts.references, entry[0]):
+                entry = None  # a wrapped line that starts with a number ("2016. Retrieved")
             if entry is not None:
                 parts.references.append((entry[0], [entry[1]] if entry[1] else []))
                 in_references = in_references or bool(_CARET_ENTRY.match(line.text))
@@ -277,12 +287,17 @@ def _reference(label: str, lines: list[str]) -> ParsedReference:
 
 
 def parse(text: str, *, title: str | None = None) -> ParsedDocument:
-    """Parse a Wikipedia text scrape (or plain text with ``[n]`` markers) into a document."""
+    """Parse a Wikipedia text scrape (or plain text with ``[n]`` markers) into a document.
+
+    A w3m or lynx dump is first brought to scrape text (:mod:`.dumps`): its claims' spans
+    are offsets in that text."""
+    text = normalize_dump(text)
     parts = _walk(text)
     references = tuple(_reference(label, lines) for label, lines in parts.references)
     return ParsedDocument(
         format=FORMAT,
-        title=title or parts.title or _title_from_lead(parts.claims),
+        title=title or title_before_tagline(text) or parts.title
+        or _title_from_lead(parts.claims),
         claims=tuple(parts.claims),
         references=references,
         facts=tuple(parts.facts),
