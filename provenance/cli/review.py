@@ -96,6 +96,19 @@ def recheck(app: AppContext, document: str, label: str, allow_private_addresses:
     click.echo(f"[{label}] {done['url']}: {done['outcome']}{status} -> {done['state']}")
 
 
+def write_guard(host: str, token: str | None) -> tuple[str | None, list[str], bool]:
+    """(the write token, the Host names served, whether the token was made up here): off
+    loopback, writes always need a token and any Host name is served."""
+    from provenance.web.app import LOOPBACK_NAMES
+    from provenance.web.security import is_loopback, new_secret
+
+    if token is not None and len(token) < 12:
+        raise UsageError("--token must be at least 12 characters")
+    if is_loopback(host):
+        return token, [*LOOPBACK_NAMES, host], False
+    return (token, ["*"], False) if token else (new_secret(), ["*"], True)
+
+
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
@@ -113,19 +126,14 @@ def serve(app: AppContext, host: str, port: int, token: str | None, reviewer: st
     import uvicorn
 
     from provenance.services.review import reviewer_name
-    from provenance.web.app import LOOPBACK_NAMES, WebConfig, create_app
-    from provenance.web.security import is_loopback, new_secret
+    from provenance.web.app import WebConfig, create_app
 
     settings = app.settings(allow_private_addresses=allow_private_addresses)
-    loopback = is_loopback(host)
-    if token is not None and len(token) < 12:
-        raise UsageError("--token must be at least 12 characters")
-    if token is None and not loopback:
-        token = new_secret()
+    token, hosts, made_up = write_guard(host, token)
+    if made_up:
         click.echo(f"write token (sign in at /login): {token}", err=True)
     config = WebConfig(db=app.database(settings), settings=settings,
-                       reviewer=reviewer_name(reviewer), token=token,
-                       allowed_hosts=[*LOOPBACK_NAMES, host] if loopback else ["*"])
+                       reviewer=reviewer_name(reviewer), token=token, allowed_hosts=hosts)
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"provenance review app on http://{shown}:{port}/ (Ctrl-C stops it)", err=True)
     sys.stderr.flush()

@@ -259,3 +259,33 @@ def test_hostile_text_is_inert_in_the_app_and_the_file(page: Any, app_sqlite: st
     assert "<script>window.__pwned=1</script>" in page.locator("#d3 h2").text_content()
     assert page.locator("img").count() == 0
     assert page.evaluate("window.__pwned") is None and not errors
+
+
+def test_bad_writes_show_the_error_and_change_nothing(app_sqlite: str) -> None:
+    import re
+
+    with httpx.Client(base_url=app_sqlite,
+                      headers={"authorization": f"Bearer {TOKEN}"}) as client:
+        page = client.get("/documents/1").text
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page)
+        assert csrf
+        form = {"csrf": csrf.group(1)}
+        cases = [
+            ("/documents/1/references/fix", {"label": "13", "date": "someday"},
+             "date &#39;someday&#39; is not a date"),
+            ("/documents/1/references/fix", {"label": "13", "url": "javascript:alert(1)"},
+             "is not an absolute http(s) URL"),
+            ("/documents/1/claims/23/accept", {"flag": "uncited"},
+             "claim 23 is not flagged &#39;uncited&#39;"),
+            ("/documents/1/claims/23/review", {"label": "13", "verdict": "maybe"},
+             "unknown verdict &#39;maybe&#39;"),
+            ("/documents/1/claims/6/cite", {"title": "no url"}, "cite needs --url"),
+        ]
+        for path, fields, message in cases:
+            answer = client.post(path, data={**form, **fields})
+            assert answer.status_code == 400 and message in answer.text, (path, answer.text)
+        # a write with the token and the form's token goes through
+        done = client.post("/documents/1/claims/23/review",
+                           data={**form, "label": "13", "verdict": "partly"})
+        assert done.status_code == 303 and done.headers["location"].endswith("#d1-c23")
+    assert [r["verdict"] for r in _reviews(app_sqlite)] == ["partly"]

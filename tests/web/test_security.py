@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from starlette.datastructures import Headers
 
+from provenance.web.app import LOOPBACK_NAMES
 from provenance.web.security import check_csrf, check_origin, check_token, is_loopback
 
 
@@ -45,3 +46,16 @@ def test_write_token() -> None:
     for cookie, auth in ((None, None), ("wrong", None), (None, "Bearer wrong"),
                          (None, "s3cret-token")):
         assert check_token("s3cret-token", cookie, auth) is not None
+
+
+def test_off_loopback_writes_always_need_a_token() -> None:
+    from provenance.cli.review import write_guard
+    from provenance.errors import UsageError
+
+    assert write_guard("127.0.0.1", None) == (None, [*LOOPBACK_NAMES, "127.0.0.1"], False)
+    assert write_guard("127.0.0.1", "a-long-token-1")[0] == "a-long-token-1"
+    token, hosts, made_up = write_guard("0.0.0.0", None)
+    assert made_up and token and len(token) >= 24 and hosts == ["*"]
+    assert write_guard("192.0.2.7", "a-long-token-1") == ("a-long-token-1", ["*"], False)
+    with pytest.raises(UsageError, match="at least 12"):
+        write_guard("0.0.0.0", "short")
