@@ -34,8 +34,8 @@ def test_ars_article_metadata_body_and_links() -> None:
         ref = refs[want["url"]]
         assert ref.fields.title == want["title"]
         assert ref.label == link_label(want["url"])
-    attributed = next(c for c in doc.claims if "Ammar Askar wrote" in c.text)
-    assert attributed.attributions
+    quoted = next(c for c in doc.claims if "Ammar Askar wrote" in c.text)
+    assert quoted.attributions == ()  # a person quoted in reporting, not a source in words
 
 
 FOOTNOTES = """<html><head><title>Rain report | Example</title>

@@ -9,6 +9,12 @@ that looks like one (a proper-noun phrase, or a noun that denotes a source such 
 1. ``according to X`` / ``citing X`` / ``quoting X``
 2. ``X [, ...,] said|told|reported|announced|quoted|...`` (X a named source, not a pronoun)
 3. ``", said|reported X"`` (the inverted form after a quotation or a comma)
+
+A person quoted in reporting ("Trump told reporters", ``"…," said Moon Jae-in``) is not a
+source named in words: after a verb of speech (said, told, wrote, announced...) the subject
+must look like an organisation or a publication (an acronym such as "BBC", or a name with a
+word such as Agency, News, Ministry, Institute, Bank). Verbs of publication (reported,
+published, found, showed...) take any named subject.
 4. ``reported|published|quoted|released by X``
 5. evidence nouns from a source: ``data|figures|a report|a study ... from|by X``
 
@@ -37,6 +43,26 @@ _SAY = (
     r"claimed|quoted|quotes|confirmed|confirms|revealed|reveals|published|publishes|"
     r"estimated|estimates|found|finds|showed|shows)"
 )
+# Verbs that say a source published something (any named subject is a source with them).
+_PUBLISH = frozenset({"reported", "reports", "published", "publishes", "estimated", "estimates",
+                      "found", "finds", "showed", "shows", "released", "compiled"})
+# Words that make a proper-noun phrase an organisation or a publication, not a person.
+_ORGANISATION = re.compile(
+    r"\b(?:Agency|News|Times|Post|Press|Journal|Herald|Tribune|Gazette|Daily|Weekly|Magazine|"
+    r"Review|Institute|University|College|Ministry|Department|Bureau|Office|Council|Committee|"
+    r"Commission|Corporation|Company|Inc|Ltd|Group|Center|Centre|Foundation|Organi[sz]ation|"
+    r"Association|Society|Bank|Fund|Service|Services|Network|Television|TV|Radio|"
+    r"Broadcasting|Channel|Media|Government|Administration|Authority|Board|Court|Police|Army|"
+    r"Navy|Party|Union|Federation|Survey|Census|Statistics|Parliament|Congress|Senate|"
+    r"Assembly|Embassy|Program|Programme|Project|Laboratory|Observatory|Museum|Library|"
+    r"Archive|Reuters|Xinhua|Yonhap|Bloomberg|Kyodo|Interfax|Tass|TASS)\b"
+    r"|\b[A-Z]{2,}\b(?<!\bI)")
+
+
+def _organisation(subject: str) -> bool:
+    return bool(_ORGANISATION.search(subject))
+
+
 _EVIDENCE = (
     r"(?:data|figures|statistics|numbers|estimates|records|footage|imagery|images|"
     r"(?:a|an|the)\s+(?:\w+\s+)?(?:report|study|survey|poll|analysis|statement|assessment|"
@@ -92,12 +118,12 @@ _PATTERNS = (
         r"\b(?:[Aa]ccording to|[Cc]iting|[Qq]uoting)\s+"
         r"(?P<phrase>[^,;:()\n]{1,80}?)(?=\s*(?:[,;:()\n]|\.(?:\s|$)|$))"
     ),
-    re.compile(rf"(?P<subject>{_PROPER})\s*,?\s+(?:also\s+)?{_SAY}\b"),
+    re.compile(rf"(?P<subject>{_PROPER})\s*,?\s+(?:also\s+)?(?P<verb>{_SAY})\b"),
     re.compile(
         rf"(?:\b[\w'’]+\s+)?\b{_SOURCE_NOUN}(?:\s*,\s*[^,]{{1,60}}?,)?\s+(?:also\s+)?{_SAY}\b"
     ),
     re.compile(
-        rf"[,\"”]\s*(?:said|says|told|reported|announced|wrote|added)\s+"
+        rf"[,\"”]\s*(?P<verb>said|says|told|reported|announced|wrote|added)\s+"
         rf"(?:the\s+)?(?P<subject>{_PROPER})"
     ),
     re.compile(
@@ -151,6 +177,9 @@ def find_attributions(sentence: str) -> tuple[str, ...]:
             if subject is not None:
                 if not _is_source(subject):
                     continue
+                verb = match.groupdict().get("verb")
+                if verb is not None and verb not in _PUBLISH and not _organisation(subject):
+                    continue  # a person quoted in reporting, not a source named in words
                 lead = subject.split()[0]
                 if lead in _NOT_SOURCES and lead != "The":  # "In Beijing": drop the "In"
                     start = max(start, match.start("subject") + len(lead) + 1)
