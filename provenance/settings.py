@@ -38,6 +38,9 @@ class Settings:
     verify_tls: bool = True
     user_agent: str = "provenance-linkcheck/0.1 (+https://github.com/provenance-tracker/provenance)"
     canary_url: str = ""
+    canary_names: str = "example.com,iana.org,wikipedia.org"
+    retries: int = 2
+    outage_wait: float = 900.0
     recheck_alive_days: float = 7.0
     recheck_failing_hours: float = 24.0
     lease_seconds: float = 300.0
@@ -74,6 +77,12 @@ SETTING_HELP: dict[str, str] = {
     "verify_tls": "Verify TLS certificates (a bad certificate is the outcome tls-error).",
     "user_agent": "User-Agent sent with every request; keep a contact URL in it.",
     "canary_url": "A URL that must answer for a run to count (empty: use the run's own results).",
+    "canary_names": "Host names that always resolve, comma-separated: when names fail to "
+    "resolve, these tell a broken resolver from a missing host (empty: judge by the pattern).",
+    "retries": "Checks again within the run after a reset, refused connection or 5xx (a "
+    "timeout: at most once) before a failure counts; 0 turns retries off.",
+    "outage_wait": "Seconds a run waits for the network to come back after an outage before "
+    "it stops and records the rest as inconclusive.",
     "recheck_alive_days": "Days before a healthy link is checked again (doubles up to 4x).",
     "recheck_failing_hours": "Hours before a failing link is checked again.",
     "lease_seconds": "How long a worker's lease on a batch of links lasts before others may "
@@ -136,7 +145,7 @@ def validate(settings: Settings) -> None:
     for name in positive:
         if getattr(settings, name) < 1:
             raise UsageError(f"{name.replace('_', '-')} must be at least 1")
-    for name in ("min_delay", "dead_after_days"):
+    for name in ("min_delay", "dead_after_days", "retries", "outage_wait"):
         if getattr(settings, name) < 0:
             raise UsageError(f"{name.replace('_', '-')} must not be negative")
     for name in ("timeout", "connect_timeout", "wayback_rate", "wayback_save_rate",

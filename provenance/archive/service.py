@@ -28,6 +28,7 @@ from provenance.domain.archives import (
     UNUSABLE,
     Snapshot,
 )
+from provenance.domain.runs import RunStatus
 from provenance.domain.snapshot_choice import choose_snapshot, usable
 from provenance.errors import ArchiveRateLimited, ArchiveServiceError
 from provenance.settings import Settings
@@ -184,7 +185,7 @@ async def run_archive(db: Database, settings: Settings, *, client: WaybackClient
     limiter = SharedRateLimit(db, LOOKUP_BUDGET, settings.wayback_rate)
     own_client = client is None
     client = client or WaybackClient.from_settings(settings)
-    status = "complete"
+    status = RunStatus.STOPPED  # until it reaches the end
     try:
         archiver = Archiver(client, limiter, max_wait)
         errors_in_a_row = 0
@@ -223,6 +224,8 @@ async def run_archive(db: Database, settings: Settings, *, client: WaybackClient
             report.verifications = await verify_carried_archives(
                 db, settings, client, playback, document_id=doc_id, max_wait=max_wait,
                 now=clock())
+        if not report.stopped:
+            status = RunStatus.COMPLETE
     finally:
         if own_client:
             await client.aclose()

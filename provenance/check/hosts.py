@@ -2,10 +2,10 @@
 
 Each host has a ``HostGate`` (at most ``per_host`` requests in flight, starts spaced by
 ``min_delay``, and a back-off deadline set by 429/Retry-After) and, created lazily, one small
-connection pool of ``per_host`` connections (the layout the throughput note measured
-fastest). Requests go straight to the host's httpx transport: ``AsyncClient`` adds nothing
-the checker uses (no cookies, auth or automatic redirects) and costs CPU per request. One
-SSL context is shared; the environment (proxies, netrc) is never read. Idle hosts are
+set of at most ``per_host`` keep-alive connections (the layout the throughput note measured
+fastest), opened to vetted addresses over the table's ``Network`` (the system's resolver
+and sockets, or what a test gives). One SSL context is shared; the environment (proxies,
+netrc) is never read. Idle hosts are
 dropped when the table grows, so memory stays flat over many distinct hosts.
 """
 
@@ -22,7 +22,9 @@ import httpx
 from provenance.check.shared import SharedSlots
 from provenance.check.soft404 import Probe
 from provenance.net.body import ACCEPT_ENCODING
-from provenance.net.transport import PinnedTransport
+from provenance.net.conns import Connections
+from provenance.net.network import Network
+from provenance.net.transport import vetted_connections
 from provenance.settings import Settings
 
 MAX_OPEN_HOSTS = 512
@@ -99,11 +101,11 @@ class HostGate:
 
 @dataclass
 class Host:
-    """One host's gate, transport and soft-404 probes (by origin)."""
+    """One host's gate, connections and soft-404 probes (by origin, or by directory)."""
 
     name: str
     gate: HostGate
-    transport: httpx.AsyncBaseTransport | None = None
+    connections: Connections | None = None
     probes: dict[str, asyncio.Task[Probe]] = field(default_factory=dict)
 
 
@@ -113,12 +115,12 @@ def host_key(url: httpx.URL) -> str:
 
 
 class HostTable:
-    """Hosts by name, with lazily created transports; an injected transport is shared by all."""
+    """Hosts by name, each with its connections (created on first use) over ``network``."""
 
-    def __init__(self, settings: Settings, transport: httpx.AsyncBaseTransport | None,
+    def __init__(self, settings: Settings, network: Network | None = None,
                  shared: SharedSlots | None = None) -> None:
         self._settings = settings
-        self._transport = transport
+        self.network = network or Network()
         self._shared = shared
         self._headers = {"User-Agent": settings.user_agent, "Accept-Encoding": ACCEPT_ENCODING,
                          "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
@@ -143,32 +145,23 @@ class HostTable:
             self._hosts.move_to_end(name)
         return host
 
-    def transport(self, host: Host) -> httpx.AsyncBaseTransport:
-        """This host's pooled transport (created on first use), or the injected one."""
-        if self._transport is not None:
-            return self._transport
-        if host.transport is None:
-            host.transport = PinnedTransport(
-                connections=self._settings.per_host,
+    def connections(self, host: Host) -> Connections:
+        """This host's keep-alive connections (created on first use)."""
+        if host.connections is None:
+            host.connections = vetted_connections(
+                keep=self._settings.per_host,
                 allow_private=self._settings.allow_private_addresses,
-                verify=self._settings.verify_tls,
-            )
-        return host.transport
+                verify=self._settings.verify_tls, network=self.network)
+        return host.connections
 
     def core_request(self, url: httpx.URL, extra: dict[str, str]) -> httpcore.Request:
-        """The same GET as ``request``, as httpcore takes it (sent to the pool directly)."""
+        """A GET with the checker's headers and timeouts, as the connections take it."""
         headers = [(b"Host", url.netloc), *self._core_headers]
         headers.extend((k.encode("latin-1"), v.encode("utf-8")) for k, v in extra.items())
         target = httpcore.URL(scheme=url.raw_scheme, host=url.raw_host, port=url.port,
                               target=url.raw_path)
         return httpcore.Request(b"GET", target, headers=headers,
                                 extensions={"timeout": self._timeouts})
-
-    def request(self, url: httpx.URL, extra: dict[str, str]) -> httpx.Request:
-        """A GET with the checker's headers and timeouts."""
-        headers = dict(self._headers, **extra) if extra else self._headers
-        return httpx.Request("GET", url, headers=headers,
-                             extensions={"timeout": self._timeouts})
 
     def _trim(self) -> None:
         """Forget the least recently used idle hosts beyond MAX_OPEN_HOSTS."""
@@ -181,15 +174,13 @@ class HostTable:
             if host.gate.busy or now - host.gate.last_start < spacing:
                 continue
             del self._hosts[name]
-            if host.transport is not None:
-                task = asyncio.get_running_loop().create_task(host.transport.aclose())
+            if host.connections is not None:
+                task = asyncio.get_running_loop().create_task(host.connections.aclose())
                 self._closing.add(task)
                 task.add_done_callback(self._closing.discard)
 
     async def aclose(self) -> None:
-        transports = [h.transport for h in self._hosts.values() if h.transport is not None]
-        if self._transport is not None:
-            transports.append(self._transport)
+        transports = [h.connections for h in self._hosts.values() if h.connections is not None]
         probes = [p for h in self._hosts.values() for p in h.probes.values()]
         for probe in probes:
             probe.cancel()

@@ -2,8 +2,10 @@
 
 Two kinds of evidence: what the page says (its title, or the body of a short page), and
 what the same host answers for a random path that cannot exist (the probe, fetched once
-per host per run by the engine). A page that looks like the probe's answer, or that was
-redirected to where the probe was redirected, is a soft-404.
+per host per run by the engine, and beside the page when its words say "not found"). A
+page that looks like the probe's answer, or that was redirected to where the probe was
+redirected, is a soft-404; a page whose words say "not found" is one only if the probe
+agrees (the site answers 200 for made-up paths there too): words alone never are.
 """
 
 from __future__ import annotations
@@ -51,6 +53,20 @@ def probe_path() -> str:
     return f"/provenance-probe-{secrets.token_hex(12)}"
 
 
+def sibling_probe_path(path: str) -> str:
+    """A random path that cannot exist in the same directory as ``path``."""
+    directory = path.rsplit("/", 1)[0] if "/" in path else ""
+    return f"{directory}{probe_path()}"
+
+
+def probe_agrees(url: str, final_url: str, page: Page, probe: Probe | None) -> bool:
+    """Whether the answer to a made-up path says this page is a not-found page too: the
+    site answered it 200 and with a page like this one, or one that says "not found"."""
+    if probe is None or probe.status is None or not 200 <= probe.status < 300:
+        return False
+    return matches_probe(url, final_url, page, probe) or says_not_found(probe.page)
+
+
 # Every match of _NOT_FOUND_TEXT contains one of these (casefolded): a cheap test first.
 _NOT_FOUND_KEYS = ("found", "404", "exist", "longer", "find")
 
@@ -82,10 +98,13 @@ def similarity(a: frozenset[str], b: frozenset[str]) -> float:
 
 
 def is_soft_404(url: str, final_url: str, page: Page, probe: Probe | None) -> bool:
-    """Whether a 200 page at ``final_url`` (asked for as ``url``) is really a not-found page."""
+    """Whether a 200 page at ``final_url`` (asked for as ``url``) is really a not-found page:
+    the probe must agree; the page's own words alone are not enough."""
     if not page.is_text:
         return False
-    return says_not_found(page) or matches_probe(url, final_url, page, probe)
+    if matches_probe(url, final_url, page, probe):
+        return True
+    return says_not_found(page) and probe_agrees(url, final_url, page, probe)
 
 
 def matches_probe(url: str, final_url: str, page: Page, probe: Probe | None) -> bool:

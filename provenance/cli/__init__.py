@@ -17,7 +17,7 @@ from provenance.cli import documents as document_cmds
 from provenance.cli import review as review_cmds
 from provenance.cli.context import AppContext
 from provenance.cli.global_options import GlobalOptionsGroup
-from provenance.errors import ProvenanceError
+from provenance.errors import UNEXPECTED_EXIT_CODE, ProvenanceError
 
 
 @click.group(cls=GlobalOptionsGroup,
@@ -55,5 +55,10 @@ def main() -> None:
     except KeyboardInterrupt:
         click.echo("provenance: interrupted", err=True)
         sys.exit(130)
+    except Exception as err:
+        first = (str(err).strip().splitlines() or [""])[0][:300]
+        click.echo(f"provenance: unexpected error: {type(err).__name__}: {first} (a bug, or a "
+                   "damaged database)", err=True)
+        sys.exit(UNEXPECTED_EXIT_CODE)
     # ctx.exit(n) inside a command returns n here (standalone_mode=False)
     sys.exit(code if isinstance(code, int) else 0)

@@ -20,6 +20,7 @@ from provenance.cli.context import AppContext
 from provenance.domain import links as t
 from provenance.domain.link_state import StateChange
 from provenance.errors import UsageError
+from provenance.report.safe_text import one_line
 
 if TYPE_CHECKING:
     from provenance.store.database import Database
@@ -92,7 +93,7 @@ class _Output:
             self.progress.advance(self.bar)
         if change is not None and (change.changed or result.outcome not in t.GOOD_OUTCOMES
                                    or change.new_title_mismatch):
-            line = _plain_line(result, change)
+            line = one_line(_plain_line(result, change))  # URLs come from documents
             if self.progress is not None:
                 self.progress.console.print(line, markup=False, highlight=False)
             else:
@@ -244,7 +245,7 @@ def changes(app: AppContext, since: int | None, fmt: str) -> None:
             line = f"  {item.before}->{item.after} {item.outcome} {status} {item.url}"
             if kind in ("newly_rescued", "newly_preserved") and item.final_url:
                 line += f" (archive: {item.final_url})"
-            click.echo(line)
+            click.echo(one_line(line))
 
 
 @click.command()

@@ -95,6 +95,20 @@ class Hop:
     status: int
 
 
+class Cause(StrEnum):
+    """Why a check got no HTTP answer at all: the evidence the outage monitor weighs."""
+
+    NXDOMAIN = "nxdomain"  # the resolver says the name does not exist
+    DNS_ERROR = "dns-error"  # the resolver failed or could not be reached
+    CONNECT = "connect"  # refused, unreachable, or no connection within the deadline
+    RESET = "reset"  # the connection broke before the answer was complete
+    TIMEOUT = "timeout"  # no complete answer within the deadline
+
+    @property
+    def dns(self) -> bool:
+        return self in (Cause.NXDOMAIN, Cause.DNS_ERROR)
+
+
 @dataclass(frozen=True)
 class CheckResult:
     """What one check of one URL found."""
@@ -112,3 +126,7 @@ class CheckResult:
     last_modified: str | None = None
     not_modified: bool = False
     title_mismatch: bool = False
+    # No HTTP answer: why (the network's fault or the link's is decided by the checker).
+    cause: Cause | None = None
+    # Seen while the checker's own network was down: recorded, changes no state.
+    inconclusive: bool = False

@@ -13,3 +13,4 @@ class RunStatus(StrEnum):
     COMPLETE = "complete"  # every due link was checked
     PARTIAL = "partial"  # stopped (signal, limit, deadline) before every link was checked
     INCONCLUSIVE = "inconclusive"  # the checker's own network looked down: nothing counted
+    STOPPED = "stopped"  # an archive pass that stopped early (rate limit, service unreachable)

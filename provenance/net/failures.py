@@ -55,6 +55,28 @@ def exception_outcome(exc: BaseException) -> tuple[str, str]:
     return t.CONNECTION_ERROR, _describe(exc, type(exc).__name__)
 
 
+def exception_cause(exc: BaseException) -> t.Cause | None:
+    """Why an exception raised while fetching means no HTTP answer came, or None if the
+    failure is not the network's kind (an unsafe address, TLS, an invalid URL)."""
+    for cause in _causes(exc):
+        if isinstance(cause, UnsafeURLError | ssl.SSLError | ssl.CertificateError):
+            return None
+        if isinstance(cause, ResolutionError):
+            return t.Cause.NXDOMAIN if cause.nxdomain else t.Cause.DNS_ERROR
+    if isinstance(exc, httpx.InvalidURL | httpx.UnsupportedProtocol | httpx.TooManyRedirects |
+                  httpcore.UnsupportedProtocol):
+        return None
+    if isinstance(exc, httpcore.ConnectTimeout | httpx.ConnectTimeout | httpcore.ConnectError |
+                  httpx.ConnectError | ConnectionRefusedError):
+        return t.Cause.CONNECT
+    if isinstance(exc, TimeoutError | httpx.TimeoutException | httpcore.TimeoutException):
+        return t.Cause.TIMEOUT
+    if isinstance(exc, httpx.TransportError | httpcore.NetworkError | httpcore.ProtocolError |
+                  OSError):
+        return t.Cause.RESET
+    return None
+
+
 def _describe(exc: BaseException, fallback: str) -> str:
     text = str(exc).strip().splitlines()
     name = type(exc).__name__

@@ -7,10 +7,8 @@ DNS answer that changes between the check and the connect (rebinding) cannot sli
 
 from __future__ import annotations
 
-import asyncio
 import ipaddress
 import re
-import socket
 from functools import lru_cache
 
 import httpx
@@ -19,11 +17,6 @@ from provenance.errors import InputError, UnsafeURLError
 
 ALLOWED_SCHEMES = frozenset({"http", "https"})
 _HOST_CHARS = re.compile(r"[A-Za-z0-9._~:\[\]-]+")
-# getaddrinfo codes meaning "this name has no address" (as opposed to "the resolver failed").
-_NO_SUCH_NAME = frozenset(
-    code for code in (getattr(socket, "EAI_NONAME", None), getattr(socket, "EAI_NODATA", None))
-    if code is not None
-)
 
 
 class ResolutionError(InputError):
@@ -110,36 +103,3 @@ def check_address(host: str, address: str, allow_private: bool) -> None:
     if problem is not None:
         raise UnsafeURLError(host, f"refused: {problem} (--allow-private-addresses or "
                              "PROVENANCE_ALLOW_PRIVATE_ADDRESSES=1 allows it)")
-
-
-async def resolve_allowed(host: str, port: int, allow_private: bool) -> list[str]:
-    """Every address of ``host``, all vetted; raises UnsafeURLError if any is refused.
-
-    A name with no address raises ResolutionError(nxdomain=True); a resolver that fails
-    raises ResolutionError(nxdomain=False).
-    """
-    literal = literal_address(host)
-    if literal is not None:
-        check_address(host, literal, allow_private)
-        return [literal]
-    loop = asyncio.get_running_loop()
-    try:
-        infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except socket.gaierror as exc:
-        raise ResolutionError(host, f"cannot resolve host ({exc.strerror})",
-                              nxdomain=exc.errno in _NO_SUCH_NAME) from None
-    except UnicodeError:
-        raise ResolutionError(host, "host name cannot be encoded", nxdomain=True) from None
-    addresses: list[str] = []
-    for family, _type, _proto, _name, sockaddr in infos:
-        if family not in (socket.AF_INET, socket.AF_INET6):
-            continue
-        address = str(sockaddr[0])
-        if address not in addresses:
-            addresses.append(address)
-    if not addresses:
-        raise ResolutionError(host, "host has no IP address", nxdomain=True)
-    # Refuse if ANY answer is internal: a mixed answer is how rebinding attacks look.
-    for address in addresses:
-        check_address(host, address, allow_private)
-    return addresses

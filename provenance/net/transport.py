@@ -1,17 +1,14 @@
-"""The one httpx transport the checker uses: vetted connects, one shared TLS context.
+"""Vetted connections: every connection the checker or ingest opens goes to a vetted IP.
 
-``PinnedTransport`` is ``httpx.AsyncHTTPTransport`` whose connection pool opens sockets
-through ``VettingBackend``: it resolves the host, applies the safety rule to every address
-and connects to a vetted IP (with the asyncio stream of ``stream.py``). httpcore then starts
-TLS with the original host name, so the Host header, SNI and certificate check are unchanged.
-(httpx 0.28 takes no network backend argument, so the pool is rebuilt after ``__init__``;
-httpx is pinned below 0.29.)
+``VettingBackend`` resolves a host through the ``Network``'s resolver, applies the safety
+rule to every address and connects (through the ``Network``) to a vetted IP; TLS then starts
+with the original host name, so the Host header, SNI and certificate check are unchanged.
 
-The checker sends its requests straight to this transport's own keep-alive connections
-(``direct_connections``, see ``conns.py``): httpx's request and response objects and
-httpcore's pool cost as much CPU as the rest of the check. Any other
-transport (one injected, or a test double such as pytest-httpx patching httpx's transport)
-is used through httpx's interface as usual.
+The checker sends its requests on ``vetted_connections`` (keep-alive HTTP/1.1 connections
+by origin, ``conns.py``): one request path, whose lowest layer (the ``Network``) is what
+tests replace. ``PinnedTransport`` is the same rule behind httpx's interface, for the one
+document ``provenance ingest URL`` fetches. (httpx 0.28 takes no network backend
+argument, so its pool is rebuilt after ``__init__``; httpx is pinned below 0.29.)
 """
 
 from __future__ import annotations
@@ -27,8 +24,8 @@ import httpcore
 import httpx
 
 from provenance.net.conns import Connections
-from provenance.net.safety import resolve_allowed
-from provenance.net.stream import open_stream
+from provenance.net.network import Network
+from provenance.net.resolver import resolve_allowed
 
 
 @lru_cache(maxsize=2)
@@ -48,8 +45,9 @@ def shared_ssl_context(verify: bool) -> ssl.SSLContext:
 class VettingBackend(httpcore.AsyncNetworkBackend):
     """Resolves and vets the host of each new connection, then connects to a vetted IP."""
 
-    def __init__(self, allow_private: bool) -> None:
+    def __init__(self, allow_private: bool, network: Network | None = None) -> None:
         self._allow_private = allow_private
+        self.network = network or Network()
 
     async def connect_tcp(
         self,
@@ -61,14 +59,14 @@ class VettingBackend(httpcore.AsyncNetworkBackend):
     ) -> httpcore.AsyncNetworkStream:
         try:
             async with asyncio.timeout(timeout):
-                addresses = await resolve_allowed(host, port, self._allow_private)
+                addresses = await resolve_allowed(host, port, self._allow_private,
+                                                  self.network.resolver)
         except TimeoutError:
             raise httpcore.ConnectTimeout(f"resolving {host} timed out") from None
         last: Exception | None = None
         for address in addresses:
             try:
-                return await open_stream(address, port, timeout, local_address,
-                                         socket_options)
+                return await self.network.connect(address, port, timeout)
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
                 last = exc
         assert last is not None
@@ -87,12 +85,10 @@ class PinnedTransport(httpx.AsyncHTTPTransport):
     """A small pooled HTTP/1.1 transport that only connects to vetted addresses."""
 
     def __init__(self, *, connections: int, allow_private: bool, verify: bool,
-                 keepalive_expiry: float = 30.0) -> None:
+                 keepalive_expiry: float = 30.0, network: Network | None = None) -> None:
         context = shared_ssl_context(verify)
         super().__init__(verify=context, trust_env=False, http1=True, http2=False)
-        backend = VettingBackend(allow_private)
-        self.connections = Connections(backend, context, keepalive_expiry=keepalive_expiry,
-                                       keep=connections)
+        backend = VettingBackend(allow_private, network)
         self._pool = httpcore.AsyncConnectionPool(
             ssl_context=context,
             max_connections=connections,
@@ -104,24 +100,18 @@ class PinnedTransport(httpx.AsyncHTTPTransport):
             network_backend=backend,
         )
 
-    async def aclose(self) -> None:
-        await self.connections.aclose()
-        await super().aclose()
+
+def vetted_connections(*, keep: int, allow_private: bool, verify: bool,
+                       network: Network | None = None,
+                       keepalive_expiry: float = 30.0) -> Connections:
+    """Keep-alive connections (at most ``keep`` idle per origin) opened to vetted IPs."""
+    return Connections(VettingBackend(allow_private, network), shared_ssl_context(verify),
+                       keepalive_expiry=keepalive_expiry, keep=keep)
 
 
-_STOCK_HANDLE = httpx.AsyncHTTPTransport.handle_async_request
 # What httpx turns into its own errors (httpx._transports.default.HTTPCORE_EXC_MAP).
 CORE_ERRORS = (httpcore.TimeoutException, httpcore.NetworkError, httpcore.ProtocolError,
                httpcore.ProxyError, httpcore.UnsupportedProtocol)
-
-
-def direct_connections(transport: httpx.AsyncBaseTransport) -> Connections | None:
-    """The connections of one of our transports whose httpx interface is the stock one
-    (not replaced by a test double), else None."""
-    if isinstance(transport, PinnedTransport) and \
-            type(transport).handle_async_request is _STOCK_HANDLE:
-        return transport.connections
-    return None
 
 
 def header_map(raw: Sequence[tuple[bytes, bytes]]) -> dict[str, str]:

@@ -1,24 +1,22 @@
-"""The claim-to-source report as Markdown (for a wiki page, an issue or a pull request)."""
+"""The claim-to-source report as Markdown (for a wiki page, an issue or a pull request).
+
+Document text never acts: every value goes through ``safe_text`` (control bytes stripped,
+Markdown escaped, links only to http(s) URLs with their destination percent-encoded).
+"""
 
 from __future__ import annotations
-
-import re
-from typing import Any
 
 from provenance.report.build import gaps_first, summary_line
 from provenance.report.model import Report
 from provenance.report.reviews_text import accepted_rows, review_rows
+from provenance.report.safe_text import md_link, md_text, md_url, one_line
 
-
-def _md(text: Any) -> str:
-    """Text safe inside a Markdown table cell or list item."""
-    value = "" if text is None else str(text)
-    value = re.sub(r"\s+", " ", value)
-    return re.sub(r"([\\`*_{}\[\]<>|#])", r"\\\1", value)
+_md = md_text
 
 
 def _flags(flags: list[str]) -> str:
-    return " ".join(f"`{f}`" for f in flags) if flags else "—"
+    """Flag names as code spans (a backtick cannot end one early: none is kept)."""
+    return " ".join(f"`{one_line(f).replace('`', '')}`" for f in flags) if flags else "—"
 
 
 def render_markdown(report: Report) -> str:
@@ -56,12 +54,12 @@ def render_markdown(report: Report) -> str:
             source = ", ".join(x for x in (
                 "; ".join(ref["authors"]), ref["title"] and f"“{ref['title']}”", ref["work"],
                 ref["date"]) if x) or ref["raw"]
-            link = ref["link"]["state"] if ref["link"] else "—"
+            link = _md(ref["link"]["state"]) if ref["link"] else "—"
             archive = ref["archive"]
-            arch = archive["state"] if archive else "—"
+            arch = _md(archive["state"]) if archive else "—"
             if archive and archive["url"]:
-                arch = f"{arch} [snapshot]({archive['url']})"
-            url = f"<{ref['url']}>" if ref["url"] else "—"
+                arch = f"{arch} {md_link('snapshot', archive['url'])}"
+            url = md_url(ref["url"]) if ref["url"] else "—"
             out.append(f"| {_md(ref['label'])} | {_md(source)} | {url} | {link} | {arch} | "
                        f"{_flags(ref['flags'])} |")
         out.append("")

@@ -1,4 +1,9 @@
-"""The claim-to-source report as rich tables for a terminal."""
+"""The claim-to-source report as rich tables for a terminal.
+
+Document text never acts: every cell is a ``rich.text.Text`` (never parsed as markup, so
+"[citation needed]" shows and "[link=...]" makes no hyperlink) with control and escape
+bytes stripped (``safe_text``).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from rich.text import Text
 from provenance.report.build import gaps_first, summary_line
 from provenance.report.model import LinkView, Report
 from provenance.report.reviews_text import accepted_rows, review_rows
+from provenance.report.safe_text import rich_text, strip_controls
 
 _RED = {"dangling-citation", "empty", "cites-empty", "dead-link", "lost", "dead"}
 
@@ -21,14 +27,14 @@ def _flags(flags: list[str]) -> Text:
     for i, flag in enumerate(flags):
         if i:
             text.append(" ")
-        text.append(flag, style="bold red" if flag in _RED else "yellow")
+        text.append(strip_controls(flag), style="bold red" if flag in _RED else "yellow")
     return text
 
 
 def _link_cell(link: LinkView | None) -> Text:
     if not link:
         return Text("—")
-    text = Text(link["state"], style="bold red" if link["state"] == "dead" else "")
+    text = rich_text(link["state"], style="bold red" if link["state"] == "dead" else "")
     if link["http_status"]:
         text.append(f" {link['http_status']}")
     if link["failures"]:
@@ -42,7 +48,8 @@ def renderables(report: Report) -> Iterator[RenderableType]:
     for doc in report["documents"]:
         meta = " · ".join(x for x in (f"document {doc['id']}", doc["format"],
                                        ", ".join(doc["authors"]), doc["published"] or "") if x)
-        yield Text.assemble((doc["title"] or doc["origin"], "bold"), "  ", (meta, "dim"))
+        yield Text.assemble((strip_controls(doc["title"] or doc["origin"]), "bold"), "  ",
+                            (strip_controls(meta), "dim"))
         refs = {r["label"]: r for r in doc["references"]}
         claims = Table(title="Claims, gaps first", show_lines=False, expand=True)
         claims.add_column("id", justify="right", no_wrap=True)
@@ -54,11 +61,11 @@ def renderables(report: Report) -> Iterator[RenderableType]:
             sources = Text()
             for label in claim["citations"]:
                 ref = refs.get(label)
-                sources.append(f"[{label}] ")
+                sources.append(f"[{strip_controls(label)}] ")
                 sources.append_text(_flags(ref["flags"]) if ref else _flags(["missing"]))
                 sources.append("\n")
-            claims.add_row(str(claim["id"]), claim["section"], Text(claim["text"]),
-                           sources, _flags(claim["flags"]))
+            claims.add_row(Text(str(claim["id"])), rich_text(claim["section"]),
+                           rich_text(claim["text"]), sources, _flags(claim["flags"]))
         yield claims
         references = Table(title="References", expand=True)
         references.add_column("ref", no_wrap=True)
@@ -74,18 +81,18 @@ def renderables(report: Report) -> Iterator[RenderableType]:
             archive = ref["archive"]
             arch = (archive["state"] + (f"\n{archive['url']}" if archive["url"] else "")
                     if archive else "")
-            references.add_row(ref["label"], Text(source), Text(ref["url"] or "—"),
-                               _link_cell(link), Text(arch or "—"),
-                               _flags(ref["flags"]))
+            references.add_row(rich_text(ref["label"]), rich_text(source),
+                               rich_text(ref["url"] or "—"), _link_cell(link),
+                               rich_text(arch or "—"), _flags(ref["flags"]))
         yield references
         decided = review_rows(doc) + accepted_rows(doc)
         if decided:
             reviews = Table("claim", "source", "verdict", "note", "by", "when",
                             title="Reviews", expand=True)
             for row in decided:
-                reviews.add_row(*(Text(cell) for cell in row))
+                reviews.add_row(*(rich_text(cell) for cell in row))
             yield reviews
-        yield Text("Summary: " + summary_line(doc["summary"]), style="bold")
+        yield rich_text("Summary: " + summary_line(doc["summary"]), style="bold")
         yield Text("")
     if not report["documents"]:
         yield Text("No documents yet: `provenance ingest PATH...` adds some.")

@@ -21,6 +21,8 @@ import re
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from rich.text import Text
+
 __all__ = ["LINK_SCHEMES", "clean_tree", "link_url", "md_link", "md_text", "md_url",
            "one_line", "rich_text", "strip_controls"]
 
@@ -90,10 +92,8 @@ def md_link(label: Any, url: Any) -> str:
     return f"[{md_text(label)}]({_destination(safe)})"
 
 
-def rich_text(value: Any, style: str = "") -> Any:
+def rich_text(value: Any, style: str = "") -> Text:
     """A ``rich`` Text of ``value`` with control bytes stripped (never read as markup)."""
-    from rich.text import Text
-
     return Text(strip_controls(value), style=style)
 
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
+import ctypes.util
 import multiprocessing
 import os
 import shutil
@@ -38,6 +40,8 @@ from provenance.runs.runner import CheckerFactory, OnResult, RunSummary
 from provenance.settings import Settings
 from provenance.store import runs as store_runs
 
+PR_SET_PDEATHSIG = 1  # prctl(2)
+PARENT_POLL = 0.5  # seconds between two looks at the parent (where prctl is missing)
 SEND_EVERY = 0.05  # seconds between two batches of results from a helper
 SEND_MAX = 256  # results in one batch at most
 FINAL = (store_runs.COMPLETE, store_runs.PARTIAL, store_runs.INCONCLUSIVE)
@@ -162,7 +166,7 @@ class _Helpers:
             proc = context.Process(
                 target=helper_main, name="provenance-check-helper",
                 args=(self._settings, self._all, self._document, limit, self._locks,
-                      control_in, sender))
+                      control_in, sender, os.getpid()))
             proc.start()
             sender.close()
             control_in.close()
@@ -256,12 +260,34 @@ def _settle(future: asyncio.Future[None]) -> None:
         future.set_result(None)
 
 
+def die_with_parent(parent: int) -> None:
+    """End this process (SIGKILL) the moment ``parent`` dies, as a killed single process
+    would end: the run stays open for the next command to carry on, and the leases of a
+    dead process of this machine are taken back at once. Linux: the parent-death signal;
+    elsewhere (and as a second line) a thread that watches the parent id."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    if os.getppid() != parent:  # it died before the signal was set
+        os.kill(os.getpid(), signal.SIGKILL)
+    threading.Thread(target=watch, name="provenance-parent-watch", daemon=True).start()
+
+
 def helper_main(settings: Settings, all: bool, document: str | None, limit: int | None,
-                locks: Path, control: Connection, conn: Connection) -> None:
+                locks: Path, control: Connection, conn: Connection, parent: int) -> None:
     """Entry point of a helper process: say ready, learn the run's id on ``control``, take
     part in that run, report back on ``conn``."""
     from provenance.store.database import Database
 
+    die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the command stops us with SIGTERM
     try:
         db = Database.open(settings.db_url, upgrade=False)  # the command upgraded it

@@ -21,7 +21,7 @@ from collections import Counter, deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from math import ceil
 from typing import Any, Protocol, TypeVar
 
@@ -51,10 +51,16 @@ class CheckerLike(Protocol):
     async def check(self, task: t.CheckTask) -> t.CheckResult: ...
 
     async def run(self, tasks: AsyncIterator[t.CheckTask] | Iterable[t.CheckTask],
-                  on_result: Callable[[t.CheckTask, t.CheckResult], Awaitable[None]]) -> None: ...
+                  on_result: Callable[[t.CheckTask, t.CheckResult], Awaitable[None]], *,
+                  stop: asyncio.Event | None = None) -> None: ...
 
 
 CheckerFactory = Callable[[Settings], AbstractAsyncContextManager[CheckerLike]]
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
 OnResult = Callable[[t.CheckTask, t.CheckResult, StateChange | None], None]
 
 
@@ -130,8 +136,9 @@ class _Invocation:
     def __init__(self, db: Any, settings: Settings, scope_args: dict[str, Any], *,
                  limit: int | None, worker_id: str, on_result: OnResult | None,
                  stop: asyncio.Event, wait_for_others: bool, join_run: int | None = None,
-                 on_run: Callable[[int], None] | None = None) -> None:
+                 on_run: Callable[[int], None] | None = None, clock: Clock = utc_now) -> None:
         self.db = db
+        self.now = clock
         self.join_run = join_run
         self.on_run = on_run
         self.settings = settings
@@ -242,6 +249,7 @@ class _Invocation:
                 batch = room * LEASE_LINKS_PER_HOST
                 got = await self.call(leases.lease_batch, self.owner, self.scope,
                                       lease_seconds=self.lease_seconds, hosts=room,
+                                      now=self.now(),
                                       links_per_host=LEASE_LINKS_PER_HOST,
                                       max_links=batch if budget is None else min(budget, batch))
                 self.leased += len(got)
@@ -255,7 +263,8 @@ class _Invocation:
                     await asyncio.sleep(LEASE_PAUSE)
                     continue
                 if not self.buffered:
-                    left = await self.call(leases.remaining, self.owner, self.scope)
+                    left = await self.call(leases.remaining, self.owner, self.scope,
+                                           now=self.now())
                     if left.free == 0 and (left.others == 0 or not self.wait_for_others):
                         return
                 # other workers hold the rest: their leases end or expire
@@ -296,6 +305,10 @@ class _Invocation:
         seen = self.hosts.setdefault(host, [0, 0])
         seen[0] += 1
         seen[1] += result.outcome in t.NETWORK_OUTCOMES
+        if result.inconclusive and not self.hold:
+            # seen while the network was down and never checked again: the run says nothing
+            self.hold = True
+            await self.call(store_runs.mark_run, self.run_id, store_runs.INCONCLUSIVE)
         await self.results.put((task, result))
         if not self.hold:
             down = sum(1 for total, net in self.hosts.values() if total == net)
@@ -320,7 +333,7 @@ class _Invocation:
                 recorded = await self.call(
                     store_checks.record_results, [(task.link_id, res) for task, res in done],
                     run_id=self.run_id, owner=self.owner, settings=self.settings,
-                    hold=self.hold)
+                    hold=self.hold, now=self.now())
                 for (task, res), rec in zip(done, recorded, strict=True):
                     self._count(task, res, rec.change)
             if None in batch:
@@ -342,7 +355,7 @@ class _Invocation:
         while True:
             await asyncio.sleep(self.lease_seconds / 3)
             await self.call(leases.heartbeat, self.owner, lease_seconds=self.lease_seconds,
-                            locked=False)
+                            now=self.now(), locked=False)
             await self.call(store_runs.beat, self.owner, self.run_id, self.summary.checked,
                             locked=False)
             run = await self.call(store_runs.get_run, self.run_id, locked=False)
@@ -358,12 +371,13 @@ class _Invocation:
             run = await self.call(store_runs.get_run, self.join_run)
             if run.finished_at is not None:
                 return RunSummary(run_id=None, worker_id=self.owner, status=IDLE)
-        elif await self.call(_nothing_to_do, self.scope_args, self.owner):
+        elif await self.call(_nothing_to_do, self.scope_args, self.owner, self.now()):
             return RunSummary(run_id=None, worker_id=self.owner, status=IDLE)
         else:
             run = await self.call(store_runs.open_run, _options(self.scope_args, self.limit),
                                   stale_after=timedelta(
-                                      hours=self.settings.recheck_failing_hours))
+                                      hours=self.settings.recheck_failing_hours),
+                                  now=self.now())
         self.run_id = int(run.id or 0)
         if self.on_run is not None:
             self.on_run(self.run_id)
@@ -382,7 +396,7 @@ class _Invocation:
                         self.hold = True
                         await self.call(store_runs.mark_run, self.run_id,
                                         store_runs.INCONCLUSIVE)
-                await checker.run(self.feed(), self.collect)
+                await checker.run(self.feed(), self.collect, stop=self.stop)
         finally:
             await self.results.put(None)
             await writer
@@ -391,7 +405,7 @@ class _Invocation:
             await self.call(leases.release, self.owner)
             await self.call(store_runs.beat, self.owner, self.run_id, self.summary.checked,
                             status="stopped")
-        left = await self.call(leases.remaining, self.owner, self.scope)
+        left = await self.call(leases.remaining, self.owner, self.scope, now=self.now())
         self.summary.remaining = left.total
         self.summary.status = await self.call(self._close)
         if self.summary.status == store_runs.INCONCLUSIVE or self.hold:
@@ -412,16 +426,18 @@ class _Invocation:
         if inconclusive:
             store_runs.mark_run(session, self.run_id, store_runs.INCONCLUSIVE)
             links = store_runs.links_to_rederive(session, self.run_id, all_checked=False)
-            store_checks.rederive(session, self.run_id, links, self.settings)
+            store_checks.rederive(session, self.run_id, links, self.settings, now=self.now())
             status = store_runs.INCONCLUSIVE
         else:
             if run.status == store_runs.SUSPECT:  # held for nothing: apply what was held
                 links = store_runs.links_to_rederive(session, self.run_id, all_checked=True)
-                store_checks.rederive(session, self.run_id, links, self.settings)
-            whole = leases.remaining(session, self.owner, leases.Scope(run_id=self.run_id))
+                store_checks.rederive(session, self.run_id, links, self.settings,
+                                      now=self.now())
+            whole = leases.remaining(session, self.owner, leases.Scope(run_id=self.run_id),
+                                     now=self.now())
             status = store_runs.COMPLETE if whole.total == 0 else store_runs.PARTIAL
         store_runs.close_run(session, self.run_id, status,
-                             store_runs.run_counts(session, self.run_id))
+                             store_runs.run_counts(session, self.run_id), now=self.now())
         return status
 
     def _recount(self, session: Any) -> None:
@@ -440,11 +456,13 @@ class _Invocation:
             s.title_mismatches = 0
 
 
-def _nothing_to_do(session: Any, scope_args: dict[str, Any], owner: str) -> bool:
+def _nothing_to_do(session: Any, scope_args: dict[str, Any], owner: str,
+                   now: datetime) -> bool:
     """No open run to help with and nothing due: no run is opened (no empty runs)."""
     if store_runs.current_run_id(session) is not None:
         return False
-    return leases.remaining(session, owner, leases.Scope(run_id=-1, **scope_args)).total == 0
+    return leases.remaining(session, owner, leases.Scope(run_id=-1, **scope_args),
+                            now=now).total == 0
 
 
 def _options(scope_args: dict[str, Any], limit: int | None) -> dict[str, Any]:
@@ -457,11 +475,13 @@ async def run_check(db: Any, settings: Settings, *, all: bool = False,
                     checker_factory: CheckerFactory | None = None,
                     stop: asyncio.Event | None = None,
                     wait_for_others: bool = True, join_run: int | None = None,
-                    on_run: Callable[[int], None] | None = None) -> RunSummary:
+                    on_run: Callable[[int], None] | None = None,
+                    clock: Clock = utc_now) -> RunSummary:
     """Check the due links (``all``: every link; ``document``: only its links; ``limit``: at
     most that many) as part of the open run; ``on_result`` sees each recorded check.
     ``join_run``: take part only in that run (nothing if it has ended); ``on_run`` is called
-    with the run's id once it is opened or joined."""
+    with the run's id once it is opened or joined; ``clock`` tells the time the store
+    records (injected by simulations)."""
     if limit is not None and limit < 1:
         from provenance.errors import UsageError
 
@@ -474,7 +494,7 @@ async def run_check(db: Any, settings: Settings, *, all: bool = False,
         db, settings, {"all": all, "document_id": document_id}, limit=limit,
         worker_id=worker_id or store_runs.new_worker_id(), on_result=on_result,
         stop=stop or asyncio.Event(), wait_for_others=wait_for_others, join_run=join_run,
-        on_run=on_run)
+        on_run=on_run, clock=clock)
     return await invocation.execute(checker_factory or _engine_checker)
 
 

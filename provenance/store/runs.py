@@ -20,15 +20,14 @@ from sqlalchemy import case, func, update
 from sqlmodel import Session, col, select
 
 from provenance.domain import links as t
-from provenance.domain.runs import RunStatus
+from provenance.domain.runs import RunStatus as Status
 from provenance.errors import NotFoundError
 from provenance.store.database import Database
 from provenance.store.leases import expire, lock_for_write
 from provenance.store.models import CheckRun, Link, LinkCheck, Worker
 
 RUNNING, SUSPECT, COMPLETE, PARTIAL, INCONCLUSIVE = (
-    RunStatus.RUNNING, RunStatus.SUSPECT, RunStatus.COMPLETE, RunStatus.PARTIAL,
-    RunStatus.INCONCLUSIVE)
+    Status.RUNNING, Status.SUSPECT, Status.COMPLETE, Status.PARTIAL, Status.INCONCLUSIVE)
 # A run is judged by hosts only when it saw at least this many.
 INCONCLUSIVE_MIN_HOSTS = 5
 

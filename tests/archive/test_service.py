@@ -109,6 +109,8 @@ async def test_no_network_is_unknown_and_retried(db, settings, wayback, cited):
     assert report.new_lost == []
     assert report.stopped and "unreachable" in report.stopped
     assert len(report.lookups) == 3 and report.left == 2  # stops after 3 failures in a row
+    with db.session() as session:
+        assert session.get(CheckRun, report.run_id).status == "stopped"
     assert {o.result for o in report.lookups} == {"error"}
     # next run, with the archive back, asks again
     wayback.fake.add_capture("http://offline0.example/", "20200101000000")
@@ -165,6 +167,8 @@ async def test_long_block_stops_the_run_and_leaves_the_rest(db, settings, waybac
     assert len(report.lookups) == 1 and report.lookups[0].result == "rate-limited"
     assert report.left == 2 and "rate limited" in report.stopped
     assert fake.count("cdx") == 1  # no tight loop of 429s
+    with db.session() as session:  # a run that stopped is not complete
+        assert session.get(CheckRun, report.run_id).status == "stopped"
 
 
 async def test_plan_and_limit_and_document(db, settings, wayback, cited):

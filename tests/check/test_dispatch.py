@@ -10,8 +10,8 @@ from dataclasses import replace
 import pytest
 from linkfarm import LinkFarm
 
-from provenance.check import dispatch
 from provenance.check.engine import Checker
+from provenance.check.policy import CheckPolicy
 from provenance.domain import links as t
 from provenance.settings import Settings
 
@@ -20,13 +20,14 @@ def reset(farm: LinkFarm) -> None:
     urllib.request.urlopen(farm.url(1, "/__reset"), timeout=5).read()
 
 
-async def run_all(settings: Settings, tasks: object) -> dict[str, t.CheckResult]:
+async def run_all(settings: Settings, tasks: object,
+                  policy: CheckPolicy | None = None) -> dict[str, t.CheckResult]:
     results: dict[str, t.CheckResult] = {}
 
     async def on_result(task: t.CheckTask, result: t.CheckResult) -> None:
         results[task.url] = result
 
-    async with Checker(settings) as checker:
+    async with Checker(settings, policy=policy) as checker:
         await checker.run(tasks, on_result)  # type: ignore[arg-type]
     return results
 
@@ -65,18 +66,16 @@ async def test_429_backs_off_host_and_retries(farm: LinkFarm, farm_settings: Set
     assert time.monotonic() - started >= 0.9  # Retry-After: 1 honoured
 
 
-async def test_429_beyond_the_cap_is_rate_limited(farm: LinkFarm, farm_settings: Settings,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_429_beyond_the_cap_is_rate_limited(farm: LinkFarm,
+                                                  farm_settings: Settings) -> None:
     reset(farm)
-    monkeypatch.setattr(dispatch, "RETRY_AFTER_CAP", 0.5)
-    results = await run_all(farm_settings, [t.CheckTask(1, farm.url(2, "/429/c"))])
+    results = await run_all(farm_settings, [t.CheckTask(1, farm.url(2, "/429/c"))],
+                            CheckPolicy(retry_after_cap=0.5))
     result = results[farm.url(2, "/429/c")]
     assert (result.outcome, result.retry_after) == (t.RATE_LIMITED, 1.0)
 
 
-async def test_tasks_are_pulled_lazily(farm: LinkFarm, farm_settings: Settings,
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(dispatch, "MIN_BUFFER", 10)
+async def test_tasks_are_pulled_lazily(farm: LinkFarm, farm_settings: Settings) -> None:
     settings = replace(farm_settings, concurrency=1)
     pulled = 0
     high_water = 0
@@ -93,7 +92,7 @@ async def test_tasks_are_pulled_lazily(farm: LinkFarm, farm_settings: Settings,
         nonlocal done
         done += 1
 
-    async with Checker(settings) as checker:
+    async with Checker(settings, policy=CheckPolicy(min_buffer=10)) as checker:
         await checker.run(source(), on_result)
     assert done == 100 and high_water <= 11
 

@@ -10,7 +10,9 @@ from linkfarm import LinkFarm
 
 from provenance.check.engine import Checker
 from provenance.domain import links as t
+from provenance.net.network import Network
 from provenance.settings import Settings
+from tests.net.fakenet import FakeResolver, FakeWeb
 
 
 async def check(farm: LinkFarm, settings: Settings, path: str, host: int = 1,
@@ -125,17 +127,16 @@ async def test_localhost_name_is_resolved_and_refused(farm: LinkFarm,
 
 async def test_redirect_from_allowed_host_to_private_is_refused(
         farm_settings: Settings) -> None:
-    """A public-looking host (mocked by name) that redirects to loopback is refused."""
-    import httpx
-
-    def answer(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(302, headers={"Location": "http://127.0.0.1:9/admin"})
-
+    """A public host (on the in-process network) that redirects to loopback is refused."""
+    web = FakeWeb()
+    web.add("http://public.example/r", 302, headers={"Location": "http://127.0.0.1:9/admin"})
+    network = Network(FakeResolver({"public.example": "93.184.216.34"}), web.connect)
     strict = replace(farm_settings, allow_private_addresses=False)
-    async with Checker(strict, transport=httpx.MockTransport(answer)) as checker:
-        result = await checker.check(t.CheckTask(1, "https://public.example/r"))
+    async with Checker(strict, network=network) as checker:
+        result = await checker.check(t.CheckTask(1, "http://public.example/r"))
     assert result.outcome == t.REFUSED
-    assert result.redirects == (t.Hop("https://public.example/r", 302),)
+    assert result.redirects == (t.Hop("http://public.example/r", 302),)
+    assert [r.url for r in web.requests] == ["http://public.example/r"]
 
 
 async def test_redirect_by_name_to_loopback_is_refused_at_connect(

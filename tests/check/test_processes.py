@@ -136,6 +136,54 @@ def test_sigterm_stops_every_process_and_releases_leases(busy_farm: LinkFarm,
     assert leased == 0
 
 
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    ppid = int(stat.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            if ppid == pid:
+                found.append(int(entry))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_helpers_die_with_a_killed_command_and_the_run_stays_open(busy_farm: LinkFarm,
+                                                                  tmp_path: Path) -> None:
+    url = fresh_db(busy_farm, tmp_path / "orphan.db")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "provenance", "--db", url, "check", "--all",
+         "--processes", "2", "--format", "json", "--min-delay", "0.2", "--per-host", "1"],
+        env={**os.environ, "PROVENANCE_ALLOW_PRIVATE_ADDRESSES": "1"}, cwd=ROOT,
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    assert proc.stdout is not None
+    assert "url" in json.loads(proc.stdout.readline())
+    helpers = _children(proc.pid)  # the helper and multiprocessing's resource tracker
+    proc.kill()
+    proc.wait()
+    deadline = time.monotonic() + 5
+    while any(_alive(p) for p in helpers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert helpers and not any(_alive(p) for p in helpers)
+    db = Database.open(url)
+    with db.session() as session:
+        from provenance.store.models import CheckRun
+
+        run = session.execute(select(CheckRun)).scalars().one()  # type: ignore[call-overload]
+    db.dispose()
+    assert run.finished_at is None and run.status == "running"  # the next command goes on
+
+
 @pytest.mark.parametrize("how", ["flag", "env"])
 def test_processes_below_one_is_a_usage_error(tmp_path: Path, how: str) -> None:
     args = ["--processes", "0"] if how == "flag" else []

@@ -12,10 +12,10 @@ import pytest
 
 from provenance.errors import UnsafeURLError
 from provenance.net.body import CappedDecoder, read_capped
+from provenance.net.resolver import StaticResolver, resolve_allowed
 from provenance.net.safety import (
     ResolutionError,
     address_problem,
-    resolve_allowed,
     vet_url,
 )
 
@@ -78,15 +78,16 @@ async def test_nxdomain_vs_resolver_failure(monkeypatch: pytest.MonkeyPatch) -> 
     assert not info.value.nxdomain
 
 
-async def test_any_private_answer_refuses_the_name(monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_any_private_answer_refuses_the_name() -> None:
     """A name answering one public and one internal address (rebinding) is refused."""
-    tcp = socket.SOCK_STREAM
-    answer = [(socket.AF_INET, tcp, 6, "", ("93.184.216.34", 80)),
-              (socket.AF_INET, tcp, 6, "", ("10.0.0.5", 80))]
-    monkeypatch.setattr(asyncio.get_running_loop(), "getaddrinfo", _fake_getaddrinfo(answer))
+    resolver = StaticResolver({"rebind.example": ["93.184.216.34", "10.0.0.5"]})
     with pytest.raises(UnsafeURLError, match=re.escape("10.0.0.5")):
-        await resolve_allowed("rebind.example", 80, False)
-    assert await resolve_allowed("rebind.example", 80, True) == ["93.184.216.34", "10.0.0.5"]
+        await resolve_allowed("rebind.example", 80, False, resolver)
+    assert await resolve_allowed("rebind.example", 80, True, resolver) == [
+        "93.184.216.34", "10.0.0.5"]
+    with pytest.raises(ResolutionError) as info:
+        await resolve_allowed("elsewhere.example", 80, False, resolver)
+    assert info.value.nxdomain
 
 
 def test_gzip_bomb_is_capped_after_decompression() -> None:

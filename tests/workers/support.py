@@ -90,7 +90,8 @@ class FakeChecker:
                              final_url=task.url if status else None, elapsed_ms=1)
 
     async def run(self, tasks: AsyncIterable[t.CheckTask] | Iterable[t.CheckTask],
-                  on_result: Callable[[t.CheckTask, t.CheckResult], Awaitable[None]]) -> None:
+                  on_result: Callable[[t.CheckTask, t.CheckResult], Awaitable[None]], *,
+                  stop: asyncio.Event | None = None) -> None:
         slots = asyncio.Semaphore(self.concurrency)
         running: set[asyncio.Task[None]] = set()
 
