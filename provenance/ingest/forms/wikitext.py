@@ -13,6 +13,7 @@ tables left out); info-box parameters become facts; headings start sections.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import replace
 
@@ -200,6 +201,11 @@ class _Wikitext:
             return ""
         if isinstance(node, Wikilink):
             target = str(node.title)
+            if MEDIA.match(target) and markers and node.text is not None \
+                    and "<ref" in str(node.text).lower():
+                # an image whose caption cites: the caption is a claim of its own
+                caption = self.render(node.text, markers=True).rsplit("|", 1)[-1].strip()
+                return f"\n\n{caption}\n\n" if MARK in caption else ""
             if MEDIA.match(target) or (INTERWIKI.match(target) and node.text is None
                                         and not target.lstrip().startswith(":")):
                 return ""
@@ -234,14 +240,19 @@ class _Wikitext:
             return self._sentinel("t", len(self.state.tags) - 1)
         if name in EFN or name in ("sfn", "sfnp", "sfnm"):
             return self._marker(template) if markers else ""
-        if name.startswith("infobox") or name.endswith(" infobox"):
+        if name.startswith(("infobox", "ficha de", "infobox ", "infocaixa")) or name.endswith(
+                " infobox"):
+            cited = []
             if markers:
                 for param in template.params:
                     key = " ".join(str(param.name).split())
                     value = " ".join(self.render(param.value).split())
                     if value and not INFOBOX_SKIP.search(key):
                         self.state.facts.append((key, value))
-            return ""
+                    if "<ref" in str(param.value).lower():  # a cited fact is a claim
+                        shown = " ".join(self.render(param.value, markers=True).split())
+                        cited.append(f"{key}: {shown}" if value else shown)
+            return "".join(f"\n\n{fact}\n\n" for fact in cited)
         if name in LITERAL:
             return LITERAL[name]
         positional = [p for p in template.params if not p.showkey]
@@ -267,6 +278,11 @@ class _Wikitext:
             return " ".join(self.render(p.value) for p in positional[:2])
         if name in KEEP_FIRST and positional:
             return self.render(positional[0].value, markers=markers)
+        if markers and "<ref" in str(template).lower():
+            # a template this reader does not know (a quotation box, a note) whose text cites:
+            # its values are read so its citations stay with the words they support
+            values = [self.render(p.value, markers=True).strip() for p in template.params]
+            return " ".join(v for v in values if MARK in v or len(v.split()) > 3)
         return ""
 
     def _tag(self, tag: Tag, markers: bool) -> str:
@@ -275,6 +291,9 @@ class _Wikitext:
             return self._marker(tag) if markers else ""
         if name == "li" or (tag.wiki_markup and str(tag.wiki_markup) in ("*", "#", ":", ";")):
             return f"\n{ITEM}"
+        if name == "table" and markers and tag.contents is not None \
+                and "<ref" in str(tag.contents).lower():
+            return self._table(tag)
         if name in SKIP_TAGS or (tag.wiki_markup and str(tag.wiki_markup).startswith("{|")):
             return ""
         if name == "br":
@@ -284,6 +303,20 @@ class _Wikitext:
         if tag.contents is None:
             return ""
         return self.render(tag.contents, markers=markers)
+
+    def _table(self, table: Tag) -> str:
+        """Each row of a table that cites is one claim: its cells joined by " | "."""
+        rows = []
+        for row in table.contents.filter_tags(recursive=False) if table.contents else []:
+            if str(row.tag).strip().lower() != "tr" or row.contents is None:
+                continue
+            cells = [" ".join(self.render(cell.contents, markers=True).split())
+                     for cell in row.contents.filter_tags(recursive=False)
+                     if str(cell.tag).strip().lower() in ("td", "th") and cell.contents is not None]
+            text = " | ".join(c for c in cells if c)
+            if MARK in text:
+                rows.append(text)
+        return "".join(f"\n\n{row}\n\n" for row in rows)
 
     # -- references --------------------------------------------------------------------
     def reference(self, key: tuple[str, str], label: str, group: str) -> ParsedReference:
@@ -348,8 +381,23 @@ class _Wikitext:
         return ParsedReference(label=label, raw=str(template), fields=replace(fields, extra=extra))
 
 
+_ESCAPED_REF = re.compile(r"&lt;ref(?:\s|&gt;|/)", re.IGNORECASE)
+_REF = re.compile(r"<ref(?:\s|>|/)", re.IGNORECASE)
+
+
+def _entity_escaped(text: str) -> bool:
+    """True when the text's references are written ``&lt;ref&gt;`` and none ``<ref>``."""
+    return bool(_ESCAPED_REF.search(text)) and not _REF.search(text)
+
+
 def parse(text: str, *, title: str | None = None) -> ParsedDocument:
-    """Parse wikitext into claims, references (MediaWiki numbering), facts and tags."""
+    """Parse wikitext into claims, references (MediaWiki numbering), facts and tags.
+
+    Wikitext saved entity-escaped (``&lt;ref&gt;``, as copied from an HTML page's source)
+    is unescaped first, with a warning."""
+    escaped = _entity_escaped(text)
+    if escaped:
+        text = html.unescape(text)
     try:
         code = mwparserfromhell.parse(text)
     except (ValueError, RecursionError) as err:
@@ -357,6 +405,8 @@ def parse(text: str, *, title: str | None = None) -> ParsedDocument:
     doc = _Wikitext(code)
     doc.number()
     state = doc.state
+    if escaped:
+        state.warnings.append("the wikitext was entity-escaped (&lt;ref&gt;); it was unescaped")
     claims: list[ParsedClaim] = []
     offset = 0
     for section, nodes in split_sections(code):

@@ -24,6 +24,7 @@ from provenance.ingest.references.patterns import (
     ET_AL,
     FORMAT,
     HEAD_BARE_DATE,
+    HEAD_EDITORS,
     HEAD_NO_DATE,
     HEAD_WITH_DATE,
     IDS,
@@ -170,6 +171,13 @@ def _take_positions(text: str, extra: dict[str, str]) -> tuple[str, int | None]:
 
 def take_head(text: str, extra: dict[str, str]) -> tuple[tuple[str, ...], date | None, str]:
     text = text.lstrip(" .,;\x1f")
+    editors = HEAD_EDITORS.match(text)
+    if editors and (not editors.group("date") or is_date(editors.group("date"))):
+        extra["editors"] = "; ".join(
+            n.strip() for n in re.split(r";|\s+and\s+|\s*&\s*", editors.group("who")) if n.strip())
+        when = (_date_with_precision(editors.group("date"), extra) if editors.group("date")
+                else None)
+        return (), when, text[editors.end() :]
     found = HEAD_WITH_DATE.match(text)
     if found and is_date(found.group("date")):
         authors = _authors(found.group("who"), extra)

@@ -8,6 +8,7 @@ import re
 __all__ = [
     "ABBREVIATION", "ACCESSED", "ARCHIVED", "ARCHIVE_HOSTS", "CHICAGO_JOURNAL", "COMMA_JOURNAL",
     "CUT", "DOI_URL", "DURATION", "EDITION", "EDITOR_MARK", "ET_AL", "FORMAT", "HEAD_BARE_DATE",
+    "HEAD_EDITORS",
     "HEAD_NO_DATE", "HEAD_WITH_DATE", "IDS", "IN_EDITORS", "ISSUE", "ISSUE_PAGES",
     "JOURNAL_VOLUME", "LABEL", "LANGUAGE", "LOCATION", "NOTICES", "PAGES", "PROCEEDINGS",
     "QUOTED", "TRAILING_DATE", "TRAILING_SITE", "TRANS", "URL", "VANCOUVER", "VIA", "VOLUME",
@@ -93,6 +94,10 @@ ET_AL = re.compile(r",?\s*\bet\s+al\.?", re.IGNORECASE)
 EDITOR_MARK = re.compile(r",?\s*\(?\beds?\.?\)?\s*$", re.IGNORECASE)
 
 HEAD_WITH_DATE = re.compile(r"^(?P<who>[^\"“(\x1f]{2,2000}?)\s*\((?P<date>[^()]{1,40})\)[.,:]?\s*")
+
+# "Ryan, Chris (ed.) (2005). Title" / "Ryan, Chris (ed.). Title": editors, never a title
+HEAD_EDITORS = re.compile(r"^(?P<who>[^\"“()\x1f]{2,300}?)\s*\((?:eds?|editors?|hrsg|dir)\.?\)"
+                          r"[.,:]?\s*(?:\((?P<date>[^()]{1,40})\)[.,:]?\s*)?", re.IGNORECASE)
 
 HEAD_BARE_DATE = re.compile(r"^\((?P<date>[^()]{1,40})\)[.,:]?\s*")
 

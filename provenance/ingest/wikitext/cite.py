@@ -214,6 +214,11 @@ def cite_fields(template: Template, render: Render) -> ReferenceFields:
     return fields_from_params(template_name(template), template_params(template, render))
 
 
+def _absolute(url: str | None) -> str | None:
+    """A protocol-relative URL ("//host/path") as https."""
+    return "https:" + url if url and url.startswith("//") else url
+
+
 def _dated(text: str | None, extra: dict[str, str], key: str) -> date | None:
     """The date in ``text``; a precision coarser than a day is noted in ``extra[key]``."""
     value, precision = parse_date(text or "")
@@ -262,10 +267,10 @@ def fields_from_params(name: str, params: dict[str, str]) -> ReferenceFields:
         work=work,
         publisher=params.get("publisher") or params.get("institution"),
         language=language_code(language) if language else None,
-        url=params.get("url") or params.get("chapter-url") or params.get("chapterurl"),
+        url=_absolute(params.get("url") or params.get("chapter-url") or params.get("chapterurl")),
         access_date=_dated(params.get("access-date") or params.get("accessdate"), extra,
                            "access_date_precision"),
-        archive_url=params.get("archive-url") or params.get("archiveurl"),
+        archive_url=_absolute(params.get("archive-url") or params.get("archiveurl")),
         archive_date=_dated(params.get("archive-date") or params.get("archivedate"), extra,
                             "archive_date_precision"),
         extra=extra,

@@ -120,13 +120,19 @@ def ref_label(group: str, number: int) -> str:
     return f"{group} {number}" if group else str(number)
 
 
+def absolute_url(url: str) -> str:
+    """A protocol-relative URL ("//host/path") as https; any other unchanged."""
+    url = url.strip()
+    return "https:" + url if url.startswith("//") else url
+
+
 def bare_link(body: Wikicode, render: Callable[[Wikicode], str]) -> ReferenceFields | None:
     """``[url title]`` alone in a reference: the link's text is the title, not a citation."""
     nodes = [n for n in body.nodes if not isinstance(n, Comment)
              and not (isinstance(n, Text) and not str(n).strip(" .\n"))]
     if len(nodes) != 1 or not isinstance(nodes[0], ExternalLink) or nodes[0].title is None:
         return None
-    href = str(nodes[0].url)
+    href = absolute_url(str(nodes[0].url))
     title = " ".join(render(nodes[0].title).split()) or None
     if is_archive_url(href):
         return ReferenceFields(title=title, archive_url=href)
@@ -137,7 +143,7 @@ def link_targets(body: Wikicode) -> tuple[str | None, str | None]:
     """The first external link of a reference body, and its first archive link."""
     url = archive = None
     for link in body.filter_external_links(recursive=True):
-        href = str(link.url)
+        href = absolute_url(str(link.url))
         if is_archive_url(href):
             archive = archive or href
         elif url is None:
