@@ -23,6 +23,8 @@ def create_app(config: WebConfig) -> Starlette:
     routes = [
         Route("/", views.index),
         Route("/documents/{doc_id:int}", views.document),
+        Route("/documents/{doc_id:int}/claims/{claim_id:int}", views.claim),
+        Route("/documents/{doc_id:int}/references/{index:int}", views.reference),
         Route("/api/report", views.api_report),
         Route("/api/documents", views.api_documents),
         Route("/api/documents/{doc_id:int}", views.api_document),

@@ -49,6 +49,44 @@ def document(request: Request, *, error: str | None = None, status: int = 200) -
                 error=error, done=DONE.get(request.query_params.get("done", "")))
 
 
+def _item(request: Request) -> tuple[dict[str, Any] | None, Response | None]:
+    try:
+        doc = document_view(dict(service.document_report(
+            _config(request).db, str(request.path_params["doc_id"]))))
+    except ProvenanceError as err:
+        return None, error_page(request, err)
+    return doc, None
+
+
+def claim(request: Request) -> Response:
+    """One claim with its forms (verdict, citation, accepted flag) and what it cites."""
+    doc, failed = _item(request)
+    if doc is None:
+        return failed or error_page(request, NotFoundError("no such document"))
+    claim_id = request.path_params["claim_id"]
+    found = next((c for c in doc["claims"] if c["id"] == claim_id), None)
+    if found is None:
+        return error_page(request, NotFoundError(f"document {doc['id']} has no claim {claim_id}"))
+    related = [m["ref"] for m in found["markers"] if m["ref"] is not None]
+    return page(request, "item.html.j2", doc=doc, claim=found, reference=None,
+                related=related, heading=f"claim {claim_id}")
+
+
+def reference(request: Request) -> Response:
+    """One reference (by its place in the list) with its forms (fix, check now)."""
+    doc, failed = _item(request)
+    if doc is None:
+        return failed or error_page(request, NotFoundError("no such document"))
+    index = request.path_params["index"]
+    refs = doc["references"]
+    if not 1 <= index <= len(refs):
+        return error_page(request, NotFoundError(
+            f"document {doc['id']} has no reference number {index}"))
+    found = refs[index - 1]
+    return page(request, "item.html.j2", doc=doc, claim=None, reference=found, related=[],
+                heading=f"reference [{found['label']}]")
+
+
 def _json(data: Any, status: int = 200) -> Response:
     """JSON as `report --format json` prints it (the same renderer)."""
     return Response(render_json(data) + "\n", status_code=status, media_type="application/json")

@@ -122,53 +122,54 @@ def test_a_reviewer_repairs_reviews_and_cites(page: Any, app: str, seeded: str,
     page.select_option("[data-filter=flags]", "")
 
     with static_site({"/kim-2019": SOURCE_PAGE}) as site:
-        # repair it with a URL
-        ref.locator("details.act summary").click()
-        ref.locator("form.fix input[name=url]").fill(f"{site}/kim-2019")
-        ref.locator("form.fix input[name=title]").fill("Kim visits Beijing")
-        ref.locator("form.fix button").click()
+        # repair it with a URL (the forms are on the reference's own page)
+        ref.locator("a.act").click()
+        page.locator("form.fix input[name=url]").fill(f"{site}/kim-2019")
+        page.locator("form.fix input[name=title]").fill("Kim visits Beijing")
+        page.locator("form.fix button").click()
         assert _notice(page) == "Reference updated."
+        assert page.evaluate("location.hash") == "#d1-r13"
         ref = page.locator("#d1-r13")
         assert "empty" not in ref.get_attribute("data-flags").split()
-        assert "by ada" not in ref.text_content()  # the edit history is folded
         # and check its link now
-        ref.locator("details.act summary").click()
-        ref.locator("form.check button").click()
+        ref.locator("a.act").click()
+        page.locator("form.check button").click()
         assert _notice(page) == "Link checked."
         assert page.locator("#d1-r13 .link .state").text_content() == "alive"
 
     # record a verdict on claim 23 resting on [13]
-    claim = page.locator("#d1-c23")
-    claim.locator("details.act summary").click()
-    claim.locator("form.review select[name=label]").select_option("13")
-    claim.locator("form.review select[name=verdict]").select_option("supports")
-    claim.locator("form.review input[name=note]").fill("the page gives 7-10 January 2019")
-    claim.locator("form.review button").click()
+    page.locator("#d1-c23 a.act").click()
+    assert "Kim visits Beijing" in page.locator(".refs").text_content()  # what it cites
+    page.locator("form.review select[name=label]").select_option("13")
+    page.locator("form.review select[name=verdict]").select_option("supports")
+    page.locator("form.review input[name=note]").fill("the page gives 7-10 January 2019")
+    page.locator("form.review button").click()
     assert _notice(page) == "Verdict recorded."
     assert "review supports [13]" in page.locator("#d1-c23 .reviews").text_content()
 
     # attach a citation to an uncited claim (6: the third meeting)
     claim = page.locator("#d1-c6")
     assert "uncited" in claim.get_attribute("data-flags")
-    claim.locator("details.act summary").click()
-    claim.locator("form.cite input[name=url]").fill("https://example.org/third-meeting")
-    claim.locator("form.cite input[name=title]").fill("The third meeting")
-    claim.locator("form.cite button").click()
+    claim.locator("a.act").click()
+    page.locator("form.cite input[name=url]").fill("https://example.org/third-meeting")
+    page.locator("form.cite input[name=title]").fill("The third meeting")
+    page.locator("form.cite button").click()
     assert _notice(page) == "Citation attached."
     assert page.locator("#d1-c6 a.marker").text_content() == "[added-1]"
 
     # accept the flag of an uncited lead sentence
-    claim = page.locator("#d1-c1")
-    claim.locator("details.act summary").click()
-    claim.locator("form.accept input[name=note]").fill("summary of the sections below")
-    claim.locator("form.accept button").click()
+    page.locator("#d1-c1 a.act").click()
+    page.locator("form.accept input[name=note]").fill("summary of the sections below")
+    page.locator("form.accept button").click()
     assert _notice(page) == "Flag accepted."
     assert "accepted uncited" in page.locator("#d1-c1 .accepted").text_content()
 
-    page.goto(app + "/documents/1#d1-r13")
-    page.locator("#d1-r13 details.history summary").click()
-    page.locator("#d1-r13 details.act summary").click()
+    page.goto(app + "/documents/1")
+    page.select_option("[data-sort]", "severity")
     _shot(page, "app.png", tmp_path)
+    page.goto(app + "/documents/1/references/13")
+    page.locator("#d1-r13 details.history summary").click()
+    _shot(page, "app-reference.png", tmp_path)
 
     # the API answers what `report --format json` prints
     db = Database.open(seeded)
@@ -227,11 +228,9 @@ def test_cross_site_and_tokenless_writes_are_refused(browser: Any, page: Any,
     # a browser without the write token: the form is there, the write is refused
     context = browser.new_context()
     other = context.new_page()
-    other.goto(app + "/documents/1")
-    claim = other.locator("#d1-c23")
-    claim.locator("details.act summary").click()
+    other.goto(app + "/documents/1/claims/23")
     with other.expect_response(f"{app}/documents/1/claims/23/review") as answer:
-        claim.locator("form.review button").click()
+        other.locator("form.review button").click()
     assert answer.value.status == 403
     assert "write token" in other.locator("body").inner_text()
     context.close()
@@ -266,7 +265,7 @@ def test_bad_writes_show_the_error_and_change_nothing(app_sqlite: str) -> None:
 
     with httpx.Client(base_url=app_sqlite,
                       headers={"authorization": f"Bearer {TOKEN}"}) as client:
-        page = client.get("/documents/1").text
+        page = client.get("/documents/1/claims/23").text
         csrf = re.search(r'name="csrf" value="([^"]+)"', page)
         assert csrf
         form = {"csrf": csrf.group(1)}
