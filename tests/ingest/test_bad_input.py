@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import ClassVar
@@ -106,11 +105,8 @@ def test_large_page_is_read_whole(form: str, build) -> None:
     assert len(text.encode("utf-8")) >= 1_000_000
     parse = {"wikitext": wikitext.parse, "wikipedia-html": wiki_html.parse,
              "web-html": web_html.parse}[form]
-    started = time.perf_counter()
-    doc = parse(text)
-    elapsed = time.perf_counter() - started
+    doc = parse(text)  # speed: bench/ingest_pages_bench.py (no wall-clock test: CI is shared)
     assert doc.claims
-    assert elapsed < 20, f"{form}: {elapsed:.1f} s"
     assert not any("very long" in w for w in doc.warnings)  # read whole, nothing cut
     last = {"wikitext": "83999", "wikipedia-html": "83999", "web-html": "75999"}[form]
     assert any(last in claim.text for claim in doc.claims), "the end of the page was not read"
