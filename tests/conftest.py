@@ -71,10 +71,10 @@ def _truncate_pg(url: str) -> None:
     from sqlalchemy import text
 
     from provenance.store.database import make_engine
-    from provenance.store.models import TABLES
+    from provenance.store.models import ALL_TABLES
 
     engine = make_engine(url)
-    names = ", ".join(f'"{t.__tablename__}"' for t in TABLES)
+    names = ", ".join(f'"{t.__tablename__}"' for t in ALL_TABLES)
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
     engine.dispose()

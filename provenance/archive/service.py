@@ -35,6 +35,7 @@ from provenance.settings import Settings
 from provenance.store import archives
 from provenance.store.database import Database
 from provenance.store.lookup import document_id
+from provenance.store.sources import keep_archive_capture
 
 CDX_LIMIT = 25  # captures asked for around the target date
 PLAYBACK_FACTOR = 10  # playback is rate limited at 10x the lookup rate (published: 600/min)
@@ -166,6 +167,24 @@ def plan_archive(db: Database, settings: Settings, *, document: str | None = Non
     return select_targets(archives.cited_links(db, document_id(db, document or None)), now, limit)
 
 
+async def _keep_capture(db: Database, client: WaybackClient, playback: SharedRateLimit,
+                        link_id: int, snapshot: Snapshot, settings: Settings, max_wait: float,
+                        now: datetime) -> bool:
+    """Keep the body of the chosen snapshot for ``verify`` (its text at the access date).
+    A capture that cannot be fetched now is left for the next run; the lookup stands."""
+    try:
+        await playback.acquire(max_wait)
+        body, content_type, truncated = await client.capture_body(
+            snapshot.wayback_timestamp, snapshot.original, settings.max_body_bytes)
+    except (ArchiveRateLimited, ArchiveServiceError):
+        return False
+    if not body:
+        return False
+    return keep_archive_capture(db, link_id, url=snapshot.archive_url(settings.wayback_url),
+                                body=body, content_type=content_type,
+                                snapshot_at=snapshot.timestamp, truncated=truncated, now=now)
+
+
 async def run_archive(db: Database, settings: Settings, *, client: WaybackClient | None = None,
                       document: str | None = None, limit: int | None = None,
                       max_wait: float = 120.0, max_errors: int = 3, verify: bool = True,
@@ -183,6 +202,7 @@ async def run_archive(db: Database, settings: Settings, *, client: WaybackClient
     report.state_changes = start.moved
     targets, report.cached = select_targets(start.links, now, limit)
     limiter = SharedRateLimit(db, LOOKUP_BUDGET, settings.wayback_rate)
+    playback = SharedRateLimit(db, PLAYBACK_BUDGET, settings.wayback_rate * PLAYBACK_FACTOR)
     own_client = client is None
     client = client or WaybackClient.from_settings(settings)
     status = RunStatus.STOPPED  # until it reaches the end
@@ -210,6 +230,9 @@ async def run_archive(db: Database, settings: Settings, *, client: WaybackClient
                               error, archiver.requests)
             if outcome is None:
                 continue
+            if result == FOUND and snapshot is not None:
+                await _keep_capture(db, client, playback, target.link_id, snapshot, settings,
+                                    max_wait, clock())
             report.lookups.append(outcome)
             if on_lookup is not None:
                 on_lookup(outcome)
@@ -219,8 +242,6 @@ async def run_archive(db: Database, settings: Settings, *, client: WaybackClient
                 report.left = len(targets) - index - 1
                 break
         if verify and not report.stopped:
-            playback = SharedRateLimit(db, PLAYBACK_BUDGET,
-                                       settings.wayback_rate * PLAYBACK_FACTOR)
             report.verifications = await verify_carried_archives(
                 db, settings, client, playback, document_id=doc_id, max_wait=max_wait,
                 now=clock())

@@ -35,6 +35,7 @@ from provenance.domain.archives import (
     parse_timestamp,
 )
 from provenance.errors import ArchiveRateLimited, ArchiveServiceError
+from provenance.net.body import ACCEPT_ENCODING, read_capped
 from provenance.settings import Settings
 
 DEFAULT_RETRY_AFTER = 60.0  # seconds to stop after a 429 that does not say how long
@@ -268,6 +269,39 @@ class WaybackClient:
                                  exists=False, http_status=response.status_code, redirects=hop)
         return PlaybackProbe(requested_url=f"{self.base_url}/web/{timestamp}/{url}",
                              exists=False, http_status=None, redirects=max_redirects)
+
+    async def capture_body(self, timestamp: str, url: str, cap: int,
+                           max_redirects: int = 3) -> tuple[bytes, str | None, bool]:
+        """The archived page itself (``/web/<ts>id_/<url>``: no Wayback toolbar), read up to
+        ``cap`` bytes after decompression: (body, content type, truncated)."""
+        path = f"/web/{timestamp}id_/{url}"
+        for _hop in range(max_redirects + 1):
+            request = self._http.build_request("GET", path,
+                                               headers={"Accept-Encoding": ACCEPT_ENCODING})
+            try:
+                async with asyncio.timeout(self.timeout):
+                    response = await self._http.send(request, stream=True)
+                    try:
+                        location = response.headers.get("Location")
+                        if response.is_redirect and location:
+                            target = urlsplit(urljoin(f"{self.base_url}{path}", location))
+                            path = target.path + (f"?{target.query}" if target.query else "")
+                            continue
+                        if response.status_code != 200:
+                            raise ArchiveServiceError(
+                                f"Wayback capture: status {response.status_code} for {path}")
+                        body, truncated = await read_capped(
+                            response.aiter_raw(), response.headers.get("content-encoding"), cap)
+                        return body, response.headers.get("content-type"), truncated
+                    finally:
+                        await response.aclose()
+            except TimeoutError:
+                raise ArchiveServiceError(
+                    f"Wayback capture: no answer within {self.timeout:g} s") from None
+            except httpx.HTTPError as err:
+                raise ArchiveServiceError(f"Wayback capture: {type(err).__name__}: {err}")\
+                    from None
+        raise ArchiveServiceError(f"Wayback capture: too many redirects for {url}")
 
     # -- Save Page Now 2 -------------------------------------------------------------------
 

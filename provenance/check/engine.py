@@ -73,6 +73,8 @@ class _Answer:
     url: httpx.URL
     headers: Mapping[str, str]  # lower-case names
     page: Page
+    body: bytes = b""
+    truncated: bool = False
 
 
 class Checker:
@@ -188,14 +190,14 @@ class Checker:
             status = response.status
             fields = header_map(response.headers)
             cap = self._cap(status)
-            body = b""
+            body, truncated = b"", False
             if status not in (204, 304):
-                body, _ = await read_capped(response.aiter_stream(),
-                                            fields.get("content-encoding"), cap)
+                body, truncated = await read_capped(response.aiter_stream(),
+                                                    fields.get("content-encoding"), cap)
         finally:
             await response.aclose()
         await connections.give_back(request.url.origin, connection)
-        return self._answer(status, url, fields, body)
+        return self._answer(status, url, fields, body, truncated)
 
     def _cap(self, status: int) -> int:
         """Bytes of the body to read: enough to classify an answer read for its content."""
@@ -203,12 +205,14 @@ class Checker:
 
     @staticmethod
     def _answer(status: int, url: httpx.URL, headers: Mapping[str, str],
-                body: bytes) -> _Answer:
+                body: bytes, truncated: bool = False) -> _Answer:
         # Only answers that are classified by their content are parsed (title, soft-404,
         # bot wall); a redirect's or a 404's body is read for the connection's sake only.
         page = parse_page(body, headers.get("content-type")) \
             if body and _parsed(status) else NO_PAGE
-        return _Answer(status=status, url=url, headers=headers, page=page)
+        kept = body if 200 <= status < 300 else b""
+        return _Answer(status=status, url=url, headers=headers, page=page, body=kept,
+                       truncated=truncated)
 
     async def _classify(self, task: t.CheckTask, trace: _Trace, answer: _Answer,
                         started: float) -> t.CheckResult:
@@ -233,6 +237,8 @@ class Checker:
                            if validated else None),
             not_modified=answer.status == 304, title_mismatch=mismatch,
             error=None if good else f"HTTP {answer.status}",
+            body=answer.body if good and answer.body else None,
+            content_type=answer.headers.get("content-type"), body_truncated=answer.truncated,
         )
 
     def _result(self, task: t.CheckTask, trace: _Trace, outcome: str, *, error: str,

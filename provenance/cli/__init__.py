@@ -15,6 +15,7 @@ from provenance.cli import archive as archive_cmds
 from provenance.cli import check as check_cmds
 from provenance.cli import documents as document_cmds
 from provenance.cli import review as review_cmds
+from provenance.cli import verify as verify_cmds
 from provenance.cli.context import AppContext
 from provenance.cli.global_options import GlobalOptionsGroup
 from provenance.errors import UNEXPECTED_EXIT_CODE, ProvenanceError
@@ -32,7 +33,7 @@ def cli(ctx: click.Context, db_url: str | None) -> None:
     ctx.obj = AppContext(db_url=db_url)
 
 
-for _module in (document_cmds, check_cmds, archive_cmds, review_cmds):
+for _module in (document_cmds, check_cmds, archive_cmds, review_cmds, verify_cmds):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
 

@@ -6,7 +6,7 @@ scripts rely on: keep them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -130,3 +130,7 @@ class CheckResult:
     cause: Cause | None = None
     # Seen while the checker's own network was down: recorded, changes no state.
     inconclusive: bool = False
+    # the capped body of a working page, kept as the source's text (store/sources.py)
+    body: bytes | None = field(default=None, repr=False, compare=False)
+    content_type: str | None = None
+    body_truncated: bool = False

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from provenance.domain.archive_state import archive_view
 from provenance.domain.partial_dates import partial_iso
+from provenance.domain.support import CONTENT_DRIFT
 from provenance.report import flags as F
 from provenance.report.model import (
     CheckView,
@@ -65,6 +66,11 @@ def build_document(rows: DocumentRows) -> DocumentReport:
                              [edit_view(e) for e in rows.edits.get(ref.id or 0, [])])
         if link is not None and row["link"] is not None and link.id in histories:
             row["link"]["history"] = histories[link.id]
+        drift = rows.extras["drift"].get(ref.link_id) if ref.link_id else None
+        if row["link"] is not None:
+            row["link"]["drift"] = drift
+        if drift:
+            row["flags"].append(CONTENT_DRIFT)
         ref_rows.append(row)
 
     claim_rows: list[ClaimRow] = []
@@ -79,6 +85,8 @@ def build_document(rows: DocumentRows) -> DocumentReport:
             "text": claim.text, "citations": [c.label for c in cites],
             "flags": F.claim_flags(facts_c), "span": [claim.span_start, claim.span_end],
             "attributions": list(claim.attributions), "current": claim.current,
+            "support": rows.extras["support"].get(claim.id or 0, []),
+            "corroboration": rows.extras["corroboration"].get(claim.id or 0, []),
         })
     return {
         "id": doc.id, "title": doc.title, "authors": list(doc.authors),

@@ -30,6 +30,47 @@ class CheckView(TypedDict):
     run: int | None
 
 
+class SupportView(TypedDict):
+    """What one cited source (live or archived text) says about a claim (issue 12)."""
+
+    label: str
+    verdict: str
+    score: float
+    evidence: str | None
+    found: list[str]
+    missing: list[str]
+    conflicts: list[str]
+    language: str | None
+    claim_language: str | None
+    other_language: bool
+    source: str  # live | archive
+    model: str
+    checked_at: str | None
+
+
+class CorroborationView(TypedDict):
+    """Another document's claim or a stored source text that supports a weak claim."""
+
+    document: int | None
+    document_title: str | None
+    claim: int | None
+    claim_text: str | None
+    url: str | None
+    evidence: str | None
+    verdict: str
+    score: float
+
+
+class DriftView(TypedDict):
+    """The passage that supported a claim is gone from the current text of the link."""
+
+    since: str | None
+    before: str | None
+    after: str | None
+    compared_with: str  # first | archive
+    claim: int | None
+
+
 class LinkView(TypedDict):
     """A link's state; ``checks``: checks recorded, ``failures``: the current failure streak;
     ``history``: its latest checks, newest first (when the report asks for history)."""
@@ -43,6 +84,7 @@ class LinkView(TypedDict):
     checks: int
     failures: int
     history: NotRequired[list[CheckView]]
+    drift: NotRequired[DriftView | None]
 
 
 class ArchiveView(TypedDict):
@@ -121,6 +163,8 @@ class ClaimRow(TypedDict):
     current: bool
     reviews: NotRequired[list[ReviewView]]
     accepted: NotRequired[list[AcceptedView]]
+    support: NotRequired[list[SupportView]]
+    corroboration: NotRequired[list[CorroborationView]]
 
 
 class DocumentReport(TypedDict):

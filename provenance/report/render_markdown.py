@@ -10,6 +10,7 @@ from provenance.report.build import gaps_first, summary_line
 from provenance.report.model import Report
 from provenance.report.reviews_text import accepted_rows, review_rows
 from provenance.report.safe_text import md_link, md_text, md_url, one_line
+from provenance.report.support_notes import corroboration_note, support_note
 
 _md = md_text
 
@@ -42,10 +43,26 @@ def render_markdown(report: Report) -> str:
             for label in claim["citations"]:
                 ref = refs.get(label)
                 note = _flags(ref["flags"]) if ref else "`missing`"
+                for entry in claim.get("support") or []:
+                    if entry["label"] == label:
+                        note += " " + _md(support_note(entry))
                 sources.append(f"\\[{_md(label)}\\] {note}")
+            for other in (claim.get("corroboration") or [])[:1]:
+                sources.append("elsewhere: " + _md(corroboration_note(other)))
             out.append(f"| {claim['id']} | {_md(claim['section'])} | {_md(claim['text'])} | "
                        f"{'<br>'.join(sources) or '—'} | {_flags(claim['flags'])} |")
         out.append("")
+        drifted = [r for r in doc["references"] if r["link"] and r["link"].get("drift")]
+        if drifted:
+            out.append("## Content drift")
+            out.append("")
+            for ref in drifted:
+                d = ref["link"]["drift"] if ref["link"] else None
+                if d:
+                    out.append(f"- \\[{_md(ref['label'])}\\] since {_md(d['since'])}: "
+                               f"before “{_md(d['before'])}” → now "
+                               f"“{_md(d['after'] or '(gone)')}”")
+            out.append("")
         out.append("## References")
         out.append("")
         out.append("| ref | source | url | link | archive | flags |")

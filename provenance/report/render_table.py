@@ -18,6 +18,7 @@ from provenance.report.build import gaps_first, summary_line
 from provenance.report.model import LinkView, Report
 from provenance.report.reviews_text import accepted_rows, review_rows
 from provenance.report.safe_text import rich_text, strip_controls
+from provenance.report.support_notes import corroboration_note, support_note
 
 _RED = {"dangling-citation", "empty", "cites-empty", "dead-link", "lost", "dead"}
 
@@ -63,7 +64,13 @@ def renderables(report: Report) -> Iterator[RenderableType]:
                 ref = refs.get(label)
                 sources.append(f"[{strip_controls(label)}] ")
                 sources.append_text(_flags(ref["flags"]) if ref else _flags(["missing"]))
+                for entry in claim.get("support") or []:
+                    if entry["label"] == label:
+                        sources.append(" " + strip_controls(support_note(entry)))
                 sources.append("\n")
+            for other in (claim.get("corroboration") or [])[:1]:
+                sources.append("elsewhere: " + strip_controls(corroboration_note(other))
+                               + "\n")
             claims.add_row(Text(str(claim["id"])), rich_text(claim["section"]),
                            rich_text(claim["text"]), sources, _flags(claim["flags"]))
         yield claims

@@ -24,6 +24,7 @@ from provenance.domain.schedule import next_check_at
 from provenance.settings import Settings
 from provenance.store.leases import lock_for_write
 from provenance.store.models import CheckRun, Link, LinkCheck
+from provenance.store.sources import keep_bodies
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ def record_results(session: Session, results: Iterable[tuple[int, t.CheckResult]
     done: list[Recorded] = []
     updates: list[dict[str, Any]] = []
     inserts: list[dict[str, Any]] = []
+    bodies: list[tuple[int, t.CheckResult, datetime]] = []
     for link_id, result in results:
         row = rows.pop(link_id, None)  # popped: a link twice in one batch counts once
         if row is None or row.checked_in_run == run_id:
@@ -67,9 +69,11 @@ def record_results(session: Session, results: Iterable[tuple[int, t.CheckResult]
             "state_before": change.before.state, "state_after": change.after.state,
             "title_mismatch": result.title_mismatch, "worker": owner})
         done.append(Recorded(link_id, change))
+        bodies.append((link_id, result, at))
     if updates:
         session.exec(update(Link), params=updates)
         session.exec(insert(LinkCheck), params=inserts)
+        keep_bodies(session, bodies)
     return done
 
 

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from datetime import date as Date
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
@@ -329,3 +329,101 @@ class FlagAcceptance(SQLModel, table=True):
 TABLES = (Document, Claim, Link, Reference, Citation, ReferenceEdit, CheckRun, LinkCheck,
           ArchiveLookup, ArchiveVerification, SaveJob, RateBudget, Worker, Review,
           FlagAcceptance)
+
+
+class SourceText(SQLModel, table=True):
+    """One version of what a link's page (or its chosen archive snapshot) holds.
+
+    ``check`` keeps the capped body, compressed, with its fingerprint; a new row only when the
+    body changed since the link's latest live version (else ``last_seen_at`` moves on).
+    ``verify`` extracts the text off the fetch path (``text`` compressed, ``text_hash``) and
+    drops the body. Added in 0005.
+    """
+
+    __tablename__ = "source_text"
+    __table_args__ = (Index("ix_source_text_link", "link_id", "origin", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    link_id: int = Field(foreign_key="link.id", ondelete="CASCADE")
+    origin: str = Field(default="live", max_length=16)  # live | archive
+    url: str | None = _text()  # the page fetched (final URL, or the snapshot URL)
+    content_type: str | None = Field(default=None, max_length=255)
+    body: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    body_hash: str = Field(max_length=64)
+    body_truncated: bool = False
+    kind: str | None = Field(default=None, max_length=16)  # html, pdf, video... once extracted
+    text: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    text_hash: str | None = Field(default=None, max_length=64)
+    language: str | None = Field(default=None, max_length=16)
+    note: str | None = _text()
+    first_seen_at: datetime = Field(default_factory=utcnow)
+    last_seen_at: datetime = Field(default_factory=utcnow)
+    extracted_at: datetime | None = None
+    snapshot_at: datetime | None = None  # archive: the snapshot's time
+
+
+class SupportCheck(SQLModel, table=True):
+    """A verdict of one source text version on one claim (append-only; due again when the
+    source has a new version or the claim a new text). Added in 0005."""
+
+    __tablename__ = "support_check"
+    __table_args__ = (
+        Index("ix_support_check_claim", "claim_id", "reference_id"),
+        Index("ix_support_check_text", "source_text_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="claim.id", ondelete="CASCADE")
+    reference_id: int = Field(foreign_key="reference.id", ondelete="CASCADE")
+    source_text_id: int = Field(foreign_key="source_text.id", ondelete="CASCADE")
+    claim_hash: str = Field(max_length=64)
+    origin: str = Field(default="live", max_length=16)
+    verdict: str = Field(max_length=16)
+    score: float = 0.0
+    evidence: str | None = _text()
+    found: list[str] = _json()
+    missing: list[str] = _json()
+    conflicts: list[str] = _json()
+    language: str | None = Field(default=None, max_length=16)
+    claim_language: str | None = Field(default=None, max_length=16)
+    model: str = Field(default="lexical", max_length=64)
+    checked_at: datetime = Field(default_factory=utcnow)
+
+
+class ContentDrift(SQLModel, table=True):
+    """The passage that supported a claim is gone or changed in a later text. Added in 0005."""
+
+    __tablename__ = "content_drift"
+    __table_args__ = (Index("ix_content_drift_link", "link_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    link_id: int = Field(foreign_key="link.id", ondelete="CASCADE")
+    claim_id: int | None = Field(default=None, foreign_key="claim.id", ondelete="CASCADE")
+    before_text_id: int = Field(foreign_key="source_text.id", ondelete="CASCADE")
+    after_text_id: int = Field(foreign_key="source_text.id", ondelete="CASCADE")
+    since: datetime
+    before: str | None = _text()
+    after: str | None = _text()
+    compared_with: str = Field(default="first", max_length=16)  # first | archive
+    detected_at: datetime = Field(default_factory=utcnow)
+
+
+class Corroboration(SQLModel, table=True):
+    """Where else a weakly sourced claim is supported: another document's claim or a stored
+    source text. Replaced for a claim each time ``verify`` looks again. Added in 0005."""
+
+    __tablename__ = "corroboration"
+    __table_args__ = (Index("ix_corroboration_claim", "claim_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="claim.id", ondelete="CASCADE")
+    other_claim_id: int | None = Field(default=None, foreign_key="claim.id", ondelete="CASCADE")
+    source_text_id: int | None = Field(default=None, foreign_key="source_text.id",
+                                       ondelete="CASCADE")
+    url: str | None = _text()
+    evidence: str | None = _text()
+    verdict: str = Field(max_length=16)
+    score: float = 0.0
+    checked_at: datetime = Field(default_factory=utcnow)
+SUPPORT_TABLES = (SourceText, SupportCheck, ContentDrift, Corroboration)
+ALL_TABLES = (*TABLES, *SUPPORT_TABLES)

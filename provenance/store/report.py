@@ -7,7 +7,7 @@ edits and the latest checks of every link (a correlated ``LIMIT`` per link, serv
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
@@ -23,6 +23,7 @@ from provenance.store.models import (
     Reference,
     ReferenceEdit,
 )
+from provenance.store.sources import SupportExtras, empty_extras, report_extras
 
 CHECKS_PER_LINK = 5
 
@@ -38,6 +39,9 @@ class DocumentRows:
     links: dict[int, Link]
     edits: dict[int, list[ReferenceEdit]]  # reference id -> edits, oldest first
     checks: dict[int, list[LinkCheck]]  # link id -> latest checks, newest first
+    # what verify found (store/sources.report_extras): support and corroboration by claim id,
+    # drift by link id; three more statements, only when there are claims or links
+    extras: SupportExtras = field(default_factory=empty_extras)
 
 
 def read_report(db: Database, document: str | None = None, *, history: bool = True
@@ -79,7 +83,8 @@ def document_rows(session: Session, doc: Document, *, history: bool = True,
     if history and links:
         for check in _latest_checks(session, cited_links, checks_per_link):
             checks.setdefault(check.link_id, []).append(check)
-    return DocumentRows(doc, claims, refs, citations, links, edits, checks)
+    extras = report_extras(session, [c.id or 0 for c in claims], sorted(links))
+    return DocumentRows(doc, claims, refs, citations, links, edits, checks, extras)
 
 
 def _latest_checks(session: Session, link_ids: object, limit: int) -> list[LinkCheck]:

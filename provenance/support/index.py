@@ -53,10 +53,12 @@ def number_atom(value: float) -> str:
 class SourceIndex:
     """One source text, split and indexed for support checks."""
 
-    def __init__(self, text: str, *, passage_words: int = 60) -> None:
-        self.text = normalize(text)
+    def __init__(self, text: str, *, passage_words: int = 60,
+                 passages: list[Passage] | None = None) -> None:
+        self.text = text if passages is not None else normalize(text)
         self.language = guess_language(self.text)
-        self.passages: list[Passage] = split_passages(self.text, passage_words)
+        self.passages: list[Passage] = (
+            passages if passages is not None else split_passages(self.text, passage_words))
         starts = [p.start for p in self.passages]
         self.facts = [PassageFacts() for _ in self.passages]
 
@@ -93,6 +95,19 @@ class SourceIndex:
         if corpus:
             self._bm25 = bm25s.BM25()
             self._bm25.index(corpus, show_progress=False)
+
+    @classmethod
+    def from_passages(cls, texts: list[str]) -> SourceIndex:
+        """An index whose passages are exactly `texts` (e.g. the claims of a document)."""
+        parts: list[Passage] = []
+        pos = 0
+        chunks = []
+        for i, t in enumerate(texts):
+            t = normalize(t).replace("\n", " ")
+            parts.append(Passage(i, pos, pos + len(t), t))
+            chunks.append(t)
+            pos += len(t) + 2
+        return cls("\n\n".join(chunks), passages=parts)
 
     def search(self, query: list[str], k: int = 8) -> list[tuple[int, float]]:
         """The best `k` passages for the query tokens, as (passage index, BM25 score)."""

@@ -71,6 +71,7 @@ class Capture:
     status: int | None = 200  # None: a revisit record (statuscode "-")
     location: str | None = None  # target of an archived redirect
     mimetype: str = "text/html"
+    body: str | None = None  # the archived page (default: a small page naming the capture)
 
     def fields(self) -> dict[str, str]:
         return {
@@ -172,8 +173,9 @@ class FakeWayback:
             self.access_key = self.secret_key = ""
 
     def add_capture(self, url: str, timestamp: str, status: int | None = 200,
-                    location: str | None = None, mimetype: str = "text/html") -> Capture:
-        capture = Capture(url, timestamp.ljust(14, "0"), status, location, mimetype)
+                    location: str | None = None, mimetype: str = "text/html",
+                    body: str | None = None) -> Capture:
+        capture = Capture(url, timestamp.ljust(14, "0"), status, location, mimetype, body)
         with self._lock:
             self.captures.setdefault(url_key(url), []).append(capture)
         return capture
@@ -357,9 +359,10 @@ class FakeWayback:
             headers["Location"] = f"/web/{capture.timestamp}/{capture.location}"
             return Response("", capture.status, headers=headers)
         status = 200 if capture.status is None else capture.status
-        return Response(f"<html><head><title>{capture.original}</title></head>"
-                        f"<body>archived {capture.timestamp}</body></html>", status,
-                        headers=headers, media_type="text/html")
+        page = capture.body if capture.body is not None else (
+            f"<html><head><title>{capture.original}</title></head>"
+            f"<body>archived {capture.timestamp}</body></html>")
+        return Response(page, status, headers=headers, media_type="text/html")
 
     # -- Save Page Now ---------------------------------------------------------------------
 

@@ -23,7 +23,7 @@ from provenance.store.documents import save_document
 from provenance.store.models import Link, LinkCheck
 
 # documents list, then per document: claims, references, citations, links, edits, history
-BOUND_PER_DOCUMENT = 6
+BOUND_PER_DOCUMENT = 9  # 6 + support, corroboration and drift (issue 12)
 # then, for the whole report: reviewers' verdicts and accepted flags (claims 500 at a time)
 DECISIONS = 2
 
