@@ -78,6 +78,13 @@ def main() -> None:
     parse_s = _parse_all(pages, args.rounds)
     print(f"parse only : {len(pages) / parse_s:6.1f} pages/s/core  "
           f"{total_mb / parse_s:5.2f} MB/s/core  ({parse_s:.2f} s for all)")
+    typical = [(n, h) for n, h in pages if sizes[n] <= 400_000]
+    if typical:
+        typical_s = _parse_all(typical, args.rounds)
+        typical_mb = sum(sizes[n] for n, _h in typical) / 1e6
+        print(f"parse only, the {len(typical)} pages of at most 400 KB (a Wikipedia article's "
+              f"usual size): {len(typical) / typical_s:6.1f} pages/s/core  "
+              f"{typical_mb / typical_s:5.2f} MB/s/core")
     largest_name, largest = max(pages, key=lambda p: len(p[1]))
     one = _parse_all([(largest_name, largest)], args.rounds)
     print(f"largest page parse ({largest_name}, {sizes[largest_name] / 1e6:.2f} MB): {one:.2f} s")

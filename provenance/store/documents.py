@@ -87,9 +87,22 @@ def save_document(session: Session, parsed: ParsedDocument, *, origin: str,
 
 # --- a new document: plain bulk INSERTs, no ORM objects --------------------------------------
 
+def _carried_urls(references: Sequence[ParsedReference]) -> list[str]:
+    """Every URL the references carry: each primary ``url`` and the others a reference holds
+    beside it (``extra["urls"]``, archive snapshots excepted), so all of them are checked."""
+    urls: list[str] = []
+    for ref in references:
+        if ref.fields.url:
+            urls.append(ref.fields.url)
+        archive = ref.fields.archive_url
+        urls.extend(u for u in ref.fields.extra.get("urls", "").split()
+                    if u != archive and u.startswith(("http://", "https://")))
+    return urls
+
+
 def _insert_new(session: Session, document_id: int, parsed: ParsedDocument) -> None:
     """Insert a new document's references, claims and citations: one INSERT per table."""
-    link_ids = ensure_links(session, [r.fields.url for r in parsed.references if r.fields.url])
+    link_ids = ensure_links(session, _carried_urls(parsed.references))
     ref_rows, seen = [], set()
     for ordinal, ref in enumerate(parsed.references):
         if (ref.group, ref.label) in seen:
@@ -153,7 +166,7 @@ def _save_references(session: Session, document_id: int,
     """Upsert the parsed references; returns (group, label) -> reference id for all current ones."""
     existing = {(r.group, r.label): r for r in session.exec(
         select(Reference).where(Reference.document_id == document_id))}
-    link_ids = ensure_links(session, [r.fields.url for r in parsed if r.fields.url])
+    link_ids = ensure_links(session, _carried_urls(parsed))
     seen: set[tuple[str, str]] = set()
     new_rows: list[Reference] = []
     for ordinal, ref in enumerate(parsed):

@@ -73,3 +73,24 @@ def test_german_page_reads_internetquelle_and_literatur() -> None:
     web = [r for r in doc.references if r.fields.extra.get("template") == "internetquelle"]
     assert all(r.fields.title for r in web)
     assert any(r.fields.access_date for r in web)
+
+
+def test_every_url_a_reference_carries_is_a_checked_link(tmp_path: Path) -> None:
+    from sqlalchemy import func, select
+
+    from provenance.store.database import Database
+    from provenance.store.documents import save_document
+    from provenance.store.models import Link
+
+    doc = _parsed("en_angela_merkel.parsoid.html.gz")
+    primary = {r.fields.url for r in doc.references if r.fields.url}
+    carried = {u for r in doc.references for u in r.fields.extra.get("urls", "").split()
+               if u != r.fields.archive_url}
+    assert carried - primary  # a reference's second link (a PDF, a DOI, a translation)
+    db = Database.open(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    with db.session() as session:
+        save_document(session, doc, origin="/merkel", content_hash="x")
+    with db.session() as session:
+        links = session.execute(select(func.count()).select_from(Link)).scalar_one()
+    db.dispose()
+    assert links > len(primary)
