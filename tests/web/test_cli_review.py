@@ -85,3 +85,21 @@ def test_global_options_after_the_subcommand(capsys: pytest.CaptureFixture[str],
         assert exit_.value.code == 0
     assert "Mr. and Mrs. Kim Go to Beijing" in capsys.readouterr().out
     assert (tmp_path / "after.db").exists()
+
+
+def test_recheck_checks_one_link_now_and_keeps_it_in_history(
+        cli: Callable[..., Run]) -> None:
+    from tests.web.servers import static_site
+
+    page = "<html><head><title>Kim visits Beijing</title></head><body>Text.</body></html>"
+    with static_site({"/kim": page}) as site:
+        assert cli("ref", "1", "13", "--url", f"{site}/kim", "--title",
+                   "Kim visits Beijing").code == 0
+        refused = cli("recheck", "1", "13", "--by", "ada")  # loopback: refused by default
+        assert refused.code == 0 and ": refused" in refused.out
+        done = cli("recheck", "1", "13", "--allow-private-addresses", "--by", "ada")
+    assert done.code == 0 and done.out.strip().endswith(": ok HTTP 200 -> alive"), done.out
+    link = next(r for r in cli("report", "1", "--format", "json").json()["documents"][0][
+        "references"] if r["label"] == "13")["link"]
+    assert link["state"] == "alive" and link["checks"] == 2
+    assert [h["outcome"] for h in link["history"]] == ["ok", "refused"]
