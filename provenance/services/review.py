@@ -12,6 +12,7 @@ import getpass
 from collections.abc import Mapping
 from typing import Any
 
+from provenance.domain.review import ReviewVerdict, review_verdict
 from provenance.errors import NotFoundError, UsageError
 from provenance.report.model import DocumentReport, Report
 from provenance.services.documents import add_citation, edit_reference
@@ -21,7 +22,7 @@ from provenance.store.database import Database
 from provenance.store.edits import Cited, Corrected
 from provenance.store.reviews import record_acceptance, record_review
 
-VERDICTS = ("supports", "partly", "does-not-support", "unsure")
+VERDICTS = tuple(ReviewVerdict)
 NOTE_LIMIT = 4000
 NAME_LIMIT = 128
 
@@ -37,12 +38,12 @@ def reviewer_name(explicit: str | None = None) -> str:
     return name[:NAME_LIMIT]
 
 
-def verdict_name(value: str) -> str:
+def verdict_name(value: str) -> ReviewVerdict:
     """``supports``, ``partly``, ``does-not-support`` or ``unsure`` (spaces allowed)."""
-    name = "-".join(value.strip().lower().split())
-    if name not in VERDICTS:
+    verdict = review_verdict(value)
+    if verdict is None:
         raise UsageError(f"unknown verdict {value!r} (known: {', '.join(VERDICTS)})")
-    return name
+    return verdict
 
 
 def _note(note: str | None) -> str | None:
