@@ -83,7 +83,8 @@ def build_document(rows: DocumentRows) -> DocumentReport:
         claim_rows.append({
             "id": claim.id, "section": claim.section, "ordinal": claim.ordinal,
             "text": claim.text, "citations": [c.label for c in cites],
-            "flags": F.claim_flags(facts_c), "span": [claim.span_start, claim.span_end],
+            "flags": F.claim_flags(facts_c) if claim.current else [STALE],
+            "span": [claim.span_start, claim.span_end],
             "attributions": list(claim.attributions), "current": claim.current,
             "support": rows.extras["support"].get(claim.id or 0, []),
             "corroboration": rows.extras["corroboration"].get(claim.id or 0, []),
@@ -117,11 +118,17 @@ def _reference_row(ref: Reference, flags: list[str], link: Link | None, cited_by
     }
 
 
+# A claim that carried a hand citation and is no longer in the document's text, not even
+# edited (then the citation would have followed it): shown apart, never counted as a claim.
+STALE = "stale"
+
+
 def summarize(claims: list[ClaimRow], refs: list[ReferenceRow]) -> dict[str, int]:
     """Counts for the summary line: claims, references, and each flag and state."""
-    counts: Counter[str] = Counter(claims=len(claims), references=len(refs))
-    counts["cited"] = sum(1 for c in claims if c["citations"])
-    for claim in claims:
+    current = [c for c in claims if c["current"]]
+    counts: Counter[str] = Counter(claims=len(current), references=len(refs))
+    counts["cited"] = sum(1 for c in current if c["citations"])
+    for claim in claims:  # a stale claim counts apart, as "claim:stale" only
         counts.update(f"claim:{f}" for f in claim["flags"])
     for ref in refs:
         counts.update(f"reference:{f}" for f in ref["flags"])

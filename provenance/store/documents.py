@@ -221,6 +221,41 @@ def _reapply_hand_edits(session: Session, rows: Iterable[Reference]) -> None:
 
 # --- claims ---------------------------------------------------------------------------------
 
+_WORD = re.compile(r"\w+")
+# Two sentences are "recognisably the same" when most of their words are shared.
+SAME_SENTENCE = 0.6
+
+
+def _words(text: str) -> set[str]:
+    return {w.lower() for w in _WORD.findall(text)}
+
+
+def _follow_edits(orphans: list[Claim], candidates: list[Claim]) -> dict[int, Claim]:
+    """Old hand-cited claim id -> the new claim that is the same sentence edited.
+
+    A new claim is taken by at most one old claim: the one sharing the most words with it
+    (Jaccard similarity of their words at least :data:`SAME_SENTENCE`, the same section
+    preferred)."""
+    moved: dict[int, Claim] = {}
+    taken: set[int] = set()
+    for old in orphans:
+        words = _words(old.text)
+        best, best_score = None, SAME_SENTENCE
+        for index, new in enumerate(candidates):
+            if index in taken:
+                continue
+            other = _words(new.text)
+            union = words | other
+            score = len(words & other) / len(union) if union else 0.0
+            score += 0.01 if new.section == old.section else 0.0
+            if score >= best_score:
+                best, best_score = index, score
+        if best is not None and old.id is not None:
+            taken.add(best)
+            moved[old.id] = candidates[best]
+    return moved
+
+
 def _save_claims(session: Session, document_id: int, parsed: Sequence[ParsedClaim],
                  references: dict[tuple[str, str], int]) -> None:
     existing = list(session.exec(select(Claim).where(Claim.document_id == document_id)
@@ -250,8 +285,10 @@ def _save_claims(session: Session, document_id: int, parsed: Sequence[ParsedClai
             new_claims.append(claim)
     kept_ids = {c.id for c in kept}
     gone = [c for c in existing if c.id not in kept_ids]
+    moved = _follow_edits([c for c in gone if c.id in hand_cited], new_claims)
     for claim in gone:
-        if claim.id in hand_cited:
+        if claim.id in hand_cited and claim.id not in moved:
+            # edited past recognition: kept apart, shown as stale with its hand citation
             claim.current = False
             claim.ordinal = len(parsed) + (claim.ordinal or 0)
             kept.append(claim)
@@ -262,6 +299,12 @@ def _save_claims(session: Session, document_id: int, parsed: Sequence[ParsedClai
     session.add_all(kept)
     session.add_all(new_claims)
     session.flush()
+    for old_id, successor in moved.items():  # hand citations follow their edited sentence
+        session.exec(update(Citation).where(col(Citation.claim_id) == old_id,
+                                            col(Citation.origin) == "manual")
+                     .values(claim_id=successor.id))
+        session.exec(delete(Citation).where(col(Citation.claim_id) == old_id))
+        session.exec(delete(Claim).where(col(Claim.id) == old_id))
     if kept:
         session.exec(delete(Citation).where(
             col(Citation.claim_id).in_([c.id for c in kept]),
