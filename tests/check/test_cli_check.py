@@ -1,26 +1,42 @@
 """The checker's commands through the real entry point: exit codes, JSON lines, changes,
-status, db status/upgrade. The engine is replaced by a fake through run_check's default."""
+status, db status/upgrade. The real checker runs; only its network is the in-process one
+(tests/net/fakenet.py), given to the checker the runner builds."""
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
 
+from provenance.check.engine import Checker
 from provenance.domain import links as t
+from provenance.net.network import Network
 from provenance.runs import runner
 from tests.cli.helpers import run_cli
-from tests.workers.support import FakeChecker, add_links
+from tests.net.fakenet import FakeResolver, FakeWeb
+from tests.workers.support import add_links
 
 URLS = ["http://a.test/1", "http://a.test/2", "http://b.test/1"]
+PROBE = re.compile(r"http://[^/]+/provenance-probe-[0-9a-f]+")
 
 
 @pytest.fixture
-def fake(monkeypatch: pytest.MonkeyPatch) -> FakeChecker:
-    checker = FakeChecker()
-    monkeypatch.setattr(runner, "_engine_checker", checker)
-    return checker
+def fake(monkeypatch: pytest.MonkeyPatch) -> FakeWeb:
+    """Every URL answers a page, made-up paths 404 (a test adds its own answers)."""
+    web = FakeWeb()
+    for url in URLS:
+        web.add(url, html=f"<title>Page {url}</title>")
+    web.add(PROBE, 404)
+    resolver = FakeResolver({"a.test": "93.184.216.1", "b.test": "93.184.216.2",
+                             "example.com": "93.184.216.34"})
+    monkeypatch.setattr(runner, "_engine_checker",
+                        lambda settings: Checker(settings, network=Network(resolver,
+                                                                           web.connect)))
+    monkeypatch.setenv("PROVENANCE_MIN_DELAY", "0")
+    monkeypatch.setenv("PROVENANCE_CANARY_NAMES", "example.com")
+    return web
 
 
 @pytest.fixture
@@ -34,7 +50,7 @@ def cli(capsys: Any, monkeypatch: Any, db_url: str, *args: str) -> Any:
 
 
 def test_check_json_lines_then_summary_and_exit_0(capsys: Any, monkeypatch: Any, url: str,
-                                                  fake: FakeChecker) -> None:
+                                                  fake: FakeWeb) -> None:
     run = cli(capsys, monkeypatch, url, "check", "--format", "json")
     assert run.code == 0, run.err
     lines = [json.loads(line) for line in run.out.splitlines()]
@@ -48,8 +64,8 @@ def test_check_json_lines_then_summary_and_exit_0(capsys: Any, monkeypatch: Any,
 
 
 def test_new_problem_exits_1_and_shows_in_changes(capsys: Any, monkeypatch: Any, url: str,
-                                                  fake: FakeChecker) -> None:
-    fake.outcomes = {URLS[0]: t.NOT_FOUND}
+                                                  fake: FakeWeb) -> None:
+    fake.add(URLS[0], 404)
     run = cli(capsys, monkeypatch, url, "check")
     assert run.code == 1
     assert "unchecked->failing" in run.out and URLS[0] in run.out
@@ -61,14 +77,14 @@ def test_new_problem_exits_1_and_shows_in_changes(capsys: Any, monkeypatch: Any,
     assert "newly failing: 1" in text.out and URLS[0] in text.out
 
 
-def test_nothing_due_exits_0(capsys: Any, monkeypatch: Any, url: str, fake: FakeChecker) -> None:
+def test_nothing_due_exits_0(capsys: Any, monkeypatch: Any, url: str, fake: FakeWeb) -> None:
     cli(capsys, monkeypatch, url, "check")
     again = cli(capsys, monkeypatch, url, "check")
     assert again.code == 0 and "nothing due" in again.out
 
 
 def test_limit_and_document_flags(capsys: Any, monkeypatch: Any, url: str,
-                                  fake: FakeChecker) -> None:
+                                  fake: FakeWeb) -> None:
     run = cli(capsys, monkeypatch, url, "check", "--limit", "2", "--format", "json")
     assert run.code == 0 and len(run.out.splitlines()) == 3
     missing = cli(capsys, monkeypatch, url, "check", "--document", "no such doc")
@@ -84,14 +100,14 @@ def test_limit_and_document_flags(capsys: Any, monkeypatch: Any, url: str,
     (("--format", "xml"), "xml"),
 ])
 def test_bad_options_exit_2_with_one_line(capsys: Any, monkeypatch: Any, url: str,
-                                          fake: FakeChecker, args: tuple[str, ...],
+                                          fake: FakeWeb, args: tuple[str, ...],
                                           message: str) -> None:
     run = cli(capsys, monkeypatch, url, "check", *args)
     assert run.code == 2 and message in run.err and "Traceback" not in run.err
 
 
 def test_env_twin_is_used_and_flag_wins(capsys: Any, monkeypatch: Any, url: str,
-                                        fake: FakeChecker) -> None:
+                                        fake: FakeWeb) -> None:
     seen: list[Any] = []
     real = runner.run_check
 
@@ -111,7 +127,7 @@ def test_env_twin_is_used_and_flag_wins(capsys: Any, monkeypatch: Any, url: str,
 
 
 def test_worker_once_and_status(capsys: Any, monkeypatch: Any, url: str,
-                                fake: FakeChecker) -> None:
+                                fake: FakeWeb) -> None:
     run = cli(capsys, monkeypatch, url, "worker", "--once", "--lease-seconds", "5",
               "--format", "json")
     assert run.code == 0, run.err
