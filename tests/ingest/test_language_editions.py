@@ -76,3 +76,21 @@ def test_table_rows_and_infobox_facts_that_cite_are_claims() -> None:
     assert cited["1"].startswith("population: 1,000")
     assert cited["2"] == "1990 | Mill built"
     assert ("population", "1,000") in doc.facts
+
+
+def test_german_wikitext_is_split_as_german() -> None:
+    """"am 14. März 1879" does not end a sentence in German."""
+    doc = parse(read_fixture(FIXTURES / "wikipedia" / "de_albert_einstein.wikitext.gz"))
+    born = [c.text for c in doc.claims if "14. März 1879" in c.text]
+    assert born and all(not t.endswith("14.") for t in born)
+    assert not any(c.text in ("März 1879.", "Mai 1905.") for c in doc.claims)
+
+
+def test_a_themes_author_link_text_is_not_the_author() -> None:
+    from provenance.ingest.forms.web_html import parse as parse_html
+
+    page = ("<html><head><title>Fast parsing</title>"
+            '<meta name="author" content="View all posts by Daniel Lemire"></head><body>'
+            "<article><h1>Fast parsing</h1><p>Parsing can be fast when it reads each byte once "
+            "and never goes back over what it has read.</p></article></body></html>")
+    assert parse_html(page).authors == ("Daniel Lemire",)

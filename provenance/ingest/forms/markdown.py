@@ -31,6 +31,7 @@ from provenance.domain.documents import (
     ParsedReference,
     ReferenceFields,
 )
+from provenance.ingest.claims.sentences import guess_language
 from provenance.ingest.claims.split import Marker, build_claims
 from provenance.ingest.forms.front_matter import read_front_matter
 from provenance.ingest.references.dates import parse_date
@@ -57,6 +58,7 @@ class _State:
     links: dict[str, ParsedReference] = field(default_factory=dict)  # url -> reference
     footnotes: dict[str, ParsedReference] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    language: str = "en"
 
 
 @dataclass
@@ -183,7 +185,8 @@ def _paragraph(state: _State, inline: Token, base_token: Token) -> None:
     for url, text, title in rendered.urls:
         _add_link(state, url, text, title)
     start, limit = _lines_span(state, base_token)
-    claims = build_claims(state.section, rendered.text, rendered.markers, base=start)
+    claims = build_claims(state.section, rendered.text, rendered.markers, base=start,
+                          language=state.language)
     state.claims.extend(_locate(state, claims, start, limit))
 
 
@@ -265,7 +268,8 @@ def parse(text: str, *, title: str | None = None) -> ParsedDocument:
     line_starts = [0]
     for line in text.splitlines(keepends=True):
         line_starts.append(line_starts[-1] + len(line))
-    state = _State(source=text, line_starts=line_starts, link_labels=link_labels)
+    state = _State(source=text, line_starts=line_starts, link_labels=link_labels,
+                   language=guess_language(text))
     matter = read_front_matter(text)
     # the block is blanked out (offsets kept) so that its lines never become claims
     body = _BLANK.sub(" ", text[: matter.end]) + text[matter.end :] if matter.end else text

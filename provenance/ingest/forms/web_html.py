@@ -26,7 +26,8 @@ from provenance.domain.documents import (
     ParsedReference,
     ReferenceFields,
 )
-from provenance.ingest.claims.split import Marker, build_claims
+from provenance.ingest.claims.sentences import guess_language
+from provenance.ingest.claims.split import Marker, build_claims, language_of
 from provenance.ingest.references.dates import parse_date
 from provenance.ingest.references.parse import parse_reference
 
@@ -171,10 +172,18 @@ def _plain(block: _Block, notes: _Footnotes) -> tuple[str, list[Marker]]:
     return result.rstrip(), sorted(markers, key=lambda m: m.offset)
 
 
+# What themes print around an author's name: "View all posts by Daniel Lemire", "By X".
+_AUTHOR_NOISE = re.compile(r"^(?:view\s+all\s+(?:posts|articles|stories)\s+by|(?:more\s+)?"
+                           r"(?:posts|articles|stories)\s+by|written\s+by|posted\s+by|by)\s+",
+                           re.IGNORECASE)
+
+
 def _authors(value: str | None) -> tuple[str, ...]:
     if not value:
         return ()
-    names = [n.strip(" ,") for n in _AUTHOR_SPLIT.split(value) if n.strip(" ,")]
+    names = [_AUTHOR_NOISE.sub("", n.strip(" ,")).strip()
+             for n in _AUTHOR_SPLIT.split(value) if n.strip(" ,")]
+    names = [n for n in names if n]
     return tuple(dict.fromkeys(n for n in names if not n.lower().startswith(("http", "www."))))
 
 
@@ -204,6 +213,8 @@ def parse(text: str, *, title: str | None = None) -> ParsedDocument:
         extracted = None
     claims: list[ParsedClaim] = []
     links: dict[str, str] = {}
+    language = language_of(tree.get("lang")) if tree is not None and tree.get("lang") \
+        else guess_language(text)
     section = LEAD
     offset = 0
     if extracted is None or extracted.body is None:
@@ -226,7 +237,7 @@ def parse(text: str, *, title: str | None = None) -> ParsedDocument:
             continue
         if node.tag == "item" and not markers and not re.search(r"[.!?][\"”’)]*$", plain):
             continue
-        claims.extend(build_claims(section, plain, markers, base=offset))
+        claims.extend(build_claims(section, plain, markers, base=offset, language=language))
         offset += len(plain) + 1
     references = [
         ParsedReference(label=link_label(url), raw=url,

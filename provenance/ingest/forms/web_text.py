@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date as Date
 
 from provenance.domain.documents import ParsedClaim, ParsedDocument
+from provenance.ingest.claims.sentences import guess_language
 from provenance.ingest.claims.split import build_claims, strip_markers
 from provenance.ingest.references.dates import parse_date
 
@@ -204,7 +205,8 @@ def _authors(lines: list[_Line | None], body: tuple[int, int]) -> tuple[str, ...
     return ()
 
 
-def _claims(lines: list[_Line | None], body: tuple[int, int]) -> list[ParsedClaim]:
+def _claims(lines: list[_Line | None], body: tuple[int, int],
+            language: str = "en") -> list[ParsedClaim]:
     claims: list[ParsedClaim] = []
     section = LEAD
     for line in lines[body[0] : body[1] + 1]:
@@ -219,6 +221,7 @@ def _claims(lines: list[_Line | None], body: tuple[int, int]) -> list[ParsedClai
                     plain.markers,
                     tags_at=plain.tags_at,
                     positions=plain.positions,
+                    language=language,
                 )
             )
         elif not line.bullet and not line.repeated and len(line.text.split()) <= 12:
@@ -242,7 +245,7 @@ def parse(text: str, *, title: str | None = None) -> ParsedDocument:
     return ParsedDocument(
         format=FORMAT,
         title=title or found_title,
-        claims=tuple(_claims(lines, body)),
+        claims=tuple(_claims(lines, body, guess_language(text))),
         references=(),
         authors=_authors(lines, body),
         published=published,

@@ -38,6 +38,7 @@ from provenance.domain.documents import (
     ReferenceFields,
 )
 from provenance.errors import InputError
+from provenance.ingest.claims.sentences import guess_language
 from provenance.ingest.claims.split import build_claims
 from provenance.ingest.forms.wiki_html import NON_PROSE_SECTIONS, tag_slug
 from provenance.ingest.references.parse import parse_reference
@@ -402,6 +403,7 @@ def parse(text: str, *, title: str | None = None) -> ParsedDocument:
         code = mwparserfromhell.parse(text)
     except (ValueError, RecursionError) as err:
         raise InputError("wikitext", f"cannot be parsed ({err})") from None
+    language = guess_language(text)
     doc = _Wikitext(code)
     doc.number()
     state = doc.state
@@ -421,7 +423,8 @@ def parse(text: str, *, title: str | None = None) -> ParsedDocument:
                 state.warn("an unclosed <ref> tag was read as text")
             if is_item and not markers and not re.search(r"[.!?][\"”’)]*$", plain):
                 continue
-            claims.extend(build_claims(section, plain, markers, base=offset, tags_at=tags))
+            claims.extend(build_claims(section, plain, markers, base=offset, tags_at=tags,
+                                       language=language))
             offset += len(plain) + 1
     references: list[ParsedReference] = []
     seen: set[tuple[str, str]] = set()
