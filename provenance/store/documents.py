@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
 from provenance.domain.documents import ParsedClaim, ParsedDocument, ParsedReference
@@ -61,7 +61,7 @@ def save_document(session: Session, parsed: ParsedDocument, *, origin: str,
     doc = session.exec(select(Document).where(Document.origin_hash == origin_hash(origin))
                        ).one_or_none()
     if doc is not None and doc.content_hash == content_hash and doc.format == parsed.format:
-        return SaveResult(doc.id or 0, "unchanged", len(parsed.claims), len(parsed.references))
+        return SaveResult(doc.id or 0, "unchanged", *_stored_counts(session, doc.id or 0))
     status = "updated" if doc is not None else "created"
     if doc is None:
         doc = Document(origin=origin, origin_hash=origin_hash(origin), format=parsed.format,
@@ -82,7 +82,17 @@ def save_document(session: Session, parsed: ParsedDocument, *, origin: str,
     else:
         references = _save_references(session, doc.id, parsed.references)
         _save_claims(session, doc.id, parsed.claims, references)
-    return SaveResult(doc.id, status, len(parsed.claims), len(parsed.references))
+    session.flush()
+    return SaveResult(doc.id, status, *_stored_counts(session, doc.id))
+
+
+def _stored_counts(session: Session, document_id: int) -> tuple[int, int]:
+    """(current claims, current references) as stored: what ingest prints is what is kept."""
+    claims = session.exec(select(func.count()).select_from(Claim).where(
+        Claim.document_id == document_id, col(Claim.current).is_(True))).one()
+    references = session.exec(select(func.count()).select_from(Reference).where(
+        Reference.document_id == document_id, col(Reference.current).is_(True))).one()
+    return int(claims), int(references)
 
 
 # --- a new document: plain bulk INSERTs, no ORM objects --------------------------------------

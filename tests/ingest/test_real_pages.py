@@ -94,3 +94,22 @@ def test_every_url_a_reference_carries_is_a_checked_link(tmp_path: Path) -> None
         links = session.execute(select(func.count()).select_from(Link)).scalar_one()
     db.dispose()
     assert links > len(primary)
+
+
+def test_printed_counts_are_the_stored_counts(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.cli.helpers import run_cli
+
+    page = tmp_path / "new_zealand.html"
+    page.write_text(read_fixture(FIXTURES / "wikipedia" / "en_new_zealand.desktop.html.gz"),
+                    encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    run = run_cli(capsys, monkeypatch, url, "ingest", str(page))
+    assert run.code == 0, run.err
+    report = run_cli(capsys, monkeypatch, url, "report", "--format", "json").json()
+    stored = report["documents"][0]["summary"]
+    assert f"{stored['claims']} claims, {stored['references']} references" in run.out + run.err
+    assert stored["references"] == 379
+    unused = stored.get("reference:unused", 0)
+    assert unused <= 1  # the page's own markup: every list item but one navbox-cited is cited
