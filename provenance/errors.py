@@ -1,9 +1,10 @@
-"""The one error hierarchy of provenance.
+"""The one error hierarchy of provenance, and the exit codes of the command line.
 
 Exceptions are for the tool failing or being used wrongly; a dead link, an empty
-reference or a soft-404 are *values*, never exceptions.
+reference or a soft-404 are *values*, never exceptions. Each error knows its exit code and
+prints as one line; no message ever shows a password (``redact``).
 
-    ProvenanceError                 exit code 2 unless stated
+    ProvenanceError                 exit code 2 (EXIT_USAGE) unless stated
     ├── UsageError                  bad flags or configuration
     ├── InputError                  a document that cannot be read or parsed (names the file/URL)
     │   └── UnsafeURLError          a URL the safety rule refuses (private address, bad scheme)
@@ -12,22 +13,53 @@ reference or a soft-404 are *values*, never exceptions.
     └── ArchiveServiceError         the Wayback Machine could not be asked (429, 5xx, network)
         └── ArchiveRateLimited      a 429: every lookup must stop, carries retry_after seconds
 
-Anything else that escapes a command (a bug, a damaged database file) is unexpected: the
-command line prints one line and exits with ``UNEXPECTED_EXIT_CODE`` (3), never 1, which
-``check`` and ``archive`` use for "new problems found".
+Any other exception is a bug or a broken environment: the command line prints it as one
+line and exits with EXIT_INTERNAL (the traceback only with ``--debug``).
 """
 
 from __future__ import annotations
 
-UNEXPECTED_EXIT_CODE = 3
+import re
+
+EXIT_OK = 0
+"""Done; nothing new is wrong."""
+EXIT_PROBLEMS = 1
+"""check/worker: new problems or an inconclusive run; archive: a link became lost;
+db status: an upgrade is needed."""
+EXIT_USAGE = 2
+"""A ProvenanceError: usage, configuration, unreadable input, unknown document, database."""
+EXIT_INTERNAL = 70
+"""An unexpected exception (EX_SOFTWARE of sysexits.h): a bug or a broken environment."""
+EXIT_INTERRUPTED = 130
+"""Interrupted (Ctrl-C)."""
+
+UNEXPECTED_EXIT_CODE = EXIT_INTERNAL  # the name an earlier version used
+
+EXIT_CODES: dict[int, str] = {
+    EXIT_OK: "ok", EXIT_PROBLEMS: "problems", EXIT_USAGE: "usage",
+    EXIT_INTERNAL: "internal", EXIT_INTERRUPTED: "interrupted",
+}
+
+# user:password@ in any URL (scheme://user:password@host), and key=value secrets in text.
+_URL_PASSWORD = re.compile(r"(?P<head>[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@'\"]*:)[^@\s'\"/]*(?=@)")
+_KEY_VALUE = re.compile(r"(?P<head>\b(?:password|passwd|pwd|secret|secret_key|access_key)"
+                        r"\s*=\s*)(?P<q>['\"]?)[^\s'\"&;,)]+", re.IGNORECASE)
+MASK = "***"
+
+
+def redact(text: str) -> str:
+    """``text`` with the password of every URL and every ``password=...`` replaced by ***."""
+    text = _URL_PASSWORD.sub(lambda m: m.group("head") + MASK, text)
+    return _KEY_VALUE.sub(lambda m: m.group("head") + m.group("q") + MASK, text)
 
 
 class ProvenanceError(Exception):
-    """Base class: a message a user can read, and the exit code it should end with."""
+    """Base class: a message a user can read (secrets masked), and the exit code it ends with."""
 
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
     def __init__(self, message: str) -> None:
+        message = redact(message)
         super().__init__(message)
         self.message = message
 
@@ -44,8 +76,8 @@ class InputError(ProvenanceError):
 
     def __init__(self, source: str, problem: str) -> None:
         super().__init__(f"{source}: {problem}")
-        self.source = source
-        self.problem = problem
+        self.source = redact(source)
+        self.problem = redact(problem)
 
 
 class UnsafeURLError(InputError):

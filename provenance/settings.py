@@ -1,15 +1,17 @@
-"""All configuration in one place: each setting declared once (name, default, help).
+"""All configuration in one place: each setting declared once (name, type, default, help).
 
 Settings are built once at the edge (the CLI) from defaults, then ``PROVENANCE_<NAME>``
 environment variables, then command-line flags, and passed down. Nothing reads the
-environment at import time.
+environment at import time. The command line's flags are generated from these declarations
+(``provenance.cli.options``), so a flag's help, default and environment variable are the ones
+written here.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import Field, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,41 +20,77 @@ from provenance.errors import UsageError
 DEFAULT_DB_FILE = "provenance.db"
 
 
+def setting(default: Any, help: str) -> Any:
+    """Declare one setting: its default and the help shown by ``--help`` and in the README."""
+    return field(default=default, metadata={"help": help})
+
+
 @dataclass(frozen=True)
 class Settings:
-    """Every tunable of provenance. Field metadata holds the help text shown in docs."""
+    """Every tunable of provenance; each field is one setting (see ``setting``)."""
 
-    db_url: str = f"sqlite:///{DEFAULT_DB_FILE}"
-    max_document_bytes: int = 20 * 1024 * 1024
+    db_url: str = setting(
+        f"sqlite:///{DEFAULT_DB_FILE}",
+        "Database URL: sqlite:///file.db (default provenance.db in the working directory) "
+        "or postgresql+psycopg://user@host/db.")
+    max_document_bytes: int = setting(
+        20 * 1024 * 1024, "Largest document (file or fetched page) ingest accepts, in bytes.")
     # link checker
-    concurrency: int = 64
-    per_host: int = 2
-    min_delay: float = 1.0
-    timeout: float = 20.0
-    connect_timeout: float = 10.0
-    max_redirects: int = 10
-    max_body_bytes: int = 512 * 1024
-    dead_after_failures: int = 3
-    dead_after_days: float = 3.0
-    allow_private_addresses: bool = False
-    verify_tls: bool = True
-    user_agent: str = "provenance-linkcheck/0.1 (+https://github.com/provenance-tracker/provenance)"
-    canary_url: str = ""
-    canary_names: str = "example.com,iana.org,wikipedia.org"
-    retries: int = 2
-    outage_wait: float = 900.0
-    recheck_alive_days: float = 7.0
-    recheck_failing_hours: float = 24.0
-    lease_seconds: float = 300.0
-    processes: int = 1
+    concurrency: int = setting(64, "Checks in flight at once, over all hosts.")
+    per_host: int = setting(2, "Requests in flight at once to one host.")
+    min_delay: float = setting(
+        1.0, "Least time in seconds between two requests to one host (0 allowed).")
+    timeout: float = setting(
+        20.0, "Overall deadline in seconds for one URL, redirects and body included.")
+    connect_timeout: float = setting(10.0, "Deadline in seconds to open one connection.")
+    max_redirects: int = setting(
+        10, "Longest redirect chain followed before the outcome is too-many-redirects.")
+    max_body_bytes: int = setting(
+        512 * 1024, "Bytes of a page body read (after decompression) for title and soft-404.")
+    dead_after_failures: int = setting(
+        3, "Failed checks in a row before a link is dead (until then: failing).")
+    dead_after_days: float = setting(3.0, "Days the failures must span before a link is dead.")
+    allow_private_addresses: bool = setting(
+        False, "Allow loopback, private and link-local targets (tests, intranets).")
+    verify_tls: bool = setting(
+        True, "Verify TLS certificates (a bad certificate is the outcome tls-error).")
+    user_agent: str = setting(
+        "provenance-linkcheck/0.1 (+https://github.com/provenance-tracker/provenance)",
+        "User-Agent sent with every request; keep a contact URL in it.")
+    canary_url: str = setting(
+        "", "A URL that must answer for a run to count (empty: use the run's own results).")
+    canary_names: str = setting(
+        "example.com,iana.org,wikipedia.org",
+        "Host names that always resolve, comma-separated: when names fail to resolve, these "
+        "tell a broken resolver from a missing host (empty: judge by the pattern).")
+    retries: int = setting(
+        2, "Checks again within the run after a reset, refused connection or 5xx (a timeout: at "
+        "most once) before a failure counts; 0 turns retries off.")
+    outage_wait: float = setting(
+        900.0, "Seconds a run waits for the network to come back after an outage before it "
+        "stops and records the rest as inconclusive.")
+    recheck_alive_days: float = setting(
+        7.0, "Days before a healthy link is checked again (doubles up to 4x).")
+    recheck_failing_hours: float = setting(24.0, "Hours before a failing link is checked again.")
+    lease_seconds: float = setting(
+        300.0, "How long a worker's lease on a batch of links lasts before others may take it.")
+    processes: int = setting(
+        1, "Processes one `provenance check` runs (each takes hosts through the leases).")
     # archives
-    wayback_url: str = "https://web.archive.org"
-    wayback_rate: float = 20.0
-    wayback_save_rate: float = 3.0
-    wayback_timeout: float = 30.0
-    wayback_access_key: str = ""
-    wayback_secret_key: str = ""
-    archive_recheck_days: float = 30.0
+    wayback_url: str = setting(
+        "https://web.archive.org",
+        "Base URL of the Wayback Machine (availability, CDX, snapshots and Save Page Now).")
+    wayback_rate: float = setting(
+        20.0, "Wayback lookups per minute, shared by every worker on the database.")
+    wayback_save_rate: float = setting(
+        3.0, "Save Page Now captures per minute, shared by every worker.")
+    wayback_timeout: float = setting(30.0, "Deadline in seconds for one Wayback request.")
+    wayback_access_key: str = setting(
+        "", "Internet Archive S3 access key for Save Page Now (optional).")
+    wayback_secret_key: str = setting(
+        "", "Internet Archive S3 secret key for Save Page Now (optional).")
+    archive_recheck_days: float = setting(
+        30.0, "Days before a link with a known snapshot is looked up again.")
 
     def with_overrides(self, **overrides: Any) -> Settings:
         """A copy with the given (non-None) values replaced."""
@@ -60,51 +98,29 @@ class Settings:
         return replace(self, **clean) if clean else self
 
 
-SETTING_HELP: dict[str, str] = {
-    "db_url": "Database URL: sqlite:///file.db (default provenance.db in the working directory) "
-    "or postgresql+psycopg://user@host/db.",
-    "max_document_bytes": "Largest document (file or fetched page) ingest accepts, in bytes.",
-    "concurrency": "Checks in flight at once, over all hosts.",
-    "per_host": "Requests in flight at once to one host.",
-    "min_delay": "Least time in seconds between two requests to one host (0 allowed).",
-    "timeout": "Overall deadline in seconds for one URL, redirects and body included.",
-    "connect_timeout": "Deadline in seconds to open one connection.",
-    "max_redirects": "Longest redirect chain followed before the outcome is too-many-redirects.",
-    "max_body_bytes": "Bytes of a page body read (after decompression) for title and soft-404.",
-    "dead_after_failures": "Failed checks in a row before a link is dead (until then: failing).",
-    "dead_after_days": "Days the failures must span before a link is dead.",
-    "allow_private_addresses": "Allow loopback, private and link-local targets (tests, intranets).",
-    "verify_tls": "Verify TLS certificates (a bad certificate is the outcome tls-error).",
-    "user_agent": "User-Agent sent with every request; keep a contact URL in it.",
-    "canary_url": "A URL that must answer for a run to count (empty: use the run's own results).",
-    "canary_names": "Host names that always resolve, comma-separated: when names fail to "
-    "resolve, these tell a broken resolver from a missing host (empty: judge by the pattern).",
-    "retries": "Checks again within the run after a reset, refused connection or 5xx (a "
-    "timeout: at most once) before a failure counts; 0 turns retries off.",
-    "outage_wait": "Seconds a run waits for the network to come back after an outage before "
-    "it stops and records the rest as inconclusive.",
-    "recheck_alive_days": "Days before a healthy link is checked again (doubles up to 4x).",
-    "recheck_failing_hours": "Hours before a failing link is checked again.",
-    "lease_seconds": "How long a worker's lease on a batch of links lasts before others may "
-    "take it.",
-    "processes": "Processes one `provenance check` runs (each takes hosts through the leases).",
-    "wayback_url": "Base URL of the Wayback Machine (availability, CDX, snapshots and Save Page "
-    "Now).",
-    "wayback_rate": "Wayback lookups per minute, shared by every worker on the database.",
-    "wayback_save_rate": "Save Page Now captures per minute, shared by every worker.",
-    "wayback_timeout": "Deadline in seconds for one Wayback request.",
-    "wayback_access_key": "Internet Archive S3 access key for Save Page Now (optional).",
-    "wayback_secret_key": "Internet Archive S3 secret key for Save Page Now (optional).",
-    "archive_recheck_days": "Days before a link with a known snapshot is looked up again.",
-}
+def declaration(name: str) -> Field[Any]:
+    """The declaration of one setting (name, type, default, help in ``metadata``)."""
+    for f in fields(Settings):
+        if f.name == name:
+            return f
+    raise KeyError(name)
+
+
+def setting_type(name: str) -> type:
+    """The Python type of a setting: bool, int, float or str."""
+    kind = declaration(name).type  # a string: this module uses postponed annotations
+    return {"bool": bool, "int": int, "float": float}.get(str(kind), str)
+
+
+SETTING_HELP: dict[str, str] = {f.name: f.metadata["help"] for f in fields(Settings)}
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
 
-def env_name(setting: str) -> str:
+def env_name(name: str) -> str:
     """The environment variable of a setting: ``PROVENANCE_<NAME>``."""
-    return f"PROVENANCE_{setting.upper()}"
+    return f"PROVENANCE_{name.upper()}"
 
 
 def _coerce(name: str, kind: Any, raw: str) -> Any:

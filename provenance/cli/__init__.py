@@ -1,12 +1,16 @@
 """Command-line edge: parse flags, build Settings, call one use-case function, render, exit.
 
 Each command group lives in its own module and exposes ``COMMANDS`` (click commands); this
-module adds the global options and turns ProvenanceError into one line on stderr + exit code.
+module adds them to the top group (which gives each the global options ``--db`` and
+``--debug``) and turns every error into one line on stderr and its exit code
+(``provenance.errors``: 2 for a ProvenanceError, 70 for anything unexpected).
 """
 
 from __future__ import annotations
 
 import sys
+import traceback
+from typing import NoReturn
 
 import click
 
@@ -17,49 +21,58 @@ from provenance.cli import documents as document_cmds
 from provenance.cli import review as review_cmds
 from provenance.cli import verify as verify_cmds
 from provenance.cli.context import AppContext
-from provenance.cli.global_options import GlobalOptionsGroup
-from provenance.errors import UNEXPECTED_EXIT_CODE, ProvenanceError
+from provenance.cli.options import Provenance, add_global_options
+from provenance.errors import (
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    ProvenanceError,
+    redact,
+)
 
 
-@click.group(cls=GlobalOptionsGroup,
+@click.group(cls=Provenance,
              context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.option("--db", "db_url", envvar="PROVENANCE_DB_URL", default=None, metavar="URL",
-              help="Database URL (env PROVENANCE_DB_URL). Default: sqlite:///provenance.db in "
-              "the working directory; PostgreSQL as postgresql+psycopg://user@host/db.")
 @click.version_option(__version__, prog_name="provenance")
 @click.pass_context
-def cli(ctx: click.Context, db_url: str | None) -> None:
+def cli(ctx: click.Context) -> None:
     """Track which claims in your documents still rest on a live, archived, matching source."""
-    ctx.obj = AppContext(db_url=db_url)
+    ctx.ensure_object(AppContext)
 
 
+add_global_options(cli)
 for _module in (document_cmds, check_cmds, archive_cmds, review_cmds, verify_cmds):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
 
 
+def _fail(message: str, code: int) -> NoReturn:
+    click.echo(f"provenance: {redact(message)}", err=True)
+    sys.exit(code)
+
+
 def main() -> None:
-    """Console entry point: one readable line and a non-zero exit code for any user error."""
+    """Console entry point: one readable line and its exit code for any error."""
+    app = AppContext()
     try:
-        code = cli.main(standalone_mode=False, prog_name="provenance")
+        code = cli.main(standalone_mode=False, prog_name="provenance", obj=app)
     except ProvenanceError as err:
-        click.echo(f"provenance: error: {err}", err=True)
-        sys.exit(err.exit_code)
+        _fail(f"error: {err}", err.exit_code)
     except click.exceptions.Exit as exit_:
         sys.exit(exit_.exit_code)
     except click.Abort:
-        click.echo("provenance: aborted", err=True)
-        sys.exit(130)
+        _fail("aborted", EXIT_INTERRUPTED)
     except click.ClickException as err:
         err.show()
-        sys.exit(2 if err.exit_code == 1 else err.exit_code)
+        sys.exit(EXIT_USAGE if err.exit_code == 1 else err.exit_code)
     except KeyboardInterrupt:
-        click.echo("provenance: interrupted", err=True)
-        sys.exit(130)
-    except Exception as err:
-        first = (str(err).strip().splitlines() or [""])[0][:300]
-        click.echo(f"provenance: unexpected error: {type(err).__name__}: {first} (a bug, or a "
-                   "damaged database)", err=True)
-        sys.exit(UNEXPECTED_EXIT_CODE)
+        _fail("interrupted", EXIT_INTERRUPTED)
+    except Exception as err:  # a bug or a broken environment: one line, the traceback on demand
+        if app.debug:
+            click.echo(redact(traceback.format_exc()), err=True, nl=False)
+        detail = (str(err).strip().splitlines() or [""])[0]
+        hint = "" if app.debug else " (run again with --debug for the traceback)"
+        _fail(f"internal error: {type(err).__name__}: {detail}{hint}", EXIT_INTERNAL)
     # ctx.exit(n) inside a command returns n here (standalone_mode=False)
-    sys.exit(code if isinstance(code, int) else 0)
+    sys.exit(code if isinstance(code, int) else EXIT_OK)

@@ -16,6 +16,7 @@ import click
 from provenance.archive.save_queue import SaveRunReport
 from provenance.archive.service import ArchiveRunReport, LookupOutcome
 from provenance.cli.context import AppContext
+from provenance.cli.options import setting_option
 from provenance.errors import UsageError
 from provenance.services.archive import archive as run_archive
 from provenance.services.archive import fix as fix_references
@@ -67,8 +68,8 @@ def _summary_text(report: ArchiveRunReport, saves: SaveRunReport | None) -> list
     return lines
 
 
-def _checked_settings(app: AppContext, **overrides: Any) -> Settings:
-    settings: Settings = app.settings(**overrides)
+def _checked_settings(app: AppContext) -> Settings:
+    settings = app.settings()
     parts = urlsplit(settings.wayback_url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise UsageError(f"wayback-url {settings.wayback_url!r} is not an http(s) URL")
@@ -80,21 +81,18 @@ def _checked_settings(app: AppContext, **overrides: Any) -> Settings:
               help="Also ask Save Page Now to capture at-risk links (a resumable queue).")
 @click.option("--dry-run", is_flag=True, help="List what would be looked up (and saved); "
               "ask nothing.")
-@click.option("--wayback-url", metavar="URL", default=None,
-              help="Base URL of the Wayback Machine (env PROVENANCE_WAYBACK_URL).")
-@click.option("--wayback-rate", type=float, metavar="PER_MINUTE", default=None,
-              help="Lookups per minute, shared by all workers (env PROVENANCE_WAYBACK_RATE).")
+@setting_option("wayback_url", metavar="URL")
+@setting_option("wayback_rate", metavar="PER_MINUTE")
 @click.option("--document", metavar="DOC", default=None, help="Only this document (id or origin).")
 @click.option("--limit", type=click.IntRange(min=1), default=None, metavar="N",
               help="Look up at most N links.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               help="text lines, or one JSON object per lookup then a summary object.")
 @click.pass_obj
-def archive(app: AppContext, save: bool, dry_run: bool, wayback_url: str | None,
-            wayback_rate: float | None, document: str | None, limit: int | None,
-            fmt: str) -> None:
+def archive(app: AppContext, save: bool, dry_run: bool, document: str | None,
+            limit: int | None, fmt: str) -> None:
     """Find the Wayback snapshot closest to each reference's access date; rescue dead links."""
-    settings = _checked_settings(app, wayback_url=wayback_url, wayback_rate=wayback_rate)
+    settings = _checked_settings(app)
     db = app.database(settings)
     if dry_run:
         planned = plan(db, settings, document=document, limit=limit, save=save)

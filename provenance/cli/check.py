@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from provenance.cli.context import AppContext
+from provenance.cli.options import setting_option
 from provenance.domain import links as t
 from provenance.domain.link_state import StateChange
 from provenance.errors import UsageError
@@ -29,30 +30,19 @@ FORMATS = ("text", "json")
 
 
 def _check_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """The options ``check`` and ``worker`` share (env twins come from Settings)."""
+    """The options ``check`` and ``worker`` share (the settings' flags from their declarations)."""
     options = [
         click.option("--all", "check_all", is_flag=True, help="Check every link, due or not."),
         click.option("--document", metavar="DOC",
                      help="Only the links cited by this document (id, origin or title)."),
         click.option("--limit", type=int, metavar="N", help="Check at most N links."),
-        click.option("--concurrency", type=int, metavar="N",
-                     help="Checks in flight at once (env PROVENANCE_CONCURRENCY)."),
-        click.option("--per-host", type=int, metavar="N",
-                     help="Requests in flight to one host (env PROVENANCE_PER_HOST)."),
-        click.option("--min-delay", type=float, metavar="SECONDS",
-                     help="Least time between two requests to one host, 0 allowed "
-                          "(env PROVENANCE_MIN_DELAY)."),
-        click.option("--timeout", type=float, metavar="SECONDS",
-                     help="Overall deadline for one URL (env PROVENANCE_TIMEOUT)."),
-        click.option("--dead-after-failures", type=int, metavar="N",
-                     help="Consecutive failed checks before a link is dead "
-                          "(env PROVENANCE_DEAD_AFTER_FAILURES)."),
-        click.option("--dead-after-days", type=float, metavar="D",
-                     help="Days the failures must span before a link is dead "
-                          "(env PROVENANCE_DEAD_AFTER_DAYS)."),
-        click.option("--allow-private-addresses", is_flag=True, default=None,
-                     help="Allow loopback and private targets "
-                          "(env PROVENANCE_ALLOW_PRIVATE_ADDRESSES)."),
+        setting_option("concurrency"),
+        setting_option("per_host"),
+        setting_option("min_delay", metavar="SECONDS"),
+        setting_option("timeout", metavar="SECONDS"),
+        setting_option("dead_after_failures"),
+        setting_option("dead_after_days", metavar="DAYS"),
+        setting_option("allow_private_addresses"),
         click.option("--format", "fmt", type=click.Choice(FORMATS), default="text",
                      show_default=True, help="text, or JSON lines (one per check, then a "
                                              "summary)."),
@@ -60,10 +50,6 @@ def _check_options(func: Callable[..., Any]) -> Callable[..., Any]:
     for option in reversed(options):
         func = option(func)
     return func
-
-
-def _overrides(**given: Any) -> dict[str, Any]:
-    return {k: v for k, v in given.items() if v is not None}
 
 
 class _Output:
@@ -157,18 +143,16 @@ def _run_async(coro_factory: Callable[[asyncio.Event], Any]) -> Any:
 
 @click.command()
 @_check_options
-@click.option("--processes", type=int, metavar="N",
-              help="Processes sharing the run through the leases, this one included "
-                   "(env PROVENANCE_PROCESSES).")
+@setting_option("processes")
 @click.pass_context
 def check(ctx: click.Context, /, check_all: bool, document: str | None, limit: int | None,
-          fmt: str, **flags: Any) -> None:
+          fmt: str) -> None:
     """Check the links that are due, record every result, summarise what changed."""
     from provenance.services.check import check as run_check
     from provenance.services.check import due
 
     app: AppContext = ctx.obj
-    settings = app.settings(**_overrides(**flags))
+    settings = app.settings()
     if limit is not None and limit < 1:
         raise UsageError("--limit must be at least 1")
     db = app.database(settings)
@@ -195,16 +179,15 @@ def _print_summary(fmt: str, summary: Any) -> None:
 @_check_options
 @click.option("--once", is_flag=True, help="Leave when nothing is due and no lease it could "
                                            "take is left.")
-@click.option("--lease-seconds", type=float, metavar="S",
-              help="How long a lease lasts unless renewed (env PROVENANCE_LEASE_SECONDS).")
+@setting_option("lease_seconds", metavar="SECONDS")
 @click.pass_context
 def worker(ctx: click.Context, /, check_all: bool, document: str | None, limit: int | None,
-           fmt: str, once: bool, lease_seconds: float | None, **flags: Any) -> None:
+           fmt: str, once: bool) -> None:
     """Check links as one of several workers sharing the database (stop with SIGTERM)."""
     from provenance.services.check import work
 
     app: AppContext = ctx.obj
-    settings = app.settings(**_overrides(lease_seconds=lease_seconds, **flags))
+    settings = app.settings()
     if limit is not None and limit < 1:
         raise UsageError("--limit must be at least 1")
     db = app.database(settings)

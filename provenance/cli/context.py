@@ -14,16 +14,17 @@ if TYPE_CHECKING:
 
 @dataclass
 class AppContext:
-    """Global options of the command line; builds Settings and the Database on demand."""
+    """The options given on the command line (global and the command's own setting flags);
+    builds Settings and the Database on demand."""
 
-    db_url: str | None = None
+    overrides: dict[str, Any] = field(default_factory=dict)
+    debug: bool = False
     _database: Database | None = field(default=None, repr=False)
 
     def settings(self, **overrides: Any) -> Settings:
-        """Defaults < PROVENANCE_* environment < global --db < the command's own flags."""
-        if self.db_url:
-            overrides.setdefault("db_url", self.db_url)
-        return load_settings(os.environ, **overrides)
+        """Defaults < PROVENANCE_* environment < flags (``overrides`` given here win last)."""
+        given = {k: v for k, v in overrides.items() if v is not None}
+        return load_settings(os.environ, **{**self.overrides, **given})
 
     def database(self, settings: Settings | None = None) -> Database:
         """The store for these settings, upgraded to the current schema on first use."""

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from provenance.cli.context import AppContext
+from provenance.cli.options import setting_option
 from provenance.errors import UsageError
 
 if TYPE_CHECKING:
@@ -25,13 +26,11 @@ REPORT_FORMATS = ("table", "markdown", "json", "html")
               help="Skip detection: wikipedia-text, web-text, wikipedia-html, wikitext, "
                    "web-html, markdown.")
 @click.option("--title", default=None, help="Use this title instead of the one found.")
-@click.option("--max-size", type=int, default=None, metavar="BYTES",
-              help="Largest document accepted (env PROVENANCE_MAX_DOCUMENT_BYTES).")
-@click.option("--allow-private-addresses", is_flag=True, default=None,
-              help="Let `ingest URL` fetch from loopback and private addresses.")
+@setting_option("max_document_bytes", "--max-size", metavar="BYTES")
+@setting_option("allow_private_addresses",
+                help="Let `ingest URL` fetch from loopback and private addresses.")
 @click.pass_obj
-def ingest(app: AppContext, sources: tuple[str, ...], fmt: str | None, title: str | None,
-           max_size: int | None, allow_private_addresses: bool | None) -> None:
+def ingest(app: AppContext, sources: tuple[str, ...], fmt: str | None, title: str | None) -> None:
     """Read documents (files or http(s) URLs), split them into claims and store them.
 
     Each document is stored in its own transaction: one that cannot be read leaves the
@@ -42,8 +41,7 @@ def ingest(app: AppContext, sources: tuple[str, ...], fmt: str | None, title: st
 
     if fmt is not None and fmt not in FORMATS:
         raise UsageError(f"unknown --format {fmt!r} (known: {', '.join(FORMATS)})")
-    settings = app.settings(max_document_bytes=max_size,
-                            allow_private_addresses=allow_private_addresses)
+    settings = app.settings()
     db = app.database(settings)
     failed = 0
     console = Console(stderr=True)

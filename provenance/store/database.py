@@ -38,7 +38,8 @@ def make_engine(url: str) -> Engine:
             event.listen(engine, "connect", _sqlite_pragmas)
             return engine
         return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
-    except (ArgumentError, NoSuchModuleError) as err:
+    except (ArgumentError, NoSuchModuleError, ImportError, ValueError) as err:
+        # ImportError: a driver that is not installed; ValueError: e.g. a port that is no number
         raise StoreError(f"{url}: not a database URL this tool knows ({err})") from None
 
 
