@@ -385,7 +385,7 @@ def farm_in_thread(hosts: int = 3, latency: float = 0.0, links: int = 0) -> Iter
         asyncio.set_event_loop(loop)
         try:
             loop.run_until_complete(farm.start())
-        except BaseException as exc:
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller, raised there
             failure.append(exc)
             started.set()
             return

@@ -58,7 +58,7 @@ def timed(fn: Callable[[], Any], limit: float | None = None) -> tuple[str, float
     def call() -> None:
         try:
             box["out"] = repr(fn())[:90]
-        except Exception as err:
+        except Exception as err:  # noqa: BLE001 - the point is to show what escapes
             box["out"] = (f"raises {type(err).__module__}.{type(err).__name__}"
                           f"({str(err).splitlines()[0][:60]!r})")
 

@@ -50,7 +50,7 @@ def pg_database() -> Iterator[str]:
         import psycopg
 
         admin = psycopg.connect(_pg_admin_dsn(), autocommit=True, connect_timeout=3)
-    except Exception as err:
+    except Exception as err:  # noqa: BLE001 - any connection failure means: no PostgreSQL here
         if os.environ.get("CI"):
             pytest.fail(f"PostgreSQL at {PG_ADMIN_URL} is required in CI: {err}")
         pytest.skip(f"no PostgreSQL at {PG_ADMIN_URL}")

@@ -68,7 +68,7 @@ def main() -> None:
         sys.exit(EXIT_USAGE if err.exit_code == 1 else err.exit_code)
     except KeyboardInterrupt:
         _fail("interrupted", EXIT_INTERRUPTED)
-    except Exception as err:  # a bug or a broken environment: one line, the traceback on demand
+    except Exception as err:  # noqa: BLE001 - the edge: one line and exit 70
         if app.debug:
             click.echo(redact(traceback.format_exc()), err=True, nl=False)
         detail = (str(err).strip().splitlines() or [""])[0]

@@ -303,7 +303,7 @@ def helper_main(settings: Settings, all: bool, document: str | None, limit: int 
         pass  # the command went away before saying which run: nothing to do
     except ProvenanceError as err:
         conn.send(("error", str(err)))
-    except Exception as err:  # reported to the command, which exits 2
+    except Exception as err:  # noqa: BLE001 - reported to the command, which exits 2
         conn.send(("error", f"{type(err).__name__}: {err}"))
     finally:
         control.close()

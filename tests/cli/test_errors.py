@@ -115,11 +115,11 @@ def test_every_error_knows_its_exit_code_and_is_in_the_drawn_tree() -> None:
     doc = errors.__doc__ or ""
     for cls in _error_classes():
         assert isinstance(cls.exit_code, int) and cls.exit_code in errors.EXIT_CODES
-        assert re.search(rf"[└├]── {cls.__name__}\b|^\s+{cls.__name__}\b", doc, re.M), cls
+        assert re.search(rf"[└├]── {cls.__name__}\b|^\s+{cls.__name__}\b", doc, re.MULTILINE), cls
 
 
 def test_every_exit_code_is_in_the_readme() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     table = readme.split("## Exit codes", 1)[1].split("\n## ", 1)[0]
     for code in errors.EXIT_CODES:
-        assert re.search(rf"^\| {code} \|", table, re.M), f"exit code {code} not in README"
+        assert re.search(rf"^\| {code} \|", table, re.MULTILINE), f"exit code {code} not in README"

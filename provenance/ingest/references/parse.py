@@ -42,7 +42,7 @@ def parse_reference(raw: str) -> ReferenceFields:
     """Parse a rendered reference into :class:`ReferenceFields`; never raises."""
     try:
         return _parse(raw)
-    except Exception:
+    except Exception:  # noqa: BLE001 - a parser bug must not lose the document: keep the text
         text = " ".join(str(raw).split())
         return ReferenceFields(title=text or None, extra={"parse_error": "yes"} if text else {})
 
