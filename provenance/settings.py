@@ -76,6 +76,10 @@ class Settings:
         300.0, "How long a worker's lease on a batch of links lasts before others may take it.")
     processes: int = setting(
         1, "Processes one `provenance check` runs (each takes hosts through the leases).")
+    # review app
+    serve_token: str = setting(
+        "", "Write token of `provenance serve`: required for changes when given; made up and "
+        "printed when listening on anything but loopback.")
     # archives
     wayback_url: str = setting(
         "https://web.archive.org",

@@ -9,6 +9,7 @@ import sys
 import click
 
 from provenance.cli.context import AppContext
+from provenance.cli.options import setting_option
 from provenance.errors import UsageError
 
 _BY = click.option("--by", default=None,
@@ -80,16 +81,15 @@ def accept(app: AppContext, document: str, claim_id: int, flag: str, note: str |
 @click.command()
 @click.argument("document")
 @click.argument("label")
-@click.option("--allow-private-addresses", is_flag=True, default=None,
-              help="Let the check reach loopback and private addresses.")
+@setting_option("allow_private_addresses",
+                help="Let the check reach loopback and private addresses.")
 @_BY
 @click.pass_obj
-def recheck(app: AppContext, document: str, label: str, allow_private_addresses: bool | None,
-            by: str | None) -> None:
+def recheck(app: AppContext, document: str, label: str, by: str | None) -> None:
     """Check the link of reference LABEL now and record it in the link's history."""
     from provenance.services.review import check_link_now
 
-    settings = app.settings(allow_private_addresses=allow_private_addresses)
+    settings = app.settings()
     done = asyncio.run(check_link_now(app.database(settings), settings, document, label,
                                       reviewer=by))
     status = f" HTTP {done['http_status']}" if done["http_status"] else ""
@@ -113,23 +113,20 @@ def write_guard(host: str, token: str | None) -> tuple[str | None, list[str], bo
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
               help="Port to listen on.")
-@click.option("--token", envvar="PROVENANCE_SERVE_TOKEN", default=None,
-              help="Write token (env PROVENANCE_SERVE_TOKEN). Required for changes when given; "
-                   "made up and printed when listening on anything but loopback.")
+@setting_option("serve_token", "--token", metavar="TOKEN")
 @click.option("--reviewer", default=None, help="Default reviewer name (default: system user).")
-@click.option("--allow-private-addresses", is_flag=True, default=None,
-              help="Let 'check link now' reach loopback and private addresses.")
+@setting_option("allow_private_addresses",
+                help="Let 'check link now' reach loopback and private addresses.")
 @click.pass_obj
-def serve(app: AppContext, host: str, port: int, token: str | None, reviewer: str | None,
-          allow_private_addresses: bool | None) -> None:
+def serve(app: AppContext, host: str, port: int, reviewer: str | None) -> None:
     """Start the local review app (reports, verdicts, fixes) over the same database."""
     import uvicorn
 
     from provenance.services.review import reviewer_name
     from provenance.web.app import WebConfig, create_app
 
-    settings = app.settings(allow_private_addresses=allow_private_addresses)
-    token, hosts, made_up = write_guard(host, token)
+    settings = app.settings()
+    token, hosts, made_up = write_guard(host, settings.serve_token or None)
     if made_up:
         click.echo(f"write token (sign in at /login): {token}", err=True)
     config = WebConfig(db=app.database(settings), settings=settings,

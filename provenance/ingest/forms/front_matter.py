@@ -95,8 +95,8 @@ def read_front_matter(text: str) -> FrontMatter:
             if closing > MAX_FRONT_MATTER:
                 end = text.find("\n", closing + 1)
                 return FrontMatter(end=len(text) if end < 0 else end + 1, kind="too-long",
-                                   warnings=[f"front matter is over {MAX_FRONT_MATTER:,} "
-                                             "characters; ignored"])
+                                   warnings=[(f"front matter is over {MAX_FRONT_MATTER:,} "
+                                              "characters; ignored")])
         return FrontMatter()
     matter = FrontMatter(end=found.end(), kind="yaml" if found["fence"] == "---" else "toml")
     (_yaml if matter.kind == "yaml" else _toml)(found["body"], matter)
