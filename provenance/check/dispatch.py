@@ -29,7 +29,7 @@ import itertools
 import random
 import time
 from collections import deque
-from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncGenerator, AsyncIterable, Awaitable, Callable, Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -93,7 +93,7 @@ def origin_of(url: str) -> tuple[str, int]:
 
 
 async def _as_async(tasks: AsyncIterable[t.CheckTask] | Iterable[t.CheckTask],
-                    ) -> AsyncIterator[t.CheckTask]:
+                    ) -> AsyncGenerator[t.CheckTask, None]:
     if isinstance(tasks, AsyncIterable):
         async for task in tasks:
             yield task
@@ -147,12 +147,18 @@ class Dispatcher:
                 self._group = group
                 if self._stop is not None:
                     watcher = group.create_task(self._watch_stop())
-                async for task in _as_async(tasks):
+                feed = _as_async(tasks)
+                async for task in feed:
                     while self._taken >= self._buffer:
                         self._space.clear()
                         await self._space.wait()
                     if self._monitor.gave_up:
-                        break  # the network never came back: leave the rest due
+                        # the network never came back: take no more (the rest stays due)
+                        await feed.aclose()
+                        closer = getattr(tasks, "aclose", None)
+                        if closer is not None:
+                            await closer()
+                        break
                     self._taken += 1
                     name = host_of(task.url)
                     self._monitor.queued(name, origin_of(task.url))

@@ -110,8 +110,9 @@ def _summary_text(summary: Any) -> str:
               f"recovered {summary.recovered}, newly redirected {summary.newly_redirected}, "
               f"title mismatches {summary.title_mismatches}, still due {summary.remaining}")]
     if summary.inconclusive:
-        lines.append("inconclusive: the canary failed or most hosts were unreachable; "
-                     "checks were recorded, no link changed state")
+        lines.append("inconclusive: the network or the resolver was down (an outage that "
+                     "did not end, the canary, or most hosts unreachable); checks were "
+                     "recorded, no link changed state")
     return "\n".join(lines)
 
 
