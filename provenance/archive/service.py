@@ -35,7 +35,11 @@ from provenance.settings import Settings
 from provenance.store import archives
 from provenance.store.database import Database
 from provenance.store.lookup import document_id
-from provenance.store.sources import keep_archive_capture
+from provenance.store.sources import (
+    archives_without_text,
+    keep_archive_capture,
+    note_capture_failed,
+)
 
 CDX_LIMIT = 25  # captures asked for around the target date
 PLAYBACK_FACTOR = 10  # playback is rate limited at 10x the lookup rate (published: 600/min)
@@ -171,18 +175,43 @@ async def _keep_capture(db: Database, client: WaybackClient, playback: SharedRat
                         link_id: int, snapshot: Snapshot, settings: Settings, max_wait: float,
                         now: datetime) -> bool:
     """Keep the body of the chosen snapshot for ``verify`` (its text at the access date).
-    A capture that cannot be fetched now is left for the next run; the lookup stands."""
+    A capture the Wayback does not play back is recorded as such (not asked for again until
+    the link's snapshot changes); a rate limit leaves it for the next run. False: stop
+    asking for captures in this run."""
+    url = snapshot.archive_url(settings.wayback_url)
     try:
         await playback.acquire(max_wait)
         body, content_type, truncated = await client.capture_body(
             snapshot.wayback_timestamp, snapshot.original, settings.max_body_bytes)
-    except (ArchiveRateLimited, ArchiveServiceError):
+    except ArchiveRateLimited:
         return False
+    except ArchiveServiceError as err:
+        note_capture_failed(db, link_id, url=url, note=str(err), snapshot_at=snapshot.timestamp,
+                            now=now)
+        return True
     if not body:
-        return False
-    return keep_archive_capture(db, link_id, url=snapshot.archive_url(settings.wayback_url),
-                                body=body, content_type=content_type,
-                                snapshot_at=snapshot.timestamp, truncated=truncated, now=now)
+        note_capture_failed(db, link_id, url=url, note="empty capture",
+                            snapshot_at=snapshot.timestamp, now=now)
+        return True
+    keep_archive_capture(db, link_id, url=url, body=body, content_type=content_type,
+                         snapshot_at=snapshot.timestamp, truncated=truncated, now=now)
+    return True
+
+
+async def _keep_missing_captures(db: Database, client: WaybackClient,
+                                 playback: SharedRateLimit, link_ids: list[int],
+                                 settings: Settings, max_wait: float, now: datetime) -> int:
+    """Keep the text of held snapshots whose body was never kept (links archived before
+    texts were kept, or whose capture could not be fetched last time). Stops at the first
+    rate limit or unreachable capture service; the next run goes on."""
+    kept = 0
+    for link_id, url, timestamp, status in archives_without_text(db, link_ids):
+        snapshot = Snapshot(timestamp=timestamp, original=url, status=status)
+        if not await _keep_capture(db, client, playback, link_id, snapshot, settings,
+                                   max_wait, now):
+            break
+        kept += 1
+    return kept
 
 
 async def run_archive(db: Database, settings: Settings, *, client: WaybackClient | None = None,
@@ -241,6 +270,9 @@ async def run_archive(db: Database, settings: Settings, *, client: WaybackClient
                                   f"{error})")
                 report.left = len(targets) - index - 1
                 break
+        if not report.stopped:
+            await _keep_missing_captures(db, client, playback, [c.id for c in start.links],
+                                         settings, max_wait, clock())
         if verify and not report.stopped:
             report.verifications = await verify_carried_archives(
                 db, settings, client, playback, document_id=doc_id, max_wait=max_wait,

@@ -143,7 +143,7 @@ def _support_row(claim_id: int, reference_id: int, text: StoredText, chash: str,
                  r: SupportResult, model: str, at: datetime) -> dict[str, Any]:
     return {"claim_id": claim_id, "reference_id": reference_id, "source_text_id": text.id,
             "claim_hash": chash, "origin": origin, "verdict": r.verdict.value,
-            "score": r.score, "evidence": r.evidence or (r.reason or text.note),
+            "score": r.score, "evidence": r.evidence or text.note or r.reason,
             "found": list(r.found), "missing": list(r.missing), "conflicts": list(r.conflicts),
             "language": r.language, "claim_language": r.claim_language, "model": model,
             "checked_at": at}

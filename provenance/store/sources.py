@@ -121,6 +121,34 @@ def keep_archive_capture(db: Database, link_id: int, **fields: Any) -> bool:
         return keep_archive_body(s, link_id, **fields)
 
 
+def note_capture_failed(db: Database, link_id: int, *, url: str, note: str,
+                        snapshot_at: datetime | None, now: datetime | None = None) -> None:
+    """Record that a snapshot's capture could not be played back (a row without body or
+    text, so that it is not asked for again and verify says the archive is unreadable)."""
+    at = now or datetime.now(UTC)
+    with db.session() as s:
+        s.add(SourceText(link_id=link_id, origin="archive", url=url, body=None,
+                         body_hash=fingerprint(url.encode("utf-8")), kind="binary",
+                         note=note[:500], first_seen_at=at, last_seen_at=at, extracted_at=at,
+                         snapshot_at=snapshot_at))
+
+
+def archives_without_text(db: Database, link_ids: Sequence[int]
+                          ) -> list[tuple[int, str, datetime, int | None]]:
+    """Links (of these) holding a snapshot whose body was never kept:
+    (link id, original URL, snapshot time, archived status)."""
+    if not link_ids:
+        return []
+    with db.session() as s:
+        kept = select(SourceText.link_id).where(SourceText.origin == "archive")
+        rows = s.exec(select(Link.id, Link.url, Link.archive_timestamp, Link.archive_status)
+                      .where(col(Link.id).in_(link_ids), col(Link.archive_url).is_not(None),
+                             col(Link.archive_timestamp).is_not(None),
+                             col(Link.id).not_in(kept))
+                      .order_by(col(Link.id)))
+        return [(i or 0, url, ts, status) for i, url, ts, status in rows if ts is not None]
+
+
 # -- extraction (verify) ------------------------------------------------------------------
 
 @dataclass(frozen=True)

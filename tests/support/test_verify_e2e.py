@@ -247,3 +247,33 @@ def test_kept_body_is_compressed_with_a_fingerprint(tmp_path: Path, site: Site, 
     assert kim.body is not None and zlib.decompress(kim.body) == KIM_BEFORE.encode()
     assert kim.body_hash == fingerprint(KIM_BEFORE.encode())
     assert kim.last_seen_at > kim.first_seen_at
+
+
+def test_archive_keeps_the_text_of_a_snapshot_held_from_before(
+        tmp_path: Path, site: Site, wayback: FakeWaybackServer, db_url: str,
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A link whose snapshot was found before texts were kept (or whose capture could not be
+    fetched) gets its text on a later archive run, even when the lookup itself is cached."""
+    from sqlalchemy import delete
+    from sqlmodel import Session
+
+    from provenance.store.database import Database
+    from provenance.store.models import SourceText
+    from provenance.store.sources import archives_without_text
+
+    run = partial(run_cli, capsys, monkeypatch, db_url)
+    wayback.fake.add_capture(f"{site.base}/kim", "20180328120000", body=KIM_BEFORE)
+    assert run("ingest", str(_document(tmp_path, site.base))).code == 0
+    archive = ("archive", "--wayback-url", wayback.url, "--wayback-rate", "600")
+    assert run(*archive).code in (0, 1)
+    db = Database.open(db_url)
+    with Session(db.engine) as s:
+        s.exec(delete(SourceText).where(SourceText.origin == "archive"))  # type: ignore[call-overload]
+        s.commit()
+    assert len(archives_without_text(db, [1, 2, 3])) == 1
+    assert run(*archive).code in (0, 1)  # the lookup is cached; the text is fetched
+    assert archives_without_text(db, [1, 2, 3]) == []
+    db.dispose()
+    assert run("verify").code == 0
+    entries = {e["source"]: e for e in _support(run("report", "--format", "json").json())["1"]}
+    assert entries["archive"]["verdict"] == "supported"
