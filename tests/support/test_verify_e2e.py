@@ -277,3 +277,20 @@ def test_archive_keeps_the_text_of_a_snapshot_held_from_before(
     assert run("verify").code == 0
     entries = {e["source"]: e for e in _support(run("report", "--format", "json").json())["1"]}
     assert entries["archive"]["verdict"] == "supported"
+
+
+def test_a_new_claim_text_is_scored_again_and_the_rest_is_not(
+        tmp_path: Path, site: Site, db_url: str, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    run = partial(run_cli, capsys, monkeypatch, db_url)
+    doc = _document(tmp_path, site.base)
+    assert run("ingest", str(doc)).code == 0
+    assert run(*CHECK).code == 0
+    assert '"scored": 3' in run("verify", "--format", "json").out
+    doc.write_text(doc.read_text(encoding="utf-8").replace(
+        "on March 26, 2018.[^1]", "on March 27, 2018.[^1]"), encoding="utf-8")
+    assert run("ingest", str(doc)).code == 0
+    out = run("verify", "--format", "json").out
+    assert '"scored": 1' in out and '"skipped": 2' in out
+    kim, = _support(run("report", "--format", "json").json())["1"]
+    assert kim["verdict"] == "contradicted"  # the page says March 26
