@@ -4,34 +4,15 @@ no database code outside store/ (rules and checker in tests/layer_rules.py)."""
 from __future__ import annotations
 
 import textwrap
-from collections import Counter
 from pathlib import Path
 
 from tests.layer_rules import violations
 
 ROOT = Path(__file__).resolve().parent.parent / "provenance"
 
-# Database access still outside store/ while issue 9 moves it (module -> sites): may only
-# shrink. A module not listed here must have none.
-NOT_MOVED_YET: dict[str, int] = {
-    "provenance.runs.runner": 29,
-}
-LAYER_EXCEPTIONS_NOT_MOVED_YET: set[str] = set()
-
-
-def _database_site(line: str) -> str | None:
-    """The module of a database-access violation line (``module:lineno uses ...``)."""
-    head = line.split(" ", 1)[0]
-    return head.split(":", 1)[0] if ":" in head else None
-
 
 def test_the_layers_hold() -> None:
-    found = violations(ROOT)
-    sites = Counter(m for m in map(_database_site, found) if m is not None)
-    over = {m: n for m, n in sites.items() if n > NOT_MOVED_YET.get(m, 0)}
-    others = {v for v in found if _database_site(v) is None} - LAYER_EXCEPTIONS_NOT_MOVED_YET
-    new_sites = [v for v in found if _database_site(v) in over]
-    assert not others and not over, "\n".join(sorted(others) + new_sites)
+    assert violations(ROOT) == []
 
 
 def _tree(tmp_path: Path, files: dict[str, str]) -> Path:

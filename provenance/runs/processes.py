@@ -39,6 +39,7 @@ from provenance.runs import runner
 from provenance.runs.runner import CheckerFactory, OnResult, RunSummary
 from provenance.settings import Settings
 from provenance.store import runs as store_runs
+from provenance.store.database import Database
 
 PR_SET_PDEATHSIG = 1  # prctl(2)
 PARENT_POLL = 0.5  # seconds between two looks at the parent (where prctl is missing)
@@ -63,7 +64,7 @@ def process_settings(settings: Settings) -> Settings:
     return replace(settings, concurrency=share)
 
 
-async def run_check_processes(db: Any, settings: Settings, *, all: bool = False,
+async def run_check_processes(db: Database, settings: Settings, *, all: bool = False,
                               document: str | None = None, limit: int | None = None,
                               on_result: OnResult | None = None,
                               stop: asyncio.Event | None = None,
@@ -319,7 +320,7 @@ def _warm_up(settings: Settings) -> None:
     shared_ssl_context(settings.verify_tls)
 
 
-async def _helper(db: Any, settings: Settings, all: bool, document: str | None,
+async def _helper(db: Database, settings: Settings, all: bool, document: str | None,
                   limit: int | None, run_id: int, locks: Path, conn: Connection) -> None:
     from provenance.runs.worker import install_stop_signals
 

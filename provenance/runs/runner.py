@@ -25,18 +25,17 @@ from datetime import UTC, datetime, timedelta
 from math import ceil
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy.exc import OperationalError
-
 from provenance.domain import links as t
 from provenance.domain.link_state import Move, StateChange, moves_between
 from provenance.settings import Settings
 from provenance.store import checks as store_checks
 from provenance.store import leases
 from provenance.store import runs as store_runs
-from provenance.store.lookup import find_document
+from provenance.store.database import Database
+from provenance.store.lookup import document_id as find_document_id
+from provenance.store.transact import in_transaction
 
 T = TypeVar("T")
-DEADLOCK_RETRIES = 3
 WRITE_WINDOW = 0.25  # seconds of results recorded in one transaction (at most WRITE_BATCH)
 WRITE_BATCH = 500
 HOST_SHARE = 2.0  # hosts held per (concurrency / per_host) slots: spare work
@@ -133,7 +132,7 @@ def interleave(links: Iterable[leases.LeasedLink]) -> list[leases.LeasedLink]:
 class _Invocation:
     """One process's part in a run (state shared by the feeder, writer and heartbeat)."""
 
-    def __init__(self, db: Any, settings: Settings, scope_args: dict[str, Any], *,
+    def __init__(self, db: Database, settings: Settings, scope_args: dict[str, Any], *,
                  limit: int | None, worker_id: str, on_result: OnResult | None,
                  stop: asyncio.Event, wait_for_others: bool, join_run: int | None = None,
                  on_run: Callable[[int], None] | None = None, clock: Clock = utc_now) -> None:
@@ -171,15 +170,7 @@ class _Invocation:
         """Run a store function in its own transaction, off the event loop (one at a time
         unless ``locked`` is False: the heartbeat must never wait behind the writer)."""
         def work() -> T:
-            for attempt in range(DEADLOCK_RETRIES):
-                try:
-                    with self.db.session() as session:
-                        return fn(session, *args, **kwargs)
-                except OperationalError as err:  # PostgreSQL chose this one as the victim
-                    if "deadlock" not in str(err.orig).lower() or \
-                            attempt == DEADLOCK_RETRIES - 1:
-                        raise
-            raise AssertionError("unreachable")
+            return in_transaction(self.db, fn, *args, **kwargs)
         if not locked:
             return await asyncio.to_thread(work)
         async with self.db_lock:
@@ -371,7 +362,8 @@ class _Invocation:
             run = await self.call(store_runs.get_run, self.join_run)
             if run.finished_at is not None:
                 return RunSummary(run_id=None, worker_id=self.owner, status=IDLE)
-        elif await self.call(_nothing_to_do, self.scope_args, self.owner, self.now()):
+        elif await self.call(store_runs.nothing_to_do,
+                             leases.Scope(run_id=-1, **self.scope_args), self.owner, self.now()):
             return RunSummary(run_id=None, worker_id=self.owner, status=IDLE)
         else:
             run = await self.call(store_runs.open_run, _options(self.scope_args, self.limit),
@@ -407,42 +399,16 @@ class _Invocation:
                             status="stopped")
         left = await self.call(leases.remaining, self.owner, self.scope, now=self.now())
         self.summary.remaining = left.total
-        self.summary.status = await self.call(self._close)
+        self.summary.status = await self.call(
+            store_runs.close_if_last, self.run_id, self.owner, alive_within=self.alive_within,
+            settings=self.settings, now=self.now())
         if self.summary.status == store_runs.INCONCLUSIVE or self.hold:
-            await self.call(self._recount)
+            self._recount(await self.call(store_runs.worker_moves, self.run_id, self.owner))
         self.summary.elapsed_s = time.monotonic() - started
         return self.summary
 
-    def _close(self, session: Any) -> str:
-        """Close the run if this process is the last one out; the run's status."""
-        run = store_runs.lock_run(session, self.run_id)
-        if run.finished_at is not None:
-            return str(run.status)
-        if store_runs.other_live_workers(session, self.run_id, self.owner, self.alive_within):
-            return str(run.status)
-        hosts, down = store_runs.host_verdict(session, self.run_id)
-        inconclusive = (run.status == store_runs.INCONCLUSIVE
-                        or store_runs.looks_inconclusive(hosts, down))
-        if inconclusive:
-            store_runs.mark_run(session, self.run_id, store_runs.INCONCLUSIVE)
-            links = store_runs.links_to_rederive(session, self.run_id, all_checked=False)
-            store_checks.rederive(session, self.run_id, links, self.settings, now=self.now())
-            status = store_runs.INCONCLUSIVE
-        else:
-            if run.status == store_runs.SUSPECT:  # held for nothing: apply what was held
-                links = store_runs.links_to_rederive(session, self.run_id, all_checked=True)
-                store_checks.rederive(session, self.run_id, links, self.settings,
-                                      now=self.now())
-            whole = leases.remaining(session, self.owner, leases.Scope(run_id=self.run_id),
-                                     now=self.now())
-            status = store_runs.COMPLETE if whole.total == 0 else store_runs.PARTIAL
-        store_runs.close_run(session, self.run_id, status,
-                             store_runs.run_counts(session, self.run_id), now=self.now())
-        return status
-
-    def _recount(self, session: Any) -> None:
+    def _recount(self, moves: dict[tuple[str, str], int]) -> None:
         """After a replay, count this process's state moves from what the store now says."""
-        moves = store_runs.worker_moves(session, self.run_id, self.owner)
         s = self.summary
         counts = Counter[Move]()
         for (before, after), n in moves.items():
@@ -456,20 +422,11 @@ class _Invocation:
             s.title_mismatches = 0
 
 
-def _nothing_to_do(session: Any, scope_args: dict[str, Any], owner: str,
-                   now: datetime) -> bool:
-    """No open run to help with and nothing due: no run is opened (no empty runs)."""
-    if store_runs.current_run_id(session) is not None:
-        return False
-    return leases.remaining(session, owner, leases.Scope(run_id=-1, **scope_args),
-                            now=now).total == 0
-
-
 def _options(scope_args: dict[str, Any], limit: int | None) -> dict[str, Any]:
     return {**scope_args, "limit": limit}
 
 
-async def run_check(db: Any, settings: Settings, *, all: bool = False,
+async def run_check(db: Database, settings: Settings, *, all: bool = False,
                     document: str | None = None, limit: int | None = None,
                     worker_id: str | None = None, on_result: OnResult | None = None,
                     checker_factory: CheckerFactory | None = None,
@@ -486,10 +443,7 @@ async def run_check(db: Any, settings: Settings, *, all: bool = False,
         from provenance.errors import UsageError
 
         raise UsageError("--limit must be at least 1")
-    document_id = None
-    if document is not None:
-        with db.session() as session:
-            document_id = find_document(session, document).id
+    document_id = find_document_id(db, document)
     invocation = _Invocation(
         db, settings, {"all": all, "document_id": document_id}, limit=limit,
         worker_id=worker_id or store_runs.new_worker_id(), on_result=on_result,
@@ -498,12 +452,6 @@ async def run_check(db: Any, settings: Settings, *, all: bool = False,
     return await invocation.execute(checker_factory or _engine_checker)
 
 
-def count_due(db: Any, *, all: bool = False, document: str | None = None) -> int:
+def count_due(db: Database, *, all: bool = False, document: str | None = None) -> int:
     """How many links a check with these options would take on now (for a progress bar)."""
-    with db.session() as session:
-        document_id = None if document is None else find_document(
-            session, document).id
-        run_id = store_runs.current_run_id(session)
-        left = leases.remaining(session, "", leases.Scope(run_id=run_id or -1, all=all,
-                                                          document_id=document_id))
-    return left.total
+    return store_runs.links_due(db, all=all, document_id=find_document_id(db, document))

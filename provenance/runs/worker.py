@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from provenance.runs.runner import CheckerFactory, OnResult, RunSummary, run_check
 from provenance.settings import Settings
+from provenance.store.database import Database
 from provenance.store.runs import new_worker_id
 
 IDLE_POLL = 30.0
@@ -41,7 +42,7 @@ def install_stop_signals(stop: asyncio.Event) -> Callable[[], None]:
     return remove
 
 
-async def run_worker(db: object, settings: Settings, *, once: bool = False,
+async def run_worker(db: Database, settings: Settings, *, once: bool = False,
                      all: bool = False, document: str | None = None,
                      limit: int | None = None, worker_id: str | None = None,
                      stop: asyncio.Event | None = None, on_result: OnResult | None = None,

@@ -22,8 +22,10 @@ from sqlmodel import Session, col, select
 from provenance.domain import links as t
 from provenance.domain.runs import RunStatus as Status
 from provenance.errors import NotFoundError
+from provenance.settings import Settings
+from provenance.store import checks
 from provenance.store.database import Database
-from provenance.store.leases import expire, lock_for_write
+from provenance.store.leases import Scope, expire, lock_for_write, remaining
 from provenance.store.models import CheckRun, Link, LinkCheck, Worker
 
 RUNNING, SUSPECT, COMPLETE, PARTIAL, INCONCLUSIVE = (
@@ -254,3 +256,48 @@ def lock_run(session: Session, run_id: int) -> CheckRun:
     if run is None:
         raise NotFoundError(f"no check run {run_id}")
     return run
+
+
+# ---- the end of a run ------------------------------------------------------------------
+
+def close_if_last(session: Session, run_id: int, owner: str, *, alive_within: timedelta,
+                  settings: Settings, now: datetime) -> str:
+    """Close the run if ``owner`` is the last process out: judge it (inconclusive when most
+    hosts failed at the connection level), replay held histories, count it; the run's status
+    either way. One transaction."""
+    run = lock_run(session, run_id)
+    if run.finished_at is not None:
+        return str(run.status)
+    if other_live_workers(session, run_id, owner, alive_within):
+        return str(run.status)
+    hosts, down = host_verdict(session, run_id)
+    if run.status == INCONCLUSIVE or looks_inconclusive(hosts, down):
+        mark_run(session, run_id, INCONCLUSIVE)
+        links = links_to_rederive(session, run_id, all_checked=False)
+        checks.rederive(session, run_id, links, settings, now=now)
+        status = INCONCLUSIVE
+    else:
+        if run.status == SUSPECT:  # held for nothing: apply what was held
+            links = links_to_rederive(session, run_id, all_checked=True)
+            checks.rederive(session, run_id, links, settings, now=now)
+        whole = remaining(session, owner, Scope(run_id=run_id), now=now)
+        status = COMPLETE if whole.total == 0 else PARTIAL
+    close_run(session, run_id, status, run_counts(session, run_id), now=now)
+    return status
+
+
+def nothing_to_do(session: Session, scope: Scope, owner: str, now: datetime) -> bool:
+    """No open run to help with and nothing due in ``scope``: no run is opened (no empty
+    runs)."""
+    if current_run_id(session) is not None:
+        return False
+    return remaining(session, owner, scope, now=now).total == 0
+
+
+def links_due(db: Database, *, all: bool = False, document_id: int | None = None) -> int:
+    """How many links a check would take on now (``all``: every link; ``document_id``: only
+    that document's)."""
+    with db.session() as session:
+        run_id = current_run_id(session)
+        return remaining(session, "", Scope(run_id=run_id or -1, all=all,
+                                            document_id=document_id)).total
