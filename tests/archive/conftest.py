@@ -73,7 +73,7 @@ def db(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[Database]:
 @pytest.fixture
 def settings(db: Database, wayback: FakeWaybackServer) -> Settings:
     return Settings(db_url=db.url, wayback_url=wayback.url, wayback_rate=60000.0,
-                    wayback_save_rate=60000.0, wayback_timeout=2.0)
+                    wayback_save_rate=60000.0, wayback_timeout=30.0)  # loaded CI machines
 
 
 @dataclass
