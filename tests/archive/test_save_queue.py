@@ -84,10 +84,12 @@ async def test_resume_after_stop_never_double_submits(db, settings, wayback, cit
     ids = await at_risk(db, settings, cited, urls)
     fake.default_plan = SavePlan(pending_polls=None)  # jobs stay pending
     queue_saves(db, now=now())
-    # the run is killed while polling: once every URL is submitted, however slow the machine
+    # the run is killed while polling: once every submission is recorded, however slow the machine
     run = asyncio.create_task(work(db, settings, poll_interval=0.05, poll_timeout=60))
     for _ in range(600):
-        if len(fake.saved_urls()) == len(urls) or run.done():
+        recorded = jobs(db)
+        if run.done() or (len(recorded) == len(urls)
+                          and all(j.status == "pending" and j.job_id for j in recorded)):
             break
         await asyncio.sleep(0.05)
     run.cancel()
