@@ -4,7 +4,8 @@ A package tree is read into a graph of modules (``provenance.store.runs``) and t
 modules each one imports, at module level or inside a function (both are couplings), except
 under ``if TYPE_CHECKING:``. :func:`violations` returns one line per broken rule:
 
-- a layer importing a part of the project it may not (:data:`ALLOWED`, :data:`FORBIDDEN`);
+- a layer importing a part of the project it may not (:data:`ALLOWED`, :data:`FORBIDDEN`;
+  cli/ and web/ reach the store only through services/, :data:`EDGES`);
 - a cycle between modules;
 - database access outside ``store/``: importing sqlalchemy/sqlmodel/alembic/psycopg, naming a
   ``session``, or calling ``.session()``, ``.exec()``, ``.engine``, ``.begin()`` on anything.
@@ -35,6 +36,8 @@ FORBIDDEN: dict[str, frozenset[str]] = {
     "runs": frozenset({"services", "cli", "web", "report", "archive"}),
     "services": frozenset({"cli", "web"}),
 }
+# the edges: parse, call a use case in services/, render; of the store only the handle
+EDGES = frozenset({"cli", "web"})
 # where database code may live
 DATABASE_LAYERS = frozenset({"store", "migrations"})
 DATABASE_PACKAGES = ("sqlalchemy", "sqlmodel", "alembic", "psycopg")
@@ -125,6 +128,10 @@ def layer_violations(modules: dict[str, Module], package: str) -> list[str]:
                            f"{', '.join(sorted(ALLOWED[layer])) or 'nothing of the project'}")
             elif other in FORBIDDEN.get(layer, ()):
                 out.append(f"{module.name} imports {target}: {layer}/ must not import {other}/")
+            elif (layer in EDGES and other == "store"
+                  and target != f"{package}.store.database"):
+                out.append(f"{module.name} imports {target}: {layer}/ reaches the store "
+                           "through services/ (only store.database, to open it)")
     return out
 
 

@@ -53,6 +53,10 @@ def test_each_kind_of_violation_is_caught(tmp_path: Path) -> None:
         "report/build.py": "from sqlmodel import select\n"
                            "def f(db):\n    with db.session() as session:\n        pass\n",
         "archive/rate.py": "def f(engine):\n    with engine.begin() as conn:\n        pass\n",
+        "store/database.py": "",
+        "store/report.py": "",
+        "cli/report.py": "from pkg.store.database import Database\n"
+                         "from pkg.store.report import read_report\n",
     })
     found = violations(root, "pkg")
     expected = [
@@ -65,6 +69,7 @@ def test_each_kind_of_violation_is_caught(tmp_path: Path) -> None:
         "pkg.report.build:3 uses .session",
         "pkg.report.build:3 holds a session",
         "pkg.archive.rate:2 uses .begin",
+        "pkg.cli.report imports pkg.store.report: cli/ reaches the store through services/",
     ]
     for line in expected:
         assert any(v.startswith(line) for v in found), (line, found)
