@@ -146,3 +146,33 @@ def test_real_desktop_rendering_with_reused_reference() -> None:
         for r in expected["references"]]
     joined = " ".join(c.text for c in doc.claims)
     assert not any(absent in joined for absent in expected["not_claims"])
+
+
+def test_groups_and_labels_as_the_markers_show_them() -> None:
+    """Labels "n 2", "iv" and "b" as shown; an item no marker cites gets its list position."""
+    page = """<html><body><div class="mw-parser-output">
+<p>First claim.<sup class="reference"><a href="#cite_note-n2">[n 2]</a></sup>
+Second claim.<sup class="reference"><a href="#cite_note-r4">[iv]</a></sup>
+Third claim.<sup class="reference"><a href="#cite_note-a2">[b]</a></sup></p>
+<h2><span class="mw-headline">Notes</span></h2>
+<div class="reflist"><ol class="references">
+<li id="cite_note-n1"><span class="reference-text">Note one.</span></li>
+<li id="cite_note-n2"><span class="reference-text">Note two.</span></li></ol></div>
+<div class="reflist reflist-lower-alpha"><ol class="references">
+<li id="cite_note-a1"><span class="reference-text">Alpha one.</span></li>
+<li id="cite_note-a2"><span class="reference-text">Alpha two.</span></li></ol></div>
+<div class="reflist"><ol class="references" style="list-style-type: lower-roman">
+<li id="cite_note-r1"><span class="reference-text">Roman one.</span></li>
+<li id="cite_note-r2"><span class="reference-text">Roman two.</span></li>
+<li id="cite_note-r3"><span class="reference-text">Roman three.</span></li>
+<li id="cite_note-r4"><span class="reference-text">Roman four.</span></li></ol></div>
+</div></body></html>"""
+    doc = parse(page)
+    refs = {r.label: (r.group, r.raw) for r in doc.references}
+    assert refs["n 2"] == ("n", "Note two.")
+    assert refs["iv"] == ("lower-roman", "Roman four.")
+    assert refs["b"] == ("lower-alpha", "Alpha two.")
+    assert refs["a"] == ("lower-alpha", "Alpha one.")  # uncited: its list position
+    assert refs["ii"] == ("lower-roman", "Roman two.")
+    assert refs["n 1"] == ("n", "Note one.")  # the list's group, as its other items show it
+    assert [[c.label for c in claim.citations] for claim in doc.claims] == [["n 2"], ["iv"], ["b"]]

@@ -164,8 +164,16 @@ def _trim(phrase: str) -> str:
     return phrase
 
 
+# Every pattern needs one of these words: a sentence without any is skipped in one scan.
+_CUE = re.compile(
+    rf"\b(?:according|citing|quoting|{_SAY[3:-1]}|released|compiled|{_EVIDENCE[3:-1]})\b",
+    re.IGNORECASE)
+
+
 def find_attributions(sentence: str) -> tuple[str, ...]:
     """Return the phrases of ``sentence`` that name a source in words, in order of appearance."""
+    if not _CUE.search(sentence):
+        return ()
     spans: list[tuple[int, int]] = []
     for pattern in _PATTERNS:
         for match in pattern.finditer(sentence):

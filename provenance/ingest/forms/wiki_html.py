@@ -188,6 +188,7 @@ class _Note:
     item: lxml.html.HtmlElement
     group: str
     position: int
+    list_index: int = 0
 
 
 @dataclass
@@ -226,9 +227,11 @@ def _list_group(ol: lxml.html.HtmlElement) -> str:
 
 def _reference_lists(root: lxml.html.HtmlElement) -> dict[str, _Note]:
     notes: dict[str, _Note] = {}
+    lists = 0
     for ol in root.iter("ol"):
         if not _classes(ol) & {"references", "mw-references"}:
             continue
+        lists += 1
         group = _list_group(ol)
         position = 0
         for item in ol:
@@ -238,7 +241,7 @@ def _reference_lists(root: lxml.html.HtmlElement) -> dict[str, _Note]:
             if not note.startswith("cite_note"):
                 continue
             position += 1
-            notes.setdefault(note, _Note(note, item, group, position))
+            notes.setdefault(note, _Note(note, item, group, position, lists))
     return notes
 
 
@@ -597,11 +600,15 @@ def _reference_tags(item: lxml.html.HtmlElement, body: lxml.html.HtmlElement,
 def _references(state: _State) -> list[ParsedReference]:
     out: list[ParsedReference] = []
     taken = {label for label, _group in state.labels.values()}
+    shown_groups: dict[int, str] = {}  # a list's group as its cited items' markers show it
+    for note in state.notes.values():
+        if note.note in state.labels:
+            shown_groups.setdefault(note.list_index, state.labels[note.note][1])
     for note in state.notes.values():
         if note.note in state.labels:
             label, group = state.labels[note.note]
         else:
-            group = note.group
+            group = note.group or shown_groups.get(note.list_index, "")
             label = _position_label(group, note.position)
             while label in taken:  # never two references under one label
                 label += "′"
