@@ -163,3 +163,25 @@ def test_lynx_dump_loses_its_link_numbers_and_link_list() -> None:
     assert not any("[MATH:" in c.text or "Visible links" in c.text for c in doc.claims)
     physics = next(c for c in doc.claims if c.text.startswith("In theoretical physics"))
     assert [x.label for x in physics.citations] == ["1", "2"]
+
+
+def test_detection_reads_the_end_of_a_long_scrape() -> None:
+    """A reference list 300,000 characters in still makes the text a Wikipedia scrape."""
+    from provenance.ingest.detect import detect_format
+
+    prose = "The river floods every spring and the town rebuilds its bridges again.\n" * 4500
+    text = ("The town stands on a river.[1]\n\n" + prose
+            + "\nReferences\n\n1. Smith, J. (2001). Rivers. Penguin.\n")
+    assert len(text) > 300_000
+    assert detect_format(text, "scrape.txt") == "wikipedia-text"
+
+
+def test_reference_ten_thousand_is_not_lost() -> None:
+    from provenance.ingest.forms.wiki_text import parse as parse_scrape
+
+    entries = "".join(f"{n}. ^ Source number {n}. Publisher. 2001.\n" for n in range(1, 10_002))
+    markers = "".join(f"[{n}]" for n in (9_999, 10_000, 10_001))
+    doc = parse_scrape(f"Rivers\n\nThe river is long and it floods.{markers}\n\nReferences\n\n"
+                       + entries)
+    assert len(doc.references) == 10_001
+    assert [c.label for c in doc.claims[0].citations] == ["9999", "10000", "10001"]
