@@ -188,20 +188,17 @@ def carried_archives(db: Database, document_id: int | None, *, now: datetime,
                                        col(Reference.archive_url).is_not(None))
         if document_id is not None:
             stmt = stmt.where(Reference.document_id == document_id)
-        return [CarriedArchive(r.id or 0, r.archive_url or "", r.url, r.archive_date)
-                for r in session.exec(stmt.order_by(col(Reference.id)))
-                if not _recently_verified(session, r, now, recheck_days, not_wayback)]
-
-
-def _recently_verified(session: Session, ref: Reference, now: datetime, days: float,
-                       not_wayback: str) -> bool:
-    stmt = (select(ArchiveVerification)
-            .where(ArchiveVerification.reference_id == ref.id,
-                   ArchiveVerification.archive_url == ref.archive_url,
+        refs = list(session.exec(stmt.order_by(col(Reference.id))))
+        recent = set(session.exec(
+            select(ArchiveVerification.reference_id).distinct()
+            .join(Reference, (col(Reference.id) == ArchiveVerification.reference_id)
+                  & (col(Reference.archive_url) == ArchiveVerification.archive_url))
+            .where(col(Reference.current).is_(True),
                    or_(col(ArchiveVerification.exists).is_not(None),
                        ArchiveVerification.error == not_wayback),
-                   ArchiveVerification.checked_at > now - timedelta(days=days)))
-    return session.exec(stmt).first() is not None
+                   ArchiveVerification.checked_at > now - timedelta(days=recheck_days))))
+        return [CarriedArchive(r.id or 0, r.archive_url or "", r.url, r.archive_date)
+                for r in refs if r.id not in recent]
 
 
 def record_verification(db: Database, reference_id: int, *, now: datetime, archive_url: str,
@@ -236,20 +233,33 @@ def rescued_references(db: Database, document_id: int | None, *,
                 .order_by(col(Reference.id)))
         if document_id is not None:
             stmt = stmt.where(Reference.document_id == document_id)
-        return [RescuedReference(ref.id or 0, ref.archive_url,
-                                 bool(ref.archive_url)
-                                 and _carried_is_bad(session, ref, not_wayback),
+        rows = list(session.exec(stmt))
+        bad = _carried_is_bad(session, [ref.id or 0 for ref, _link in rows if ref.archive_url],
+                              not_wayback)
+        return [RescuedReference(ref.id or 0, ref.archive_url, ref.id in bad,
                                  link.archive_url or "", link.archive_timestamp)
-                for ref, link in session.exec(stmt)]
+                for ref, link in rows]
 
 
-def _carried_is_bad(session: Session, ref: Reference, not_wayback: str) -> bool:
-    """True when the reference's own archive URL was verified and found missing."""
-    stmt = (select(ArchiveVerification)
-            .where(ArchiveVerification.reference_id == ref.id,
-                   ArchiveVerification.archive_url == ref.archive_url,
-                   or_(col(ArchiveVerification.error).is_(None),
-                       ArchiveVerification.error != not_wayback))
-            .order_by(col(ArchiveVerification.checked_at).desc()))
-    last = session.exec(stmt).first()
-    return last is not None and last.exists is False
+def _carried_is_bad(session: Session, reference_ids: list[int], not_wayback: str) -> set[int]:
+    """Of ``reference_ids``, those whose own archive URL was last verified and found missing
+    (verifications that it is not a Wayback URL do not count)."""
+    bad: set[int] = set()
+    for start in range(0, len(reference_ids), 500):
+        chunk = reference_ids[start:start + 500]
+        seen: set[int] = set()
+        for check in session.exec(
+                select(ArchiveVerification)
+                .join(Reference, (col(Reference.id) == ArchiveVerification.reference_id)
+                      & (col(Reference.archive_url) == ArchiveVerification.archive_url))
+                .where(col(ArchiveVerification.reference_id).in_(chunk),
+                       or_(col(ArchiveVerification.error).is_(None),
+                           ArchiveVerification.error != not_wayback))
+                .order_by(col(ArchiveVerification.reference_id),
+                          col(ArchiveVerification.checked_at).desc(),
+                          col(ArchiveVerification.id).desc())):
+            if check.reference_id not in seen:  # the latest
+                seen.add(check.reference_id)
+                if check.exists is False:
+                    bad.add(check.reference_id)
+    return bad
