@@ -310,7 +310,11 @@ class _Invocation:
     async def write(self) -> None:
         """Record queued results in groups, each group one transaction: the results of up to
         ``WRITE_WINDOW`` seconds (a transaction costs milliseconds of CPU whatever its size,
-        so one per result would cost more than the checks themselves)."""
+        so one per result would cost more than the checks themselves).
+
+        This is the check recording path (this writer -> ``store.checks.record_results``),
+        measured at about 0.1 ms of CPU per result: whatever is added per result (a fetched
+        body kept for support verdicts...) belongs in the same bulk statements, bounded."""
         while True:
             item = await self.results.get()
             batch = [item]
