@@ -33,8 +33,6 @@ EXIT_INTERNAL = 70
 EXIT_INTERRUPTED = 130
 """Interrupted (Ctrl-C)."""
 
-UNEXPECTED_EXIT_CODE = EXIT_INTERNAL  # the name an earlier version used
-
 EXIT_CODES: dict[int, str] = {
     EXIT_OK: "ok", EXIT_PROBLEMS: "problems", EXIT_USAGE: "usage",
     EXIT_INTERNAL: "internal", EXIT_INTERRUPTED: "interrupted",

@@ -104,16 +104,21 @@ class Http1Connection:
             self._finish()
         return Response(self, status, fields)
 
+    async def _exactly(self, size: int, short: str) -> AsyncIterator[bytes]:
+        """``size`` bytes of the body as they come; ``short`` is the error if the server stops."""
+        left = size
+        while left > 0:
+            data = await self._take(min(left, READ_SIZE))
+            if not data:
+                raise httpcore.RemoteProtocolError(short)
+            left -= len(data)
+            yield data
+
     async def body(self) -> AsyncIterator[bytes]:
         """The body's bytes as they come (decoded from chunked framing; still encoded)."""
         kind, length = self._framing
         if kind == "length":
-            left = length
-            while left > 0:
-                data = await self._take(min(left, READ_SIZE))
-                if not data:
-                    raise httpcore.RemoteProtocolError("server closed before the whole body")
-                left -= len(data)
+            async for data in self._exactly(length, "server closed before the whole body"):
                 yield data
             self._finish()
         elif kind == "chunked":
@@ -122,12 +127,7 @@ class Http1Connection:
                 if size == 0:
                     await self._trailers()
                     break
-                left = size
-                while left > 0:
-                    data = await self._take(min(left, READ_SIZE))
-                    if not data:
-                        raise httpcore.RemoteProtocolError("server closed inside a chunk")
-                    left -= len(data)
+                async for data in self._exactly(size, "server closed inside a chunk"):
                     yield data
                 if await self._line() != b"":
                     raise httpcore.RemoteProtocolError("malformed chunk end")

@@ -21,7 +21,7 @@ from sqlalchemy import Engine, event
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
 from sqlmodel import Session, create_engine
 
-from provenance.errors import StoreError
+from provenance.errors import StoreError, redact
 from provenance.settings import sqlite_path
 
 
@@ -93,7 +93,7 @@ class Database:
             with self.engine.connect() as conn:
                 current = MigrationContext.configure(conn).get_current_revision()
         except OperationalError as err:
-            raise StoreError(f"{_safe(self.url)}: cannot open the database ({_first_line(err)})")\
+            raise StoreError(f"{redact(self.url)}: cannot open the database ({_first_line(err)})")\
                 from None
         return SchemaStatus(current=current, head=head or "")
 
@@ -108,7 +108,7 @@ class Database:
                 config.attributes["connection"] = conn
                 command.upgrade(config, "head")
         except SQLAlchemyError as err:
-            raise StoreError(f"{_safe(self.url)}: schema upgrade failed ({_first_line(err)})")\
+            raise StoreError(f"{redact(self.url)}: schema upgrade failed ({_first_line(err)})")\
                 from None
         return self.status()
 
@@ -129,12 +129,3 @@ class Database:
 
 def _first_line(err: Exception) -> str:
     return str(getattr(err, "orig", err) or err).strip().splitlines()[0]
-
-
-def _safe(url: str) -> str:
-    """The URL without a password, for messages."""
-    if "@" in url and "://" in url:
-        scheme, rest = url.split("://", 1)
-        creds, host = rest.rsplit("@", 1)
-        return f"{scheme}://{creds.split(':', 1)[0]}@{host}"
-    return url
