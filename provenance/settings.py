@@ -31,8 +31,8 @@ class Settings:
 
     db_url: str = setting(
         f"sqlite:///{DEFAULT_DB_FILE}",
-        "Database URL: sqlite:///file.db (default provenance.db in the working directory) "
-        "or postgresql+psycopg://user@host/db.")
+        "Database URL: sqlite:///file.db (default provenance.db in the working directory), "
+        "a plain file path (a SQLite file), or postgresql+psycopg://user@host/db.")
     max_document_bytes: int = setting(
         20 * 1024 * 1024, "Largest document (file or fetched page) ingest accepts, in bytes.")
     # link checker
@@ -154,6 +154,7 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) ->
         if raw is not None:
             values[f.name] = _coerce(f.name, f.type, raw)
     settings = Settings(**values).with_overrides(**overrides)
+    settings = replace(settings, db_url=database_url(settings.db_url))
     validate(settings)
     return settings
 
@@ -172,6 +173,13 @@ def validate(settings: Settings) -> None:
                  "wayback_timeout", "lease_seconds"):
         if getattr(settings, name) <= 0:
             raise UsageError(f"{name.replace('_', '-')} must be greater than 0")
+
+
+def database_url(value: str) -> str:
+    """A database URL as given, or a plain file path as the URL of a SQLite file there."""
+    if "://" in value or not value.strip():
+        return value
+    return f"sqlite:///{Path(value).expanduser()}"
 
 
 def sqlite_path(db_url: str) -> Path | None:

@@ -71,6 +71,19 @@ def test_db_after_the_command_is_used(tmp_path: Path, capsys: pytest.CaptureFixt
     assert not elsewhere.exists()
 
 
+def test_a_plain_path_is_a_sqlite_file(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--db nightly.db`` (was: "not a database URL") opens a SQLite file at that path."""
+    from provenance.cli import main
+
+    path = tmp_path / "nightly.db"
+    monkeypatch.setattr("sys.argv", ["provenance", "--db", str(path), "ingest", str(SEED_WIKI)])
+    with pytest.raises(SystemExit) as exit_:
+        main()
+    assert exit_.value.code in (0, None), capsys.readouterr().err
+    assert path.exists() and path.stat().st_size > 0
+
+
 def _setting_options() -> list[tuple[str, click.Option]]:
     found = []
     for path in command_paths():
