@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from provenance.archive.ratelimit import SharedRateLimit
 from provenance.archive.wayback import WaybackClient
 from provenance.domain.archives import ArchiveRef, PlaybackProbe
+from provenance.domain.partial_dates import PartialDate
 from provenance.errors import ArchiveRateLimited, ArchiveServiceError
 from provenance.settings import Settings
 from provenance.store import archives
@@ -67,8 +68,12 @@ def page_key(url: str) -> str:
 
 
 def judge(probe: PlaybackProbe, ref: ArchiveRef, cited_url: str | None,
-          claimed: date | None) -> tuple[bool, bool | None, bool | None]:
-    """(exists, same_url, same_date) of a playback answer against what the reference says."""
+          claimed: PartialDate | None) -> tuple[bool, bool | None, bool | None]:
+    """(exists, same_url, same_date) of a playback answer against what the reference says.
+
+    The date is compared at the precision it was written with: an archive date of "2018"
+    (or, without one, a URL timestamp of ``2018``) is any capture of 2018, "May 2018" any
+    capture of that month, a full date that day."""
     if not probe.exists:
         return False, None, None
     same_url = None
@@ -76,8 +81,11 @@ def judge(probe: PlaybackProbe, ref: ArchiveRef, cited_url: str | None,
         same_url = page_key(probe.original) == page_key(cited_url or ref.original)
     same_date = None
     if probe.timestamp is not None:
-        when = claimed or datetime.strptime(ref.timestamp[:8].ljust(8, "1"), "%Y%m%d").date()
-        same_date = probe.timestamp.date() == when
+        try:
+            when = claimed or PartialDate.from_timestamp(ref.timestamp)
+        except ValueError:  # a timestamp naming no real day (month 13): nothing claimed
+            return True, same_url, None
+        same_date = when.covers(probe.timestamp.date())
     return True, same_url, same_date
 
 
@@ -108,7 +116,9 @@ async def verify_carried_archives(db: Database, settings: Settings, client: Wayb
                 error = str(err)
         exists = same_url = same_date = None
         if probe is not None and parsed is not None:
-            exists, same_url, same_date = judge(probe, parsed, ref.url, ref.archive_date)
+            claimed = (PartialDate(ref.archive_date, ref.archive_date_precision or "day")
+                       if ref.archive_date is not None else None)
+            exists, same_url, same_date = judge(probe, parsed, ref.url, claimed)
         outcome = VerifyOutcome(reference_id=ref.reference_id, archive_url=ref.archive_url,
                                 exists=exists,
                                 same_url=same_url, same_date=same_date,

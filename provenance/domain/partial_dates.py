@@ -51,6 +51,22 @@ class PartialDate:
             return date(year, month, calendar.monthrange(year, month)[1])
         return self.value
 
+    def covers(self, day: date) -> bool:
+        """Does ``day`` fall within what was written ("2018" covers every day of 2018)?"""
+        return self.value <= day <= self.last_day()
+
+    @classmethod
+    def from_timestamp(cls, digits: str) -> PartialDate:
+        """The date of a Wayback timestamp at the precision it has: "2018" a year, "201805"
+        a month, "20180508..." a day; ValueError if it is not one."""
+        if not digits.isdigit() or len(digits) < 4:
+            raise ValueError(f"not a Wayback timestamp: {digits!r}")
+        if len(digits) < 6:
+            return cls(date(int(digits[:4]), 1, 1), "year")
+        if len(digits) < 8:
+            return cls(date(int(digits[:4]), int(digits[4:6]), 1), "month")
+        return cls(date(int(digits[:4]), int(digits[4:6]), int(digits[6:8])), "day")
+
     @classmethod
     def parse_iso(cls, text: str) -> PartialDate:
         """The inverse of :meth:`iso` ("2018" -> year precision); ValueError if not ISO."""

@@ -176,6 +176,7 @@ class CarriedArchive:
     archive_url: str
     url: str | None
     archive_date: date | None
+    archive_date_precision: str | None = None  # as written: None (a day), month, year...
 
 
 def carried_archives(db: Database, document_id: int | None, *, now: datetime,
@@ -197,7 +198,8 @@ def carried_archives(db: Database, document_id: int | None, *, now: datetime,
                    or_(col(ArchiveVerification.exists).is_not(None),
                        ArchiveVerification.error == not_wayback),
                    ArchiveVerification.checked_at > now - timedelta(days=recheck_days))))
-        return [CarriedArchive(r.id or 0, r.archive_url or "", r.url, r.archive_date)
+        return [CarriedArchive(r.id or 0, r.archive_url or "", r.url, r.archive_date,
+                               r.archive_date_precision)
                 for r in refs if r.id not in recent]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlmodel import select
@@ -11,7 +11,9 @@ from provenance.archive.fix import fix_with_archives, last_batch, undo_batch
 from provenance.archive.service import run_archive
 from provenance.archive.verify import judge, page_key, parse_archive_url
 from provenance.domain.archives import PlaybackProbe
+from provenance.domain.partial_dates import PartialDate
 from provenance.errors import NotFoundError
+from provenance.services.ingest import ingest_one
 from provenance.store.models import ArchiveVerification, Reference, ReferenceEdit
 
 
@@ -161,6 +163,55 @@ def test_parse_archive_url():
     assert parse_archive_url("https://archive.ph/abc") is None
     assert parse_archive_url("http://127.0.0.1:9/web/2018/http://x/", "http://127.0.0.1:9")
     assert parse_archive_url("http://127.0.0.1:9/web/2018/http://x/") is None
+
+
+async def test_carried_archive_date_is_compared_at_its_written_precision(
+        db, settings, wayback, tmp_path):
+    """archive-date "2018" matches any capture of 2018, "May 2018" any of May 2018; a URL
+    timestamp of ``201805`` with no archive date the same; read through a real ingest."""
+    fake = wayback.fake
+    for n in range(1, 7):
+        fake.add_capture(f"http://p{n}.example/", "20180522101010")
+    archived = "https://web.archive.org/web/{ts}/http://p{n}.example/"
+    cites = [("2018", "20180522101010"), ("May 2018", "20180522101010"),
+             ("June 2018", "20180522101010"), ("2019", "20180522101010"),
+             ("22 May 2018", "20180522101010"), (None, "201805")]
+    lines = ["Claims.\n"]
+    for n, (written, ts) in enumerate(cites, start=1):
+        date_param = f" |archive-date={written}" if written else ""
+        lines.append(f"Claim {n}.<ref>{{{{cite web |url=http://p{n}.example/ |title=P{n} "
+                     f"|archive-url={archived.format(ts=ts, n=n)}{date_param}}}}}</ref>\n")
+    lines.append("== References ==\n<references />\n")
+    source = tmp_path / "dates.wikitext"
+    source.write_text("".join(lines), encoding="utf-8")
+    outcome = ingest_one(db, settings, str(source), fmt="wikitext")
+    assert outcome.error is None
+    with db.session() as s:
+        precision = {r.url: r.archive_date_precision for r in s.exec(select(Reference))}
+    assert precision["http://p1.example/"] == "year"
+    assert precision["http://p2.example/"] == "month"
+    report = await run_archive(db, settings)
+    with db.session() as s:
+        got = {s.get(Reference, v.reference_id).url: v.same_date
+               for v in s.exec(select(ArchiveVerification))}
+    assert got == {"http://p1.example/": True, "http://p2.example/": True,
+                   "http://p3.example/": False, "http://p4.example/": False,
+                   "http://p5.example/": True, "http://p6.example/": True}
+    assert len(report.verifications) == 6
+
+
+def test_judge_compares_dates_at_their_precision():
+    ref = parse_archive_url("https://web.archive.org/web/2018/http://x.example/")
+    seen = PlaybackProbe(requested_url="u", exists=True, http_status=200,
+                         timestamp=datetime(2018, 12, 31, 23, 0, tzinfo=UTC),
+                         original="http://x.example/")
+    assert judge(seen, ref, None, None) == (True, True, True)  # "2018": any day of 2018
+    assert judge(seen, ref, None, PartialDate(date(2018, 12, 1), "month"))[2] is True
+    assert judge(seen, ref, None, PartialDate(date(2018, 11, 1), "month"))[2] is False
+    assert judge(seen, ref, None, PartialDate(date(2018, 12, 30)))[2] is False
+    assert judge(seen, ref, None, PartialDate(date(2018, 10, 1), "season"))[2] is True
+    odd = parse_archive_url("https://web.archive.org/web/20181350/http://x.example/")
+    assert judge(seen, odd, None, None)[2] is None  # no such month: nothing claimed
 
 
 def test_page_key_and_judge():
