@@ -159,6 +159,8 @@ def summary_line(summary: dict[str, int]) -> str:
     for flag in F.CLAIM_FLAGS:
         if summary.get(f"claim:{flag}"):
             parts.append(f"{summary[f'claim:{flag}']} {flag}")
+    if summary.get(f"claim:{STALE}"):  # hand citations whose sentence left the text
+        parts.append(f"{summary[f'claim:{STALE}']} {STALE}")
     parts.append(f"{summary.get('references', 0)} references")
     for flag in F.REFERENCE_FLAGS:
         if summary.get(f"reference:{flag}"):

@@ -64,3 +64,5 @@ def test_a_rewritten_sentence_leaves_its_hand_citation_stale_and_counted_apart(
     assert doc["summary"]["claim:stale"] == 1
     new = next(c for c in doc["claims"] if c["text"].startswith("Grain"))
     assert new["citations"] == []
+    markdown = run_cli(capsys, monkeypatch, url, "report", "--format", "markdown").out
+    assert "; 1 stale;" in markdown.split("\n\n")[1]  # the summary line says so too
