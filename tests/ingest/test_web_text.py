@@ -171,20 +171,23 @@ Budget shortfall forces city to close three libraries
 By Ana Lima and Mark O'Neill
 Published 4 February 2021
 
-The city council voted on Tuesday to close three branch libraries, citing a budget gap of
-$12 million. According to the council's finance office, the closures will save $1.4 million a year.
-Residents protested outside city hall before the vote.
+The city council voted on Tuesday to close three branch libraries, citing a
+budget gap of $12 million. According to the council's finance office, the
+closures will save $1.4 million a year. Residents protested outside city hall
+before the vote.
 
 Most read
   • Storm warning for the weekend
   • Local team wins cup
 
-Sign up for our newsletter to get the day's news in your inbox every morning.
+Sign up for our newsletter to get the day's news in your inbox every
+morning.
 © 2021 The Daily Example
 """
 
 
 def test_a_generic_news_scrape() -> None:
+    """Hard-wrapped at 78 columns: the paragraph's lines are joined, the headline is not."""
     doc = web_text.parse(ARTICLE)
     assert doc.title == "Budget shortfall forces city to close three libraries"
     assert doc.authors == ("Ana Lima", "Mark O'Neill")

@@ -1,4 +1,5 @@
-"""A linear-time sentence splitter for English, German and French prose.
+"""A linear-time sentence splitter for English, German and French prose, and for Chinese,
+Japanese and Korean.
 
 One pass over the text: every run of terminal punctuation (``.``, ``!``, ``?``, ``…``, with
 closing quotes and brackets) is a candidate end, decided from a few characters around it, so
@@ -12,6 +13,11 @@ initial ("J."), an initialism ("U.S."), or in German a day or ordinal number ("a
 Where a citation marker stood right after the punctuation (``invitation.[6]During``) the
 marker's offset is given in ``breaks``, and a capital directly after it starts a new sentence.
 A straight quote standing alone after the punctuation (``talk. " President``) closes it.
+
+A full-width end (``。``, ``！``, ``？``, with its closing quotes and brackets) needs no space
+after it and ends a sentence unless it stands inside a quotation opened by ``「``, ``『`` or
+``“`` and not yet closed (``他说:“我们要合作。我们要和平。”``; the quotation depth is carried
+along the same pass), or when hiragana follows its closing quote (``「行くよ。」と言った``).
 """
 
 from __future__ import annotations
@@ -19,9 +25,19 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
-__all__ = ["ABBREVIATIONS", "guess_language", "split_sentences"]
+__all__ = ["ABBREVIATIONS", "guess_language", "split_sentences", "word_count"]
 
-_CANDIDATE = re.compile(r"""[.!?…]+(?:['"”’»)\]]+)?""")
+_FULL_WIDTH_ENDS = "。！？"
+_FULL_WIDTH_CLOSERS = "」』”’\uff09》\u3015】"
+_CANDIDATE = re.compile(
+    rf"""[.!?…]+(?:['"”’»)\]]+)?|[{_FULL_WIDTH_ENDS}]+[{_FULL_WIDTH_CLOSERS}]*"""
+)
+_QUOTE_OPENERS = "「『“"
+_QUOTE_CLOSERS = "」』”"
+_QUOTES = re.compile(f"[{_QUOTE_OPENERS}{_QUOTE_CLOSERS}]")
+_KANA_PARTICLE = re.compile(r"[\u3041-\u3096]")  # hiragana after a quotation: と, って
+# Han and kana: Chinese and Japanese are written without spaces between words
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _CLOSERS = "'\"”’»)]"
 _OPENERS = "\"“‘«(¿¡'"
 
@@ -91,17 +107,52 @@ def _starts_sentence(text: str, at: int) -> bool:
     return char.isalpha() and not char.islower() and not char.isupper()  # no case: CJK, Arabic
 
 
+def word_count(text: str) -> int:
+    """Words of ``text``; in Chinese and Japanese, written without spaces, two characters
+    count as one word (Korean separates its words with spaces)."""
+    unspaced = len(_UNSPACED.findall(text))
+    if not unspaced:
+        return len(text.split())
+    return len(_UNSPACED.sub(" ", text).split()) + (unspaced + 1) // 2
+
+
+class _QuoteDepth:
+    """How many full-width quotations are open at a point, read forward in one pass."""
+
+    def __init__(self, text: str) -> None:
+        self._text, self._at, self.depth = text, 0, 0
+
+    def advance(self, to: int) -> int:
+        for found in _QUOTES.finditer(self._text, self._at, max(to, self._at)):
+            if found.group() in _QUOTE_OPENERS:
+                self.depth += 1
+            else:
+                self.depth = max(self.depth - 1, 0)
+        self._at = max(to, self._at)
+        return self.depth
+
+
 def split_sentences(text: str, language: str = "en",
                     breaks: Collection[int] = ()) -> list[tuple[int, int]]:
     """The (start, end) span of each sentence of ``text``, stripped of outer whitespace."""
     spans: list[tuple[int, int]] = []
     size = len(text)
     start = 0
+    quotes = _QuoteDepth(text)
     for found in _CANDIDATE.finditer(text):
         end = found.end()
         punct = found.group()
         cut = None
-        if end < size and text[end].isspace():
+        if punct[0] in _FULL_WIDTH_ENDS:
+            if quotes.advance(end) or end >= size:
+                continue  # inside a quotation, or the text's own end
+            if punct[-1] in _FULL_WIDTH_CLOSERS and _KANA_PARTICLE.match(text, end):
+                continue  # 「行くよ。」と言った: the quotation is part of the sentence
+            after = end
+            while after < size and text[after].isspace():
+                after += 1
+            cut = (end, after)
+        elif end < size and text[end].isspace():
             after = end
             while after < size and text[after].isspace():
                 after += 1

@@ -7,8 +7,10 @@ the reference); an inline link ``[text](url)``, a reference-style link ``[text][
 autolink ``<url>`` each cite a reference for their URL, labelled by the reference-style id
 when the document gives one, else ``link-`` and a short hash of the URL (stable when links
 move). A link cites the sentence its text ends in. Headings are sections; the title is the
-front matter's ``title`` or the first level-1 heading; ``author``/``authors`` and ``date``
-come from front matter. A ``[^n]`` with no definition is kept as a dangling citation.
+front matter's ``title``, else the heading the page's own "Title: …" line names, else the first
+level-1 heading that reads as a headline (:mod:`.headline`: not "Blabbermouth.net -"), else
+that "Title: …" line; ``author``/``authors`` and ``date`` come from front matter. A ``[^n]``
+with no definition is kept as a dangling citation.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from provenance.domain.documents import (
 from provenance.ingest.claims.sentences import guess_language
 from provenance.ingest.claims.split import Marker, build_claims
 from provenance.ingest.forms.front_matter import read_front_matter
+from provenance.ingest.forms.headline import named_line, named_title, pick_headline
 from provenance.ingest.references.dates import parse_date
 
 __all__ = ["FORMAT", "LEAD", "parse"]
@@ -54,6 +57,7 @@ class _State:
     link_labels: dict[str, str]
     section: str = LEAD
     title: str | None = None
+    headings: list[tuple[str, str]] = field(default_factory=list)  # tag ("h1"), text
     claims: list[ParsedClaim] = field(default_factory=list)
     links: dict[str, ParsedReference] = field(default_factory=dict)  # url -> reference
     footnotes: dict[str, ParsedReference] = field(default_factory=dict)
@@ -226,6 +230,7 @@ def _walk(tokens: list[Token], state: _State) -> None:
         token = tokens[index]
         if token.type == "heading_open":
             text = _render_inline(tokens[index + 1], state).text.strip()
+            state.headings.append((token.tag, text))
             if token.tag == "h1" and state.title in (None, text):
                 state.title = text
             elif text:
@@ -277,10 +282,14 @@ def parse(text: str, *, title: str | None = None) -> ParsedDocument:
     meta_title = matter.text("title")
     if meta_title:
         state.title = meta_title
+    page_title = named_title(body)
     authors = matter.names("authors", "author")
     published = _meta_date(matter.data.get("date"))
     state.warnings.extend(matter.warnings)
     _walk(tokens, state)
+    if not meta_title:
+        state.title = named_line((text for _tag, text in state.headings), page_title) or (
+            pick_headline((text for tag, text in state.headings if tag == "h1"), page_title))
     references = tuple(state.footnotes.values()) + tuple(state.links.values())
     return ParsedDocument(
         format=FORMAT,

@@ -6,8 +6,16 @@ more, ending a sentence) and a fixed cost otherwise (menu items, labels, dates, 
 repeats, which are template); the body is the run of lines with the greatest total. Inside it,
 a short line that does not end a sentence is a heading ("What this visit means:").
 
-The header is the run of short, non-bullet lines just above the body: its first line that is
-not a date is the title, a line that is only a date is the publication date. Authors are the
+Lines are joined only where the text was hard-wrapped: when most lines stop near one width
+(a text browser's 80 columns), a line that reaches near that width runs on to the next; in
+any text, a line that does not end a sentence runs on to a line starting in lower case.
+Prose is counted in words, Chinese and Japanese characters two to a word; a line ends a
+sentence with ``.!?`` or ``。！？``.
+
+The header is the run of short, non-bullet lines just above the body: its headline is chosen
+by :mod:`.headline` (not a bracketed stage direction, a caption, a one-word link or a label;
+the page's own "Title: …" line decides between candidates), a line that is only a date is
+the publication date. Authors are the
 person-shaped lines under a "By"/"Written By"/"Authors" label (or the names on a "By ..." line),
 up to the first blank line, bullet-free label or line the page repeats.
 """
@@ -20,8 +28,9 @@ from dataclasses import dataclass
 from datetime import date as Date
 
 from provenance.domain.documents import ParsedClaim, ParsedDocument
-from provenance.ingest.claims.sentences import guess_language
+from provenance.ingest.claims.sentences import guess_language, word_count
 from provenance.ingest.claims.split import build_claims, strip_markers
+from provenance.ingest.forms.headline import named_title, pick_headline
 from provenance.ingest.references.dates import parse_date
 
 __all__ = ["FORMAT", "LEAD", "parse"]
@@ -30,11 +39,17 @@ FORMAT = "web-text"
 LEAD = "Lead"
 
 _BULLET = re.compile(r"^[\s\u00a0]*[•\u2022\u25aa\u25e6\u2023\u2043·*\-–]\s+")
-_TERMINAL = re.compile(r"""[.!?]['"”’)\]]*$""")
+_TERMINAL = re.compile(r"""(?:[.!?]['"”’)\]]*|[。！？][」』”’\uff09]*)$""")
+_INNER_END = re.compile(r"""[.!?]['"”’)\]]*\s+["“‘(]?[A-Z0-9]|[。！？][」』”’\uff09]*\S""")
 _NON_PROSE_COST = 4
 _MENU_ITEM_COST = 8  # a bullet that is not a sentence: a menu or link-list entry
-_WRAP_MIN_CHARS = 60
 _PROSE_MIN_WORDS = 8
+# hard wrapping: the width is the 90th percentile of the lengths of lines of several words,
+# and at least this share of those lines stop within _WRAP_SLACK columns of it
+_WRAP_SAMPLE_WORDS = 5
+_WRAP_SHARE = 0.3
+_WRAP_SLACK = 12
+_WRAP_MAX_WIDTH = 200
 _HEADER_MAX_LINES = 8
 _DATE_LABEL = re.compile(r"^(?:published|posted|updated|date|on)\s*:?\s+", re.IGNORECASE)
 _BYLINE = re.compile(
@@ -52,6 +67,7 @@ class _Line:
     start: int  # source offset of text[0]
     bullet: bool
     repeated: bool
+    width: int = 0  # columns the source line takes (indentation included)
 
 
 def _lines(source: str) -> list[_Line | None]:
@@ -70,38 +86,63 @@ def _lines(source: str) -> list[_Line | None]:
             body = line[bullet.end() :] if bullet else line
             text = body.strip()
             start = offset + line.find(text)
-            out.append(_Line(text, start, bool(bullet), counts[stripped] > 1))
+            out.append(_Line(text, start, bool(bullet), counts[stripped] > 1,
+                             len(line.rstrip())))
         offset += len(raw)
     return _unwrap(source, out)
 
 
+def _wrap_width(lines: list[_Line | None]) -> int | None:
+    """The column a hard-wrapped text was wrapped at, or None when it was not wrapped."""
+    widths = sorted(line.width for line in lines
+                    if line is not None and word_count(line.text) >= _WRAP_SAMPLE_WORDS)
+    if len(widths) < 4:
+        return None
+    width = widths[(len(widths) * 9) // 10]
+    near = sum(1 for value in widths if width - _WRAP_SLACK <= value <= width)
+    if width > _WRAP_MAX_WIDTH or near < _WRAP_SHARE * len(widths):
+        return None
+    return width
+
+
+def _runs_on(last: _Line, line: _Line, width: int | None) -> bool:
+    """True when ``line`` continues ``last``: a wrapped line, or a lower-case continuation."""
+    if line.bullet:
+        return False
+    if width is not None and last.width >= width - _WRAP_SLACK:
+        return True
+    return line.text[:1].islower() and not _TERMINAL.search(last.text)
+
+
 def _unwrap(source: str, lines: list[_Line | None]) -> list[_Line | None]:
-    """Join hard-wrapped lines: a long line that ends mid-sentence runs on to the next line."""
+    """Join the lines of one paragraph that wrapping cut apart (see module doc)."""
+    width = _wrap_width(lines)
     out: list[_Line | None] = []
+    previous: _Line | None = None  # the last source line, before joining
     for line in lines:
         last = out[-1] if out else None
-        if (
-            line is not None
-            and last is not None
-            and not line.bullet
-            and len(last.text) >= _WRAP_MIN_CHARS
-            and not _TERMINAL.search(last.text)
+        if line is not None and last is not None and previous is not None and _runs_on(
+            previous, line, width
         ):
             joined = source[last.start : line.start + len(line.text)]
             text = "".join(" " if char in "\r\n\t" else char for char in joined)
-            out[-1] = _Line(text, last.start, last.bullet, last.repeated and line.repeated)
+            out[-1] = _Line(text, last.start, last.bullet, last.repeated and line.repeated,
+                            line.width)
         else:
             out.append(line)
+        previous = line
     return out
 
 
 def _is_prose(line: _Line) -> bool:
     plain = strip_markers(line.text).text
-    return (
-        not line.repeated
-        and len(plain.split()) >= _PROSE_MIN_WORDS
-        and bool(_TERMINAL.search(plain))
-    )
+    if line.repeated:
+        return False
+    words = word_count(plain)
+    if words >= _PROSE_MIN_WORDS and _TERMINAL.search(plain):
+        return True
+    # a long line cut short (an excerpt) still reads as prose when a sentence ends inside it
+    return words >= 2 * _PROSE_MIN_WORDS and bool(_INNER_END.search(plain))
 
 
 def _body_span(lines: list[_Line | None]) -> tuple[int, int] | None:
@@ -112,7 +153,7 @@ def _body_span(lines: list[_Line | None]) -> tuple[int, int] | None:
         if line is None:
             continue
         if _is_prose(line):
-            score = len(line.text.split())
+            score = word_count(line.text)
         else:
             score = -(_MENU_ITEM_COST if line.bullet else _NON_PROSE_COST)
         if running <= 0:
@@ -151,21 +192,16 @@ def _is_label_value(text: str) -> bool:
     return bool(re.match(r"^[A-Z][\w\-]*:\s", text))
 
 
-def _title_and_date(header: list[_Line]) -> tuple[str | None, Date | None]:
-    title: str | None = None
+def _title_and_date(header: list[_Line], named: str | None) -> tuple[str | None, Date | None]:
     published: Date | None = None
+    candidates: list[str] = []
     for line in header:
         found = _line_date(line.text)
         if found is not None:
             published = published or found
-        elif (
-            title is None
-            and len(line.text.split()) >= 2
-            and not _is_label_value(line.text)
-            and not _BYLINE.match(line.text)
-        ):
-            title = line.text
-    return title, published
+        else:
+            candidates.append(line.text)
+    return pick_headline(candidates, named), published
 
 
 def _names(text: str) -> list[str]:
@@ -241,7 +277,7 @@ def parse(text: str, *, title: str | None = None) -> ParsedDocument:
             references=(),
             warnings=("no article body found: no line reads as prose",),
         )
-    found_title, published = _title_and_date(_header(lines, body[0]))
+    found_title, published = _title_and_date(_header(lines, body[0]), named_title(text))
     return ParsedDocument(
         format=FORMAT,
         title=title or found_title,
