@@ -45,6 +45,13 @@ def _reference(i: int, hostile: bool) -> dict[str, Any]:
         "archive": {"state": ARCHIVES[i % len(ARCHIVES)],
                     "url": f"https://web.archive.org/web/20180401000000/{url}",
                     "timestamp": "2018-04-01T00:00:00Z"},
+        "other_urls": [{  # another URL the reference carries (hostile: markup in it)
+            "url": f"https://other{i}.example/?q={PAYLOAD}",
+            "link": {"url": f"https://other{i}.example/", "state": "dead", "outcome":
+                     "not-found", "http_status": 404, "final_url": None,
+                     "checked_at": "2026-05-01T02:15:00Z", "checks": 3, "failures": 3},
+            "archive": {"state": "rescued", "url": "javascript:window.__pwned=4",
+                        "timestamp": "2018-04-01T00:00:00Z"}}] if hostile else [],
     }
 
 

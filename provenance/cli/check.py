@@ -209,10 +209,11 @@ def changes(app: AppContext, since: int | None, fmt: str) -> None:
     """Newly dead, newly failing, recovered, newly redirected links and title mismatches."""
     from provenance.services.changes import changes as changes_since
 
-    result = changes_since(app.database(app.settings()), since)
+    moved = changes_since(app.database(app.settings()), since)
     if fmt == "json":
-        click.echo(json.dumps(result.to_dict(), indent=2))
+        click.echo(json.dumps(moved.to_dict(), indent=2))
         return
+    result = moved.changes
     if result.since_run is None:
         click.echo("no check run yet")
         return
@@ -229,6 +230,10 @@ def changes(app: AppContext, since: int | None, fmt: str) -> None:
             line = f"  {item.before}->{item.after} {item.outcome} {status} {item.url}"
             if kind in ("newly_rescued", "newly_preserved") and item.final_url:
                 line += f" (archive: {item.final_url})"
+            cited = [f"{'other URL of ' if c['as'] == 'other' else ''}[{c['label']}] "
+                     f"in document {c['document']}" for c in moved.cited_as(item.link_id)]
+            if cited:
+                line += " <- " + "; ".join(cited)
             click.echo(one_line(line))
 
 

@@ -16,6 +16,7 @@ from provenance.report.model import (
     ClaimRow,
     DocumentReport,
     EditView,
+    OtherUrlView,
     ReferenceRow,
     Report,
     check_view,
@@ -71,6 +72,8 @@ def build_document(rows: DocumentRows) -> DocumentReport:
             row["link"]["drift"] = drift
         if drift:
             row["flags"].append(CONTENT_DRIFT)
+        row["other_urls"] = [_other_url(url, other, histories)
+                             for url, other in rows.other_links.get(ref.id or 0, [])]
         ref_rows.append(row)
 
     claim_rows: list[ClaimRow] = []
@@ -114,8 +117,17 @@ def _reference_row(ref: Reference, flags: list[str], link: Link | None, cited_by
         "cited_by": sorted(set(cited_by)),
         "link": link_view(link) if link is not None else None,
         "archive": archive_view(link) if link is not None else None,  # type: ignore[typeddict-item]
-        "history": edits,
+        "history": edits, "other_urls": [],
     }
+
+
+def _other_url(url: str, link: Link | None,
+               histories: dict[int, list[CheckView]]) -> OtherUrlView:
+    view = link_view(link) if link is not None else None
+    if view is not None and link is not None and link.id in histories:
+        view["history"] = histories[link.id]
+    return {"url": url, "link": view,
+            "archive": archive_view(link) if link is not None else None}  # type: ignore[typeddict-item]
 
 
 # A claim that carried a hand citation and is no longer in the document's text, not even

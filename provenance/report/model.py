@@ -95,6 +95,15 @@ class ArchiveView(TypedDict):
     timestamp: str | None
 
 
+class OtherUrlView(TypedDict):
+    """Another URL a reference carries beside its primary ``url`` (``extra["urls"]``): the
+    URL as written, its link's state and its archive state (None: not stored as a link)."""
+
+    url: str
+    link: LinkView | None
+    archive: ArchiveView | None
+
+
 class EditView(TypedDict):
     """One change of a reference field (by hand, by a fix, or an undo)."""
 
@@ -130,6 +139,7 @@ class ReferenceRow(TypedDict):
     link: LinkView | None
     archive: ArchiveView | None
     history: list[EditView]
+    other_urls: list[OtherUrlView]
 
 
 class ReviewView(TypedDict):

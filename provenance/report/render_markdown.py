@@ -10,7 +10,7 @@ from provenance.report.build import gaps_first, summary_line
 from provenance.report.model import Report
 from provenance.report.reviews_text import accepted_rows, review_rows
 from provenance.report.safe_text import md_link, md_text, md_url, one_line
-from provenance.report.support_notes import corroboration_note, support_note
+from provenance.report.support_notes import corroboration_note, other_url_note, support_note
 
 _md = md_text
 
@@ -77,6 +77,8 @@ def render_markdown(report: Report) -> str:
             if archive and archive["url"]:
                 arch = f"{arch} {md_link('snapshot', archive['url'])}"
             url = md_url(ref["url"]) if ref["url"] else "—"
+            for also in ref.get("other_urls") or []:
+                url += f"<br>+ {md_url(also['url'])} ({_md(other_url_note(also))})"
             out.append(f"| {_md(ref['label'])} | {_md(source)} | {url} | {link} | {arch} | "
                        f"{_flags(ref['flags'])} |")
         out.append("")

@@ -15,10 +15,10 @@ from rich.table import Table
 from rich.text import Text
 
 from provenance.report.build import gaps_first, summary_line
-from provenance.report.model import LinkView, Report
+from provenance.report.model import LinkView, ReferenceRow, Report
 from provenance.report.reviews_text import accepted_rows, review_rows
 from provenance.report.safe_text import rich_text, strip_controls
-from provenance.report.support_notes import corroboration_note, support_note
+from provenance.report.support_notes import corroboration_note, other_url_note, support_note
 
 _RED = {"dangling-citation", "empty", "cites-empty", "dead-link", "lost", "dead"}
 
@@ -42,6 +42,18 @@ def _link_cell(link: LinkView | None) -> Text:
         text.append(f"\n{link['failures']} failures", style="dim")
     if link["checked_at"]:
         text.append(f"\n{link['checked_at'][:10]}", style="dim")
+    return text
+
+
+def _url_cell(ref: ReferenceRow) -> Text:
+    """The primary URL, then each other URL the reference carries with its own state."""
+    text = rich_text(ref["url"] or "—")
+    for other in ref.get("other_urls") or []:
+        text.append("\n+ ")
+        text.append_text(rich_text(other["url"]))
+        state = other["link"]["state"] if other["link"] else None
+        text.append(" (" + strip_controls(other_url_note(other)) + ")",
+                    style="bold red" if state == "dead" else "dim")
     return text
 
 
@@ -89,7 +101,7 @@ def renderables(report: Report) -> Iterator[RenderableType]:
             arch = (archive["state"] + (f"\n{archive['url']}" if archive["url"] else "")
                     if archive else "")
             references.add_row(rich_text(ref["label"]), rich_text(source),
-                               rich_text(ref["url"] or "—"), _link_cell(link),
+                               _url_cell(ref), _link_cell(link),
                                rich_text(arch or "—"), _flags(ref["flags"]))
         yield references
         decided = review_rows(doc) + accepted_rows(doc)

@@ -30,7 +30,7 @@ from provenance.store.models import (
     ReferenceEdit,
     utcnow,
 )
-from provenance.store.urls import normalize_url
+from provenance.store.urls import normalize_url, other_urls
 
 REFERENCE_FIELDS = ("authors", "date", "title", "trans_title", "work", "publisher", "language",
                     "url", "access_date", "archive_url", "archive_date")
@@ -104,9 +104,8 @@ def _carried_urls(references: Sequence[ParsedReference]) -> list[str]:
     for ref in references:
         if ref.fields.url:
             urls.append(ref.fields.url)
-        archive = ref.fields.archive_url
-        urls.extend(u for u in ref.fields.extra.get("urls", "").split()
-                    if u != archive and u.startswith(("http://", "https://")))
+        urls.extend(other_urls(ref.fields.url, ref.fields.archive_url,
+                               ref.fields.extra.get("urls", "")))
     return urls
 
 

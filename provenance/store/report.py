@@ -2,13 +2,16 @@
 
 One statement each for the claims, the references, the citations, the links, the reference
 edits and the latest checks of every link (a correlated ``LIMIT`` per link, served by the
-``(link_id, checked_at)`` index): six per document whatever the number of links.
+``(link_id, checked_at)`` index): six per document whatever the number of links. The links
+are those the references cite and the other URLs they carry (``extra["urls"]``, found by
+the hash of their normalised URL in the same statement).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sqlalchemy import ColumnElement, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -24,6 +27,7 @@ from provenance.store.models import (
     ReferenceEdit,
 )
 from provenance.store.sources import SupportExtras, empty_extras, report_extras
+from provenance.store.urls import normalize_url, other_urls, url_hash
 
 CHECKS_PER_LINK = 5
 
@@ -42,6 +46,8 @@ class DocumentRows:
     # what verify found (store/sources.report_extras): support and corroboration by claim id,
     # drift by link id; three more statements, only when there are claims or links
     extras: SupportExtras = field(default_factory=empty_extras)
+    # reference id -> the other URLs it carries, as written, each with its Link (None: no row)
+    other_links: dict[int, list[tuple[str, Link | None]]] = field(default_factory=dict)
 
 
 def read_report(db: Database, document: str | None = None, *, history: bool = True
@@ -66,12 +72,19 @@ def document_rows(session: Session, doc: Document, *, history: bool = True,
         select(Citation).join(Claim, col(Claim.id) == Citation.claim_id)
         .where(Claim.document_id == doc.id)
         .order_by(col(Citation.claim_id), col(Citation.position))))
-    cited_links = (select(Reference.link_id)
-                   .where(Reference.document_id == doc.id, col(Reference.link_id).is_not(None)))
+    others = {ref.id or 0: [(u, normalize_url(u) or "") for u in other_urls(
+        ref.url, ref.archive_url, ref.extra.get("urls", ""))] for ref in refs}
+    hashes = sorted({url_hash(n) for pairs in others.values() for _u, n in pairs})
+    wanted: ColumnElement[bool] = col(Link.id).in_(select(Reference.link_id).where(
+        Reference.document_id == doc.id, col(Reference.link_id).is_not(None)))
+    if hashes:
+        wanted = or_(wanted, col(Link.url_hash).in_(hashes))
     links: dict[int, Link] = {}
-    if any(r.link_id for r in refs):
-        links = {link.id or 0: link for link in session.exec(
-            select(Link).where(col(Link.id).in_(cited_links)))}
+    if hashes or any(r.link_id for r in refs):
+        links = {link.id or 0: link for link in session.exec(select(Link).where(wanted))}
+    by_url = {link.url: link for link in links.values()}
+    other_links = {ref_id: [(u, by_url.get(n)) for u, n in pairs]
+                   for ref_id, pairs in others.items() if pairs}
     edits: dict[int, list[ReferenceEdit]] = {}
     checks: dict[int, list[LinkCheck]] = {}
     if history and refs:
@@ -81,20 +94,21 @@ def document_rows(session: Session, doc: Document, *, history: bool = True,
                 .where(Reference.document_id == doc.id).order_by(col(ReferenceEdit.id))):
             edits.setdefault(edit.reference_id, []).append(edit)
     if history and links:
-        for check in _latest_checks(session, cited_links, checks_per_link):
+        for check in _latest_checks(session, wanted, checks_per_link):
             checks.setdefault(check.link_id, []).append(check)
     extras = report_extras(session, [c.id or 0 for c in claims], sorted(links))
-    return DocumentRows(doc, claims, refs, citations, links, edits, checks, extras)
+    return DocumentRows(doc, claims, refs, citations, links, edits, checks, extras,
+                        other_links)
 
 
-def _latest_checks(session: Session, link_ids: object, limit: int) -> list[LinkCheck]:
-    """The ``limit`` newest checks of each link in ``link_ids`` (a subquery), newest first."""
+def _latest_checks(session: Session, wanted: ColumnElement[bool], limit: int) -> list[LinkCheck]:
+    """The ``limit`` newest checks of each link ``wanted`` selects, newest first."""
     other = aliased(LinkCheck)
     newest = (select(other.id).where(other.link_id == Link.id)
               .order_by(col(other.checked_at).desc(), col(other.id).desc())
               .limit(limit).correlate(Link))
     stmt = (select(LinkCheck).join(Link, col(LinkCheck.id).in_(newest.scalar_subquery()))
-            .where(col(Link.id).in_(link_ids))  # type: ignore[arg-type]
+            .where(wanted)
             .order_by(col(LinkCheck.link_id), col(LinkCheck.checked_at).desc(),
                       col(LinkCheck.id).desc()))
     return list(session.exec(stmt))

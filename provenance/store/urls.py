@@ -46,3 +46,20 @@ def url_hash(normalized: str) -> str:
 def url_host(normalized: str) -> str:
     """The host of a normalised URL (what per-host politeness and leases group by)."""
     return (urlsplit(normalized).hostname or "").lower()
+
+
+def other_urls(url: str | None, archive_url: str | None, carried: str) -> list[str]:
+    """The URLs a reference carries beside its primary ``url`` (``carried``: its
+    ``extra["urls"]``, space-separated), as written: http(s) only, each page once, neither the
+    primary URL nor the reference's own archive URL (once normalised)."""
+    seen = {normalize_url(u) for u in (url, archive_url) if u}
+    out: list[str] = []
+    for candidate in carried.split():
+        if not candidate.lower().startswith(("http://", "https://")):
+            continue
+        normalized = normalize_url(candidate)
+        if normalized is None or normalized in seen:
+            continue
+        seen.add(normalized)
+        out.append(candidate)
+    return out

@@ -30,8 +30,11 @@ DECISIONS = 2
 
 def _document(links: int, tag: str) -> ParsedDocument:
     refs = tuple(ParsedReference(label=str(i), raw=f"Source {i}",
-                                 fields=ReferenceFields(url=f"http://{tag}{i}.test/p",
-                                                        title=f"Page {i}"))
+                                 fields=ReferenceFields(
+                                     url=f"http://{tag}{i}.test/p", title=f"Page {i}",
+                                     # another URL carried beside it: its link is read too
+                                     extra={"urls": f"http://{tag}{i}.test/p "
+                                                    f"http://{tag}{i}.test/also"}))
                  for i in range(links))
     claims = tuple(ParsedClaim(section="Lead", text=f"Claim {i} of {tag}.",
                                citations=(ParsedCitation(label=str(i)),))
@@ -41,7 +44,8 @@ def _document(links: int, tag: str) -> ParsedDocument:
 
 
 def _store(db: Database, links: int, tag: str) -> int:
-    """A document citing ``links`` links, each with three checks and one hand edit."""
+    """A document citing ``links`` links, each with another URL beside it, every link with
+    three checks, and one hand edit."""
     with db.session() as session:
         saved = save_document(session, _document(links, tag), origin=f"/{tag}.md",
                               content_hash=tag)
@@ -85,6 +89,9 @@ def test_report_queries_do_not_grow_with_links(db: Database) -> None:
     doc = large_report["documents"][0]
     assert len(doc["references"]) == 150 and len(doc["claims"]) == 150
     assert all(len(r["link"]["history"]) == 3 for r in doc["references"] if r["link"])
+    others = [o for r in doc["references"] for o in r["other_urls"]]
+    assert len(others) == 150 and all(o["link"] and len(o["link"]["history"]) == 3
+                                      for o in others)
     assert doc["references"][0]["history"][0]["new"] == "Fixed"
     assert small_report["documents"][0]["summary"]["references"] == 3
     assert len(whole["documents"]) == 2

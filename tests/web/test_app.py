@@ -288,3 +288,43 @@ def test_bad_writes_show_the_error_and_change_nothing(app_sqlite: str) -> None:
                            data={**form, "label": "13", "verdict": "partly"})
         assert done.status_code == 303 and done.headers["location"].endswith("#d1-c23")
     assert [r["verdict"] for r in _reviews(app_sqlite)] == ["partly"]
+
+
+def test_other_urls_show_with_their_states_in_the_app_and_the_file(
+        page: Any, db_url: str, tmp_path: Path) -> None:
+    """A real Wikipedia reference with three URLs (en "Josephine Baker" [50]): its other
+    URLs, one dead with a rescuing snapshot, one alive, each with its state in the review
+    app (document and reference pages) and the static report; on SQLite and PostgreSQL."""
+    from tests.report.test_other_urls import DOI, HTTPS, SNAPSHOT, _ingest, _set
+
+    db = Database.open(db_url)
+    doc = _ingest(db, tmp_path)
+    _set(db, DOI, "dead", 404, archive=SNAPSHOT, outcome="not-found")
+    _set(db, HTTPS, "alive", 200)
+    db.dispose()
+
+    def check_item(item: Any) -> None:
+        others = item.locator("ul.other-urls li")
+        assert others.count() == 2
+        dead = others.filter(has_text="doi.org")
+        assert dead.locator(".state.s-dead").text_content() == "dead"
+        assert "HTTP 404" in dead.text_content()
+        assert dead.locator(".state.a-rescued").text_content() == "rescued"
+        assert dead.locator("a", has_text="snapshot").get_attribute("href") == SNAPSHOT
+        assert dead.locator("a").first.get_attribute("href") == DOI
+        alive = others.filter(has_text="www.jstor.org")
+        assert alive.locator(".state.s-alive").text_content() == "alive"
+        assert alive.locator("a").first.get_attribute("href") == HTTPS
+
+    with review_app(db_url, token=TOKEN) as app:
+        report = httpx.get(f"{app}/api/documents/{doc}", timeout=30).json()
+        refs = report["documents"][0]["references"]
+        order = next(i for i, r in enumerate(refs, 1) if r["label"] == "50")
+        page.goto(f"{app}/documents/{doc}")
+        check_item(page.locator(f"#d{doc}-r{order}"))
+        page.locator(f"#d{doc}-r{order} a.act").click()
+        check_item(page.locator(f"#d{doc}-r{order}"))
+    out = tmp_path / "report.html"
+    assert cli(db_url, "report", str(doc), "--format", "html", "-o", str(out)).returncode == 0
+    page.goto(out.as_uri())
+    check_item(page.locator(f"#d{doc}-r{order}"))
