@@ -152,3 +152,20 @@ def test_efn_groups_lists_and_markup() -> None:
     refs = {(r.group, r.label): r for r in doc.references}
     assert set(refs) == {("lower-alpha", "a"), ("note", "note 1"), ("", "1")}
     assert refs[("lower-alpha", "a")].raw == "Founded 1901."
+
+
+def test_list_defined_reference_takes_its_lists_group() -> None:
+    """A reference defined inside <references group="note">, {{notelist|notes=…}} or
+    {{reflist|group=…|refs=…}} without a group of its own is in the list's group (as Cite
+    reads it), so the markers that use it find it."""
+    doc = parse('A claim.<ref group="note" name="n1" /> B claim.<ref name="r" /> '
+                'C claim.{{efn|name=e}} D claim.<ref group="g" name="x" />\n\n'
+                '<references group="note">\n<ref name="n1">Note one.</ref>\n</references>\n'
+                '{{reflist|refs=<ref name="r">R.</ref>}}{{notelist|notes=<ref name="e">E.</ref>}}'
+                '{{reflist|group=g|refs=<ref name="x">X.</ref>}}')
+    assert [(r.group, r.label, r.raw) for r in doc.references] == [
+        ("", "1", "R."), ("g", "g 1", "X."), ("lower-alpha", "a", "E."),
+        ("note", "note 1", "Note one.")]
+    assert [[(c.label, c.group) for c in claim.citations] for claim in doc.claims] == [
+        [("note 1", "note")], [("1", "")], [("a", "lower-alpha")], [("g 1", "g")]]
+    assert not doc.warnings

@@ -51,11 +51,11 @@ from provenance.ingest.wikitext.blocks import (
     extract_markers,
     sort_key,
     split_paragraphs,
-    split_sections,
 )
 from provenance.ingest.wikitext.cite import (
+    CITE_NAMES,
     SHORT_NAMES,
-    cite_fields,
+    fields_from_params,
     is_cite,
     short_key,
     template_name,
@@ -73,6 +73,7 @@ from provenance.ingest.wikitext.nodes import (
     tag_attr,
     walk_nodes,
 )
+from provenance.ingest.wikitext.pieces import split_pieces
 from provenance.ingest.wikitext.vocabulary import (
     DATE_TEMPLATES,
     EFN,
@@ -80,6 +81,7 @@ from provenance.ingest.wikitext.vocabulary import (
     INFOBOX_SKIP,
     INTERWIKI,
     KEEP_FIRST,
+    LIST_TEMPLATES,
     LITERAL,
     MEDIA,
     ORDINAL,
@@ -94,45 +96,94 @@ FORMAT = "wikitext"
 
 
 class _Wikitext:
-    """One parse: numbering pass, then rendering with sentinels, then claims."""
+    """One parse, read piece by piece (:mod:`provenance.ingest.wikitext.pieces`): each piece
+    is numbered and rendered with sentinels, then dropped; labels are given once the whole
+    page is read, then claims and references are built."""
 
-    def __init__(self, code: Wikicode) -> None:
-        self.code = code
+    def __init__(self) -> None:
         self.state = State()
         self.short_bodies: dict[tuple[str, str], tuple[Template, str]] = {}
         self.full_cites: dict[tuple[str, str], Template] = {}
+        self.sections: list[tuple[str, list[str]]] = [(LEAD, [])]
+        self.title: str | None = None
+        self._here: dict[int, Occurrence] = {}  # the current piece's citations by node
+        self._params: dict[int, tuple[Template, dict[str, str]]] = {}
+
+    def params(self, template: Template) -> dict[str, str]:
+        """A citation template's parameters, rendered once (numbering and the reference
+        list both read them)."""
+        known = self._params.get(id(template))
+        if known is None:  # the template is kept with them, so its id stays its own
+            known = self._params[id(template)] = (template, template_params(template,
+                                                                           self.render))
+        return known[1]
+
+    def cite(self, template: Template) -> ReferenceFields:
+        return fields_from_params(template_name(template), self.params(template))
+
+    def read(self, code: Wikicode) -> None:
+        """Number one piece's citations, then render its sections (markers as sentinels)."""
+        self._here = {}
+        self._number(code)
+        if self.title is None:
+            self.title = bold_title(code)
+        for node in code.nodes:
+            if isinstance(node, Heading):
+                title = " ".join(mwparserfromhell.parse(node.title).strip_code().split())
+                self.sections.append((title or self.sections[-1][0], []))
+            else:
+                self.sections[-1][1].append(self._node(node, True))
+        self._here = {}
 
     # -- numbering ---------------------------------------------------------------------
-    def number(self) -> None:
+    def _number(self, code: Wikicode) -> None:
         state = self.state
-        for node, inside in walk_nodes(self.code):
-            if isinstance(node, Template) and is_cite(node) and not inside:
-                self._index_full(node)
-            if inside:
-                if is_ref(node):
-                    state.warn("a <ref> inside another reference was ignored (reference loop or "
-                               "nested reference)")
-                elif isinstance(node, Template) and is_cite(node):
+        listed: dict[int, str] = {}  # list-defined references by node: their list's group
+        for node, inside in walk_nodes(code):
+            if isinstance(node, Template):
+                name = template_name(node)
+                if name in EFN:
+                    self._efn(node)
+                elif name in ("sfn", "sfnp", "sfnm"):
+                    self._sfn(node)
+                elif is_cite(node):
                     self._index_full(node)
+                elif name in LIST_TEMPLATES:
+                    group = next((str(p.value).strip() for p in node.params
+                                  if str(p.name).strip().lower() == "group"), "")
+                    self._list_group(node, group or LIST_TEMPLATES[name], listed)
+            elif not is_ref(node):
+                if isinstance(node, Tag) and str(node.tag).strip().lower() == "references":
+                    self._list_group(node, tag_attr(node, "group"), listed)
                 continue
-            if is_ref(node):
+            elif inside:
+                state.warn("a <ref> inside another reference was ignored (reference loop or "
+                           "nested reference)")
+            else:
                 assert isinstance(node, Tag)
-                group, name = tag_attr(node, "group"), tag_attr(node, "name")
+                group = tag_attr(node, "group") or listed.get(id(node), "")
+                name = tag_attr(node, "name")
                 if name and not ref_body_empty(node):
                     state.definitions.setdefault((group, name), node)
-                key = (group, name) if name else (group, f"\0{id(node)}")
+                key = (group, name) if name else (group, f"\0{len(state.occurrences)}")
                 if not name:
                     state.definitions[key] = node
                 self._occur(node, group, key)
-        for node, _inside in walk_nodes(self.code):
-            if isinstance(node, Template) and template_name(node) in EFN:
-                self._efn(node)
-            elif isinstance(node, Template) and template_name(node) in ("sfn", "sfnp", "sfnm"):
-                self._sfn(node)
-        self._renumber()
+
+    @staticmethod
+    def _list_group(node: Tag | Template, group: str, listed: dict[int, str]) -> None:
+        """A reference defined in a list (``<references group="note">``, ``{{notelist}}``,
+        ``{{reflist|group=…|refs=…}}``) without a group of its own is in the list's group."""
+        if not group:
+            return
+        bodies = [node.contents] if isinstance(node, Tag) else [p.value for p in node.params]
+        for body in bodies:
+            for tag in body.ifilter_tags(recursive=True) if body is not None else ():
+                if is_ref(tag):
+                    listed.setdefault(id(tag), group)
 
     def _index_full(self, template: Template) -> None:
-        params = template_params(template, self.render)
+        params = self.params(template)
         year = year_of(params)
         last = params.get("last") or params.get("last1") or params.get("surname") \
             or params.get("surname1") or params.get("author") or params.get("author1") \
@@ -142,7 +193,9 @@ class _Wikitext:
             self.full_cites.setdefault((last, year), template)
 
     def _occur(self, node: Node, group: str, key: tuple[str, str]) -> None:
-        self.state.occurrences[id(node)] = Occurrence("", group, key)
+        occurrence = Occurrence("", group, key)
+        self.state.occurrences.append(occurrence)
+        self._here[id(node)] = occurrence
 
     def _efn(self, template: Template) -> None:
         name = template_name(template)
@@ -151,7 +204,7 @@ class _Wikitext:
         if name == "refn" and "group" in named:
             group = str(named["group"].value).strip()
         ref_name = str(named["name"].value).strip() if "name" in named else ""
-        key = (group, ref_name) if ref_name else (group, f"\0{id(template)}")
+        key = (group, ref_name) if ref_name else (group, f"\0{len(self.state.occurrences)}")
         has_body = any(not p.showkey and str(p.value).strip() for p in template.params)
         if has_body:
             self.state.definitions.setdefault(key, template)
@@ -168,13 +221,12 @@ class _Wikitext:
         self.state.definitions.setdefault(key, template)
         self._occur(template, "", key)
 
-    def _renumber(self) -> None:
-        """Assign MediaWiki's numbers in document order (the walk visited sfn/efn last)."""
-        positions = {id(node): index for index, (node, _i) in enumerate(walk_nodes(self.code))}
+    def finish(self) -> None:
+        """Give each citation MediaWiki's label: numbers in order of first use per group, a
+        name used but never defined keeps its name."""
         counters: dict[str, int] = {}
         numbers: dict[tuple[str, str], str] = {}
-        for node_id in sorted(self.state.occurrences, key=lambda n: positions.get(n, 0)):
-            occurrence = self.state.occurrences[node_id]
+        for occurrence in self.state.occurrences:
             if occurrence.key not in numbers:
                 counters[occurrence.group] = counters.get(occurrence.group, 0) + 1
                 numbers[occurrence.key] = ref_label(occurrence.group, counters[occurrence.group])
@@ -226,10 +278,10 @@ class _Wikitext:
         return ""
 
     def _marker(self, node: Node) -> str:
-        occurrence = self.state.occurrences.get(id(node))
+        occurrence = self._here.get(id(node))
         if occurrence is None:
             return ""
-        self.state.markers.append((occurrence.label, occurrence.group))
+        self.state.markers.append(occurrence)
         return self._sentinel("m", len(self.state.markers) - 1)
 
     def _template(self, template: Template, markers: bool) -> str:
@@ -338,19 +390,19 @@ class _Wikitext:
         if body is None or not raw:
             return ParsedReference(label=label, raw="", group=group, tags=("empty",),
                                    fields=ReferenceFields(extra=extra))
-        cites = [t for t in body.filter_templates(recursive=True) if is_cite(t)] if body else []
-        shorts = [t for t in body.filter_templates(recursive=True)
-                  if template_name(t) in SHORT_NAMES] if body else []
-        flags = {template_name(t) for t in body.filter_templates(recursive=True)} if body else set()
+        named = [(template_name(t), t) for t in body.filter_templates(recursive=True)]
+        cites = [t for name, t in named if CITE_NAMES.match(name)]
+        shorts = [t for name, t in named if name in SHORT_NAMES]
+        flags = {name for name, _t in named}
         if flags & {"dead link", "deadlink", "dl"}:
             tags.append("dead-link")
         if cites:
-            fields = cite_fields(cites[0], self.render)
-            if not template_params(cites[0], self.render):
+            fields = self.cite(cites[0])
+            if not self.params(cites[0]):
                 tags.append("empty")
         elif shorts and (found := short_key(shorts[0], self.render))[0] \
                 and found[0] in self.full_cites:
-            fields = cite_fields(self.full_cites[found[0]], self.render)
+            fields = self.cite(self.full_cites[found[0]])
             if found[1]:
                 fields = replace(fields, extra={**fields.extra, "pages": found[1]})
         elif (bare := bare_link(body, self.render)) is not None:
@@ -372,7 +424,7 @@ class _Wikitext:
         found, pages = short_key(template, self.render)
         full = self.full_cites.get(found) if found else None
         if full is not None:
-            fields = cite_fields(full, self.render)
+            fields = self.cite(full)
             extra = {**fields.extra, **extra, "short": shown}
         else:
             fields = ReferenceFields(authors=(found[0][0].title(),) if found else ())
@@ -399,23 +451,25 @@ def parse(text: str, *, title: str | None = None) -> ParsedDocument:
     escaped = _entity_escaped(text)
     if escaped:
         text = html.unescape(text)
-    try:
-        code = mwparserfromhell.parse(text)
-    except (ValueError, RecursionError) as err:
-        raise InputError("wikitext", f"cannot be parsed ({err})") from None
     language = guess_language(text)
-    doc = _Wikitext(code)
-    doc.number()
+    doc = _Wikitext()
+    for piece in split_pieces(text):
+        try:
+            code = mwparserfromhell.parse(piece)
+        except (ValueError, RecursionError) as err:
+            raise InputError("wikitext", f"cannot be parsed ({err})") from None
+        doc.read(code)
+        del code  # only the definitions of references are kept
+    doc.finish()
     state = doc.state
     if escaped:
         state.warnings.append("the wikitext was entity-escaped (&lt;ref&gt;); it was unescaped")
     claims: list[ParsedClaim] = []
     offset = 0
-    for section, nodes in split_sections(code):
-        rendered = doc.render(Wikicode(nodes), markers=True)
+    for section, pieces in doc.sections:
         if section.strip().lower() in NON_PROSE_SECTIONS:
             continue
-        for block, is_item in split_paragraphs(rendered):
+        for block, is_item in split_paragraphs("".join(pieces)):
             plain, markers, tags = extract_markers(block, state)
             if not plain or re.fullmatch(r"[\W_]*", plain):
                 continue
@@ -428,7 +482,7 @@ def parse(text: str, *, title: str | None = None) -> ParsedDocument:
             offset += len(plain) + 1
     references: list[ParsedReference] = []
     seen: set[tuple[str, str]] = set()
-    for occurrence in state.occurrences.values():
+    for occurrence in state.occurrences:
         if occurrence.key in seen or occurrence.key not in state.definitions:
             continue
         seen.add(occurrence.key)
@@ -436,7 +490,7 @@ def parse(text: str, *, title: str | None = None) -> ParsedDocument:
     references.sort(key=lambda r: (r.group, sort_key(r.label)))
     return ParsedDocument(
         format=FORMAT,
-        title=title or bold_title(code),
+        title=title or doc.title,
         claims=tuple(claims),
         references=tuple(references),
         facts=tuple(state.facts),

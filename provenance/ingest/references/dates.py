@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from functools import lru_cache
 
 from dateutil import parser as dateutil_parser
 
@@ -121,6 +122,7 @@ def _via_dateutil(text: str) -> tuple[date | None, str | None]:
     return one.date(), "day"
 
 
+@lru_cache(maxsize=4096)  # a page writes the same access dates again and again
 def parse_date(text: str) -> tuple[date | None, str | None]:
     """The date written in ``text`` and its precision ("day", "month", "season", "year").
 

@@ -1,4 +1,4 @@
-"""Rendered wikitext to blocks: sections by heading, paragraphs and list items, and plain
+"""Rendered wikitext to blocks: paragraphs and list items, the page title, and plain
 text with the sentinels of citation markers and inline tags turned into offsets.
 """
 
@@ -8,11 +8,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 
-import mwparserfromhell
-from mwparserfromhell.nodes import (
-    Heading,
-    Node,
-)
 from mwparserfromhell.wikicode import Wikicode
 
 from provenance.ingest.claims.split import Marker
@@ -20,7 +15,7 @@ from provenance.ingest.wikitext.nodes import State
 
 __all__ = [
     "END", "ITEM", "LEAD", "MARK", "bold_title", "extract_markers", "sort_key",
-    "split_paragraphs", "split_sections",
+    "split_paragraphs",
 ]
 
 MARK = "\ue000"  # a marker or tag sentinel: \ue000<kind><index>\ue001
@@ -60,8 +55,8 @@ def extract_markers(text: str, state: State) -> tuple[str, list[Marker], list[tu
         size += len(piece)
         index = int(found.group(2))
         if found.group(1) == "m":
-            label, group = state.markers[index]
-            markers.append(Marker(size, label, group))
+            occurrence = state.markers[index]  # labelled once the whole page is numbered
+            markers.append(Marker(size, occurrence.label, occurrence.group))
         else:
             tags.append((size, state.tags[index]))
         cursor = found.end()
@@ -83,17 +78,6 @@ def extract_markers(text: str, state: State) -> tuple[str, list[Marker], list[tu
     markers = [replace(m, offset=min(max(m.offset - lead, 0), len(plain))) for m in markers]
     tags = [(min(max(o - lead, 0), len(plain)), t) for o, t in tags]
     return plain, markers, tags
-
-def split_sections(code: Wikicode) -> Iterator[tuple[str, list[Node]]]:
-    title, nodes = LEAD, list[Node]()
-    for node in code.nodes:
-        if isinstance(node, Heading):
-            yield title, nodes
-            title = " ".join(mwparserfromhell.parse(node.title).strip_code().split()) or title
-            nodes = []
-        else:
-            nodes.append(node)
-    yield title, nodes
 
 def bold_title(code: Wikicode) -> str | None:
     for tag in code.filter_tags(recursive=False):

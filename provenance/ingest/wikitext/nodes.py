@@ -45,9 +45,12 @@ class Occurrence:
 
 @dataclass
 class State:
-    occurrences: dict[int, Occurrence] = field(default_factory=dict)
+    """What one parse gathers: citations in document order, definitions by (group, name),
+    markers and tags of the rendered text (by sentinel index), facts, warnings."""
+
+    occurrences: list[Occurrence] = field(default_factory=list)
     definitions: dict[tuple[str, str], Node] = field(default_factory=dict)
-    markers: list[tuple[str, str]] = field(default_factory=list)
+    markers: list[Occurrence] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     facts: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)

@@ -9,6 +9,7 @@ import re
 
 __all__ = [
     "DATE_TEMPLATES", "EFN", "FLAG_TEMPLATES", "INFOBOX_SKIP", "INTERWIKI", "KEEP_FIRST",
+    "LIST_TEMPLATES",
     "LITERAL", "MEDIA", "ORDINAL", "SKIP_TAGS", "french_date",
 ]
 
@@ -32,6 +33,13 @@ FLAG_TEMPLATES = {
 EFN = {"efn": "lower-alpha", "efn-la": "lower-alpha", "efn-ua": "upper-alpha",
         "efn-lr": "lower-roman", "efn-ur": "upper-roman", "efn-lg": "lower-greek",
         "notetag": "lower-alpha", "refn": ""}
+
+# Templates that list references ({{reflist|refs=…}}, {{notelist|notes=…}}): the group a
+# reference defined in them takes when it names none ("" unless the template says otherwise).
+LIST_TEMPLATES = {"reflist": "", "references": "", "refs": "", "notelist": "lower-alpha",
+                  "notes": "lower-alpha", "notelist-la": "lower-alpha",
+                  "notelist-ua": "upper-alpha", "notelist-lr": "lower-roman",
+                  "notelist-ur": "upper-roman", "notelist-lg": "lower-greek"}
 
 KEEP_FIRST = {"nowrap", "nobr", "small", "smaller", "big", "larger", "nobold", "noitalic",
                "abbr", "sic", "em", "strong", "visible anchor", "anchor", "keep together",
