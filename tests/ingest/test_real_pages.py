@@ -30,6 +30,7 @@ def test_every_marker_label_holds_its_own_list_item(page: Path) -> None:
     assert score.labels_right == score.labels_total  # 100% of labels
     assert score.stored == score.items  # printed/stored count = list items on the page
     assert score.held_share >= 0.98, f"{score.held}/{score.cited_total} cited labels held"
+    assert score.unused == score.uncited_items  # `unused` = no marker on the page points to it
 
 
 def test_featured_article_notes_group_is_its_own_group() -> None:
@@ -113,3 +114,50 @@ def test_printed_counts_are_the_stored_counts(
     assert stored["references"] == 379
     unused = stored.get("reference:unused", 0)
     assert unused <= 1  # the page's own markup: every list item but one navbox-cited is cited
+
+
+def _cited(doc: ParsedDocument) -> set[str]:
+    return {c.label for claim in doc.claims for c in claim.citations}
+
+
+def test_article_text_not_the_coordinates_indicator() -> None:
+    """Vector 2022: the coordinates indicator has a ``mw-parser-output`` of its own first."""
+    doc = _parsed("en_microsoft.desktop.html.gz")
+    assert any(c.text.startswith("Microsoft Corporation is an American multinational")
+               for c in doc.claims)
+    assert {r.label for r in doc.references} <= _cited(doc)
+
+
+def test_parsoid_2018_markers_and_css_counter_labels() -> None:
+    """Parsoid before 2019: ``sup.mw-ref`` markers; "[lower-alpha 1]" is shown as "[a]"."""
+    doc = _parsed("en_dog_2018.parsoid.html.gz")
+    refs = {r.label: r for r in doc.references}
+    assert refs["a"].group == "lower-alpha" and refs["a"].raw.startswith("The addition of")
+    assert "lower-alpha 1" not in refs and "a" in _cited(doc)
+    assert {r.label for r in doc.references} <= _cited(doc)
+
+
+def test_sub_references_under_their_own_labels() -> None:
+    """Cite sub-references: "1.1" is an item of the list inside item 1, with its own text."""
+    doc = _parsed("testwiki_cite_details.parsoid.html.gz")
+    refs = {r.label: r for r in doc.references}
+    assert refs["1"].raw == "main plus details (body)" and refs["1.1"].raw == "p. 123"
+    assert refs["group 1.2"].group == "group"
+    assert {"1.1", "2.1", "group 1.1", "group2 3.1"} <= _cited(doc)
+
+
+def test_note_id_with_a_hash_sign_is_its_own_reference() -> None:
+    """``href="./United_States#cite_note-Current_Results_#_of_native…"``: the fragment starts at
+    the first "#", so the marker cites that item (no "237′" left unused)."""
+    doc = _parsed("en_united_states_2019.parsoid.html.gz")
+    labels = {r.label for r in doc.references}
+    assert not any(label.endswith("′") for label in labels)
+    assert labels <= _cited(doc)
+
+
+def test_marker_in_a_navbox_or_second_caption_is_held() -> None:
+    """pt "Portugal": [n. 1] stands only in a navbox; US 2019: [586] in a table's 2nd caption."""
+    assert "n. 1" in _cited(_parsed("pt_portugal.parsoid.html.gz"))
+    doc = _parsed("en_united_states_2019.parsoid.html.gz")
+    caption = next(c for c in doc.claims if any(x.label == "586" for x in c.citations))
+    assert caption.text.startswith("Source: Fed Survey of Consumer Finances")

@@ -90,6 +90,9 @@ _SENTENCE_END = re.compile(r"[.!?…][\"”’)\]]*$")
 _ROMAN = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
           (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
 _LIST_STYLE = re.compile(r"list-style-type\s*:\s*([a-z-]+)")
+_MARKER_CLASSES = frozenset({"reference", "mw-ref"})  # mw-ref alone: Parsoid HTML before 2019
+_CSS_GROUPS = frozenset({"lower-alpha", "upper-alpha", "lower-latin", "upper-latin",
+                         "lower-roman", "upper-roman"})
 
 
 def tag_slug(text: str) -> str:
@@ -189,6 +192,7 @@ class _Note:
     group: str
     position: int
     list_index: int = 0
+    parent: str = ""  # a sub-reference ("1.2"): the note id of its main reference
 
 
 @dataclass
@@ -225,7 +229,13 @@ def _list_group(ol: lxml.html.HtmlElement) -> str:
     return ""
 
 
+def _list_items(ol: lxml.html.HtmlElement) -> list[tuple[str, lxml.html.HtmlElement]]:
+    return [(item.get("id") or "", item) for item in ol
+            if item.tag == "li" and (item.get("id") or "").startswith("cite_note")]
+
+
 def _reference_lists(root: lxml.html.HtmlElement) -> dict[str, _Note]:
+    """Every list item of every reference list, and the sub-references listed in an item."""
     notes: dict[str, _Note] = {}
     lists = 0
     for ol in root.iter("ol"):
@@ -233,15 +243,12 @@ def _reference_lists(root: lxml.html.HtmlElement) -> dict[str, _Note]:
             continue
         lists += 1
         group = _list_group(ol)
-        position = 0
-        for item in ol:
-            if not isinstance(item.tag, str) or item.tag != "li":
-                continue
-            note = item.get("id") or ""
-            if not note.startswith("cite_note"):
-                continue
-            position += 1
+        for position, (note, item) in enumerate(_list_items(ol), start=1):
             notes.setdefault(note, _Note(note, item, group, position, lists))
+            for sub_list in (c for c in item if c.tag == "ol"):
+                for sub_position, (sub, sub_item) in enumerate(_list_items(sub_list), start=1):
+                    notes.setdefault(sub, _Note(sub, sub_item, group, sub_position, lists,
+                                                parent=note))
     return notes
 
 
@@ -253,12 +260,15 @@ def _marker(sup: lxml.html.HtmlElement, state: _State) -> tuple[str, str, str] |
     href = link.get("href") or ""
     if "#" not in href:
         return None
-    note = unquote(href.rpartition("#")[2])
+    note = unquote(href.partition("#")[2])
     shown = _norm(link.text_content()).strip("[] ")
     if not note or not shown:
         return None
     listed = state.notes.get(note)
-    prefix = shown.rpartition(" ")[0]
+    prefix, _sep, number = shown.rpartition(" ")
+    if prefix in _CSS_GROUPS and number.isdigit() and "counter-reset" in (link.get("style") or ""):
+        # Parsoid before 2019 wrote "[lower-alpha 1]" and let CSS show "[a]"
+        return note, _position_label(prefix, int(number)), prefix
     if prefix:
         group = prefix
     elif listed is not None and listed.group:
@@ -270,8 +280,13 @@ def _marker(sup: lxml.html.HtmlElement, state: _State) -> tuple[str, str, str] |
     return note, shown, group
 
 
+def _is_marker(node: lxml.html.HtmlElement, classes: set[str]) -> bool:
+    return node.tag == "sup" and bool(classes & _MARKER_CLASSES)
+
+
 def _is_inline_tag(node: lxml.html.HtmlElement, classes: set[str]) -> bool:
-    return node.tag == "sup" and bool(classes & _INLINE_TAG_CLASSES) and "reference" not in classes
+    return (node.tag == "sup" and bool(classes & _INLINE_TAG_CLASSES)
+            and not classes & _MARKER_CLASSES)
 
 
 def _collect(node: lxml.html.HtmlElement, para: _Paragraph, state: _State,
@@ -282,7 +297,7 @@ def _collect(node: lxml.html.HtmlElement, para: _Paragraph, state: _State,
         tag = child.tag
         if isinstance(tag, str):
             classes = _classes(child)
-            if tag == "sup" and "reference" in classes:
+            if tag == "sup" and classes & _MARKER_CLASSES:
                 found = _marker(child, state)
                 if found:
                     note, label, group = found
@@ -350,8 +365,7 @@ def _rows(table: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
 def _table(table: lxml.html.HtmlElement, state: _State, section: str) -> None:
     """Each row of a table is one claim (its cells); an info-box row is also a fact."""
     infobox = bool(_classes(table) & {"infobox", "infobox_v2", "infobox_v3"})
-    caption = next((c for c in table if c.tag == "caption"), None)
-    if caption is not None:
+    for caption in (c for c in table if c.tag == "caption"):  # a table may have two
         para = _Paragraph()
         _collect(caption, para, state)
         _emit(state, section, para, whole=True, keep_uncited=False)
@@ -400,6 +414,7 @@ def _walk(node: lxml.html.HtmlElement, walk: _Walk) -> None:
                     walk.state.note_sections.setdefault(item.get("id") or "", walk.section)
             continue
         if tag in _SKIP_TAGS or classes & _SKIP_CLASSES:
+            _stray_markers(child, walk)
             continue
         if tag == "section" or (tag == "div" and not classes & _CAPTION_CLASSES
                                 and not _holds_text(child)):
@@ -423,6 +438,25 @@ def _walk(node: lxml.html.HtmlElement, walk: _Walk) -> None:
             _table(child, state, walk.section)
         elif tag in ("figure", "center", "span", "article", "main", "aside"):
             _walk(child, walk)
+
+
+_MARKER_BLOCKS = frozenset({"li", "td", "th", "p", "dd", "dt", "caption", "figcaption"})
+
+
+def _stray_markers(node: lxml.html.HtmlElement, walk: _Walk) -> None:
+    """Markers in a block left out of the text (a navbox, a sidebar) still cite: the list item,
+    cell or paragraph each stands in becomes a claim citing it."""
+    done: set[int] = set()
+    for sup in node.iter("sup"):
+        if not _is_marker(sup, _classes(sup)):
+            continue
+        block = next((a for a in sup.iterancestors() if a.tag in _MARKER_BLOCKS), None)
+        if block is None or id(block) in done:
+            continue
+        done.add(id(block))
+        para = _Paragraph()
+        _collect(block, para, walk.state)
+        _emit(walk.state, walk.section, para, whole=True, keep_uncited=False)
 
 
 _BLOCK_TAGS = frozenset({"p", "div", "ul", "ol", "dl", "table", "section", "blockquote",
@@ -462,7 +496,7 @@ def _note_claims(state: _State, notes: list[_Note]) -> None:
     """A note that cites references is a claim citing them (section: the note's label)."""
     for note in notes:
         body = _note_body(note.item)
-        if not any("reference" in _classes(s) for s in body.iter("sup")):
+        if not any(_is_marker(s, _classes(s)) for s in body.iter("sup")):
             continue
         para = _Paragraph()
         _collect(body, para, state, nested_lists=True)
@@ -604,15 +638,20 @@ def _references(state: _State) -> list[ParsedReference]:
     for note in state.notes.values():
         if note.note in state.labels:
             shown_groups.setdefault(note.list_index, state.labels[note.note][1])
+    labels: dict[str, str] = {}
     for note in state.notes.values():
         if note.note in state.labels:
             label, group = state.labels[note.note]
         else:
             group = note.group or shown_groups.get(note.list_index, "")
-            label = _position_label(group, note.position)
+            if note.parent in labels:  # an uncited sub-reference: "3.2" under "3"
+                label = f"{labels[note.parent]}.{note.position}"
+            else:
+                label = _position_label(group, note.position)
             while label in taken:  # never two references under one label
                 label += "′"
             taken.add(label)
+        labels[note.note] = label
         body = _note_body(note.item)
         raw = _text(body)
         out.append(ParsedReference(
@@ -622,12 +661,16 @@ def _references(state: _State) -> list[ParsedReference]:
 
 
 def _content_root(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
-    fallback: lxml.html.HtmlElement | None = None
-    for node in root.iter("body", "div", "main"):
+    """The article's ``mw-parser-output`` (inside ``#mw-content-text`` when the page has one:
+    page indicators such as coordinates carry ``mw-parser-output`` blocks of their own)."""
+    content = next((n for n in root.iter("div", "main")
+                    if n.get("id") == "mw-content-text"), None)
+    for node in (content if content is not None else root).iter("body", "div", "main"):
         if "mw-parser-output" in _classes(node):
             return node
-        if fallback is None and node.get("id") in ("mw-content-text", "bodyContent"):
-            fallback = node
+    if content is not None:
+        return content
+    fallback = next((n for n in root.iter("div") if n.get("id") == "bodyContent"), None)
     if fallback is not None:
         return fallback
     for tag in ("main", "body"):
