@@ -69,6 +69,9 @@ _MARKDOWN_CUES = (
 )
 _EDIT_HEADING = re.compile(r"^\S[^\n]{0,150}[a-z)]Edit\s*$", re.MULTILINE)
 _CARET_LIST = re.compile(r"^[ \t]*\d+\.[ \t]*\^", re.MULTILINE)
+# a browser copy of a Wikipedia page: "History[edit]" headings, "Jump up ^" back-links
+_BRACKET_EDIT = re.compile(r"^\S[^\n]{0,150}\[edit\][ \t]*$", re.MULTILINE | re.IGNORECASE)
+_JUMP_UP = re.compile(r"^[ \t]*(?:\^[ \t]*Jump up to:|Jump up[ \t]*\^)", re.MULTILINE)
 _BRACKET_MARKER = re.compile(r"\w[.,;:\"”’)]?\s?\[\d+\]")
 _NUMBERED_LIST = re.compile(r"^[ \t]*(?:\[\d+\]|\d+[.)])[ \t]+\S", re.MULTILINE)
 _LIST_HEADING = re.compile(
@@ -98,7 +101,8 @@ def detect_format(text: str, name: str | None = None) -> str:
     head = text  # the whole document: cues at its end count as much as at its start
     if suffix in _HTML_EXTENSIONS or _HTML.search(head[:5000]) or _at_least(_TAGS, head, 20):
         return _html_kind(head)
-    if _EDIT_HEADING.search(head) or _at_least(_CARET_LIST, head, 2):
+    if (_EDIT_HEADING.search(head) or _at_least(_CARET_LIST, head, 2)
+            or _at_least(_BRACKET_EDIT, head, 2) or _at_least(_JUMP_UP, head, 2)):
         return "wikipedia-text"
     wikitext = _count(_WIKITEXT_CUES, head)
     markdown = _count(_MARKDOWN_CUES, head)

@@ -64,6 +64,7 @@ ABBREVIATIONS: dict[str, frozenset[str]] = {
 # Post-nominal letters' parts are abbreviations only after an initial ("M. Inst. C.E.").
 _AFTER_INITIAL = frozenset({"inst", "assoc", "soc", "mech", "civ", "mem", "fell", "amer", "brit",
                             "roy"})
+_GLUED_WORD = re.compile(r"(?<=[:;^])[^\W\d_]+$")
 _INITIALISM = re.compile(r"^(?:[^\W\d_]\.)+[^\W\d_]$")
 _LOOKBACK = 40
 
@@ -80,6 +81,9 @@ def _word_before(text: str, end: int) -> tuple[str, int]:
 def _is_abbreviation(text: str, dot: int, language: str) -> bool:
     """True when the "." at ``dot`` closes an abbreviation, an initial or (de) an ordinal."""
     word, start = _word_before(text, dot)
+    glued = _GLUED_WORD.search(word)
+    if glued:  # "as:^:p." (a superscript page number glued on): the word is "p"
+        word, start = glued.group(), start + glued.start()
     if not word:
         return False
     lowered = word.lower()

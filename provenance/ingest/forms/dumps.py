@@ -7,23 +7,51 @@ edit link as ``History[edit]``; lynx numbers every link (``[35]self-adjoint``, a
 ``[12]``, headings with "Edit" glued on as a browser copy shows them, no link numbers, no
 link list. Text without such marks is returned unchanged. One pass of a few regular
 expressions: linear in the text's length.
+
+In such a dump a citation marker is a superscript link, so it always comes with its caret
+(w3m ``^[12]``, perhaps wrapped as ``^`` and ``[12]``) or its lynx link number
+(``[51][1]``). A bracketed number or letter pair without either is not a marker but a
+subscript (lynx and w3m write ``<sub>`` in brackets: ``H[ij]``, ``I[n]``) or bracketed text
+(``(2001) [1994]``): it is written ``H_ij`` when it sticks to the word before it, ``(1994)``
+when it stands alone, so that it is never read as a citation. A line that is a search form
+(w3m ``[          ][Search][Go]``, lynx ``____________ Search Go``) is dropped.
 """
 
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 
-__all__ = ["is_lynx_dump", "normalize_dump", "title_before_tagline"]
+__all__ = ["is_lynx_dump", "normalize_dump", "title_before_tagline", "title_from_address"]
 
 _LYNX_LINKS = re.compile(r"\n(?:References\n\n)?[ \t]*(?:Visible|Hidden) links:\n", re.IGNORECASE)
-_LYNX_MARKER = re.compile(r"\^?\[\d+\](?=\[[^\]\n]{1,40}\])")  # ^[51][1] -> [1]
-_LYNX_LINK_NUMBER = re.compile(r"\[\d+\](?=[^\s\[\].,;:!?)])")  # [35]self-adjoint
+# one pass: a marker ^[51][1] -> [1] (its "[1]" never read again as a link number, even
+# when a superscript follows: "[3]^:p. 234"); a link number [35]self-adjoint -> self-adjoint
+_LYNX_NUMBERS = re.compile(
+    r"\^?\[\d+\](?P<marker>\[[^\]\n]{1,40}\])|\[\d+\](?=[^\s\[\].,;:!?)])"
+)
 _MATH = re.compile(r"\[MATH:.*?:MATH\]", re.DOTALL)
 _CARET_MARKER = re.compile(r"\^\s*(?=\[[^\]]{1,40}\])")  # w3m: ^[12] -> [12] (even wrapped)
 _LOOSE_CARET = re.compile(r"(?<=[.!?,;:\"”’)\]])\^(?=\s|$)", re.MULTILINE)  # a lone back-link
 _OPEN_BRACKET = re.compile(r"\[\s+(?=[^\]\n]{1,40}\])")  # "[ citation needed]"
-_MARKER_LINE = re.compile(r"\n[ \t]*((?:\[[^\]\n]{1,40}\])+)[ \t]*(?=\n|\Z)")
+# markers wrapped onto a line of their own: "[12]", "[a]", "[n 3]", "[citation needed]"
+_MARKER_LINE = re.compile(
+    r"\n[ \t]*((?:\[(?:\d+|[a-z]{1,2}|(?:note|nb|n) ?\d+|[a-z][a-z ]{2,38}[a-z?])\])+)"
+    r"[ \t]*(?=\n|\Z)",
+    re.IGNORECASE,
+)
 _EDIT_LINK = re.compile(r"^(?P<title>[^\n]*?\S)\s*\[\s*edit\s*\]\s*$", re.MULTILINE | re.IGNORECASE)
+_MARKER_SHAPED = re.compile(r"\[(?:\d+|[a-z]{1,2}|(?:note|nb|n) ?\d+)\]", re.IGNORECASE)
+_CARET_DUMP = re.compile(r"\^\s*\[\d+\]")
+_LINK_TEXT_FOLLOWS = re.compile(r"[^\s.,;:!?)\]'\"”’]")
+_FORM_LINE = re.compile(
+    r"^[ \t]*(?:\[[ _]{4,}\](?:\[[^\]\n]{1,20}\])*|_{8,}(?:[ \t]+\w+){0,3})[ \t]*\n",
+    re.MULTILINE,
+)
+_ARTICLE_ADDRESS = re.compile(
+    r"https?://[a-z\-]{2,12}\.(?:m\.)?wikipedia\.org/wiki/(?P<name>[^\s#?]+)", re.IGNORECASE
+)
+_OPENING_LINES = 5
 _TAGLINE = re.compile(r"^\s*From Wikipedia, the free encyclopedia\s*$", re.MULTILINE)
 
 
@@ -32,14 +60,33 @@ def is_lynx_dump(text: str) -> bool:
     return bool(_LYNX_LINKS.search(text))
 
 
+def _unlinked_brackets(text: str) -> str:
+    """Marker-shaped brackets with neither caret nor link number, as subscripts or text."""
+
+    def rewrite(found: re.Match[str]) -> str:
+        start, end = found.span()
+        if _LINK_TEXT_FOLLOWS.match(text, end) or text.startswith("[", end):
+            return found.group()  # a lynx link number before its link's text
+        back = start - 1
+        while back >= 0 and text[back] in " \t\r\n":
+            back -= 1
+        if back >= 0 and text[back] in "^]":
+            return found.group()  # a superscript marker: "^[12]", "^[51][1]"
+        inner = found.group()[1:-1]
+        return f"_{inner}" if start and not text[start - 1].isspace() else f"({inner})"
+
+    return _MARKER_SHAPED.sub(rewrite, text)
+
+
 def normalize_dump(text: str) -> str:
     """``text`` without the marks a text browser adds (see module doc)."""
     links = _LYNX_LINKS.search(text)
     if links:
-        text = text[: links.start()]
-        text = _MATH.sub(" ", text)
-        text = _LYNX_MARKER.sub("", text)
-        text = _LYNX_LINK_NUMBER.sub("", text)
+        text = _MATH.sub(" ", text[: links.start()])
+    if links or _CARET_DUMP.search(text):
+        text = _unlinked_brackets(_FORM_LINE.sub("", text))
+    if links:
+        text = _LYNX_NUMBERS.sub(lambda found: found["marker"] or "", text)
     text = _CARET_MARKER.sub("", text)
     text = _LOOSE_CARET.sub("", text)
     text = _OPEN_BRACKET.sub("[", text)
@@ -56,3 +103,14 @@ def title_before_tagline(text: str) -> str | None:
     if before and len(before[-1]) <= 200 and not before[-1].startswith(("#", "*", "[")):
         return before[-1]
     return None
+
+
+def title_from_address(text: str) -> str | None:
+    """The article's name from a Wikipedia address among the copy's first lines
+    ("https://en.wikipedia.org/wiki/MX_record" -> "MX record")."""
+    opening = [line for line in text.lstrip().splitlines()[: 2 * _OPENING_LINES] if line.strip()]
+    found = _ARTICLE_ADDRESS.search("\n".join(opening[:_OPENING_LINES]))
+    if not found:
+        return None
+    name = unquote(found["name"]).replace("_", " ").strip()
+    return name if name and ":" not in name else None

@@ -11,9 +11,13 @@ shape, not from known strings:
   "X is a ..."), every line is navigation or an image caption;
 * a one-line block that names an image position ("(left)", "(pictured)") is a caption;
 * the reference list is the run of "n. ^ ..." lines, or "[n] ..."/"n. ..." lines under a
-  References/Sources/Notes heading; an entry's text continues on the following lines.
+  References/Sources/Notes heading; an entry's text continues on the following lines. In
+  that list a "^ ..." item with no number (a text browser lost it) is the next item: it takes
+  the number after the last one, as the list counts its items.
 
-The title is the lead's subject (the words before " is a"/" are"/" was" in its first sentence).
+The title is the one above "From Wikipedia, the free encyclopedia", else the article's name in a
+Wikipedia address among the first lines (a copy that starts with its URL), else the lead's
+subject (the words before " is a"/" are"/" was" in its first sentence).
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from provenance.domain.documents import (
     ReferenceFields,
 )
 from provenance.ingest.claims.split import Marker, build_claims, split_sentences, strip_markers
-from provenance.ingest.forms.dumps import normalize_dump, title_before_tagline
+from provenance.ingest.forms.dumps import normalize_dump, title_before_tagline, title_from_address
 
 __all__ = ["FORMAT", "LEAD", "parse"]
 
@@ -41,7 +45,14 @@ _CARET_ENTRY = re.compile(r"^\s*(?P<label>\d+)\.\s*\^(?P<rest>.*)$")
 _LIST_ENTRY = re.compile(
     r"^\s*(?:\[(?P<b>\d+)\]|(?P<n>\d+)[.)])\s*(?:\^\s*)?(?P<rest>\S.*)?$"
 )
-_BACKLINKS = re.compile(r"^(?:[a-z]{1,2}\s+){2,}(?=\S)")  # "^ a b c Smith, J." reuse links
+# "^ a b c Smith, J." reuse links; a text browser writes them as superscripts: "^a ^b"
+_BACKLINKS = re.compile(r"^(?:\^?[a-z]{1,2}\s+){2,}(?=\S)")
+_CATEGORY_BAR = re.compile(r"^\s*(?:Hidden )?Categories\s*:", re.IGNORECASE)
+# the hidden words of the back-links a browser copy keeps: "^ Jump up to: a b", "Jump up ^"
+_JUMP_UP = re.compile(r"^(?:\^\s*)?Jump up(?:\s+to)?:?\s*(?:\^\s*)?")
+# an item of the list with no number of its own (a copy or a text browser lost it): its
+# back-link only ("^ Smith 2001", "Jump up ^ Smith 2001", "^ Jump up to: a b Smith 2001")
+_UNNUMBERED_ENTRY = re.compile(r"^\s*(?:Jump up\s*)?[\^↑]\s*(?P<rest>\S.*)$")
 _REFERENCE_HEADINGS = re.compile(
     r"^(?:references?|sources?|notes?|citations?|footnotes?|bibliography|works cited|"
     r"notes and references|references and notes)$",
@@ -171,13 +182,26 @@ def _claims_of(section: str, lines: list[_Line]) -> list[ParsedClaim]:
 def _reference_entry(line: str, under_heading: bool) -> tuple[str, str] | None:
     found = _CARET_ENTRY.match(line)
     if found:
-        rest = found["rest"].strip()
-        return found["label"], _BACKLINKS.sub("", rest)
+        return found["label"], _entry_text(found["rest"])
     if under_heading:
         found = _LIST_ENTRY.match(line)
         if found:
-            return found["b"] or found["n"], (found["rest"] or "").strip()
+            return found["b"] or found["n"], _entry_text(found["rest"] or "")
     return None
+
+
+def _entry_text(rest: str) -> str:
+    """An entry's text without its back-links ("Jump up to: a b", "^a ^b")."""
+    return _BACKLINKS.sub("", _JUMP_UP.sub("", rest.strip()))
+
+
+def _unnumbered_entry(line: str, references: list[tuple[str, list[str]]]) -> tuple[str, str] | None:
+    """A "^ ..." item of the list: labelled with the number after the list's last (or 1)."""
+    found = _UNNUMBERED_ENTRY.match(line)
+    if not found or (references and not references[-1][0].isdigit()):
+        return None
+    label = str(int(references[-1][0]) + 1) if references else "1"
+    return label, _entry_text(found["rest"])
 
 
 def _next_in_list(references: list[tuple[str, list[str]]], label: str) -> bool:
@@ -225,10 +249,16 @@ def _walk(text: str) -> _Parts:
                     pending = []
                 section = (heading["title"] if heading else line.text).strip()
                 in_references = bool(_REFERENCE_HEADINGS.match(section))
+                in_entry = False
                 in_lead_preamble = False
                 after_heading = True
                 continue
+            if _CATEGORY_BAR.match(line.text):
+                in_references = in_entry = False  # the page's category bar: the article ended
+                continue
             entry = _reference_entry(line.text, in_references)
+            if entry is None and in_references:
+                entry = _unnumbered_entry(line.text, parts.references)
             if entry is not None and in_entry and not _next_in_list(parts.references, entry[0]):
                 entry = None  # a wrapped line that starts with a number ("2016. Retrieved")
             if entry is not None:
@@ -296,7 +326,7 @@ def parse(text: str, *, title: str | None = None) -> ParsedDocument:
     references = tuple(_reference(label, lines) for label, lines in parts.references)
     return ParsedDocument(
         format=FORMAT,
-        title=title or title_before_tagline(text) or parts.title
+        title=title or title_before_tagline(text) or title_from_address(text) or parts.title
         or _title_from_lead(parts.claims),
         claims=tuple(parts.claims),
         references=references,

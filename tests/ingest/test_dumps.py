@@ -1,0 +1,98 @@
+"""Text dumps of real Wikipedia pages (w3m, lynx, browser copies) read against a truth that
+is not ours: the saved HTML of the same page, or the dump's own reference list."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import pytest
+
+from provenance.domain.documents import ParsedDocument
+from provenance.ingest.forms.dumps import normalize_dump
+from provenance.services.ingest import parse_text
+from tests.ingest.self_truth import FIXTURES, page_truth, read_fixture
+
+DUMPS = FIXTURES / "dumps"
+
+
+@cache
+def _parsed(name: str) -> ParsedDocument:
+    return parse_text((DUMPS / name).read_text(encoding="utf-8"), name)
+
+
+def _loose(text: str) -> str:
+    """Text as both renderings agree on it: a browser adds quotes around <q>, spaces where
+    hidden elements stood ('"roadmap" .', "( link)"); the HTML's text has neither."""
+    return re.sub(r"[\s“”]+", "", text)
+
+
+PAIRS = [
+    ("en_hermitian_matrix.lynx.txt", "en_hermitian_matrix.desktop.html.gz"),
+    ("en_mozilla.w3m.txt", "en_mozilla.desktop.html.gz"),
+]
+
+
+@pytest.mark.parametrize(("dump", "page"), PAIRS, ids=[d for d, _ in PAIRS])
+def test_dump_reads_as_its_own_html_says(dump: str, page: str) -> None:
+    """The page's sup.reference links are the truth: which labels its markers show, which
+    list item each names, how many items the list has."""
+    truth = page_truth(read_fixture(FIXTURES / "wikipedia" / page))
+    doc = _parsed(dump)
+    stored = {r.label: _loose(r.raw) for r in doc.references}
+    right = [label for label, note in truth.cited.items()
+             if stored.get(label) == _loose(truth.items[note])]
+    assert sorted(right) == sorted(truth.cited)  # every label holds its own item's text
+    assert len(doc.references) == len(truth.items)  # unnumbered items are not lost
+    cited = {c.label for claim in doc.claims for c in claim.citations}
+    assert set(truth.cited) <= cited  # every marker the page shows is held by a claim
+    assert cited <= set(truth.cited)  # and no subscript, year or button reads as one
+
+
+def test_lynx_subscripts_are_not_markers() -> None:
+    """Hermitian matrix: <sub> written "H[ij]", "I[n]" by lynx; "[1994]" is text."""
+    text = normalize_dump((DUMPS / "en_hermitian_matrix.lynx.txt").read_text(encoding="utf-8"))
+    assert "H_ij = H_ji (matrix symmetry)" in text
+    assert "I_n is Hermitian, but i\u2009I_n is not" in text
+    assert "Michiel, ed. (2001) (1994)," in text
+    doc = _parsed("en_hermitian_matrix.lynx.txt")
+    # a marker followed by a page-number superscript ("^[90][3]^:p. 234") keeps its label
+    rayleigh = next(c for c in doc.claims if c.text.startswith("R(M, x) , is defined as"))
+    assert [x.label for x in rayleigh.citations] == ["3", "5"]
+
+
+def test_w3m_search_form_is_no_claim() -> None:
+    doc = _parsed("en_mozilla.w3m.txt")
+    assert not any("Search" in c.text or c.text.startswith("[") for c in doc.claims)
+
+
+def test_form_lines_go_but_marker_lines_stay() -> None:
+    text = "It floods.^\n[12]\n\n[                    ][Search][Go]\n\nMore text.^[3]\n"
+    assert normalize_dump(text) == "It floods.[12]\n\n\nMore text.[3]\n"
+
+
+# Browser copies of desktop Wikipedia (2014-2015): headings "Overview[edit]", a reference list
+# whose items lost their numbers ("Jump up ^ …", "^ Jump up to: a b …"). The truth is the copy
+# itself: its n-th list item is reference n, and its markers run [1]…[n].
+COPIES = {
+    "en_bleve.copy.txt": ("Boiling liquid expanding vapor explosion", 6),
+    "en_mx_record.copy.txt": ("MX record", 8),
+}
+_ITEM = re.compile(r"^(?:\^ Jump up to: (?:[a-z] )+|Jump up \^ )(?P<text>.*)$", re.MULTILINE)
+
+
+@pytest.mark.parametrize("name", sorted(COPIES))
+def test_browser_copy_unnumbered_list(name: str) -> None:
+    title, count = COPIES[name]
+    text = (DUMPS / name).read_text(encoding="utf-8")
+    items = [found["text"].strip() for found in _ITEM.finditer(text)]
+    markers = sorted({int(m) for m in re.findall(r"\[(\d+)\]", text)})
+    assert len(items) == count and markers == list(range(1, count + 1))  # the copy's own count
+    doc = _parsed(name)
+    assert doc.format == "wikipedia-text"
+    assert doc.title == title
+    assert [(r.label, r.raw) for r in doc.references] == [
+        (str(n), item) for n, item in enumerate(items, 1)]
+    cited = {c.label for claim in doc.claims for c in claim.citations}
+    assert cited == {str(n) for n in range(1, count + 1)}
+    assert not any("Jump up" in c.text or c.text.startswith("^") for c in doc.claims)
