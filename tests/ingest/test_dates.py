@@ -87,3 +87,9 @@ def test_language_code(text: str, code: str) -> None:
 @pytest.mark.parametrize("text", ["Garbage text", "", "English and Chinese", "xx"])
 def test_language_code_falls_back_to_text(text: str) -> None:
     assert language_code(text) == text
+
+
+def test_four_digits_after_2100_are_no_year() -> None:
+    """"Science. 2007;317(5837):519-23": 5837 is an issue number."""
+    assert parse_date("5837") == (None, None)
+    assert parse_date("2100") == (date(2100, 1, 1), "year")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from functools import cache
 from pathlib import Path
 
 import pytest
 
-from provenance.domain.documents import ParsedDocument
+from provenance.domain.documents import ParsedDocument, ParsedReference
 from provenance.services.ingest import parse_text
 from tests.ingest.self_truth import (
     FIXTURES,
@@ -161,3 +162,31 @@ def test_marker_in_a_navbox_or_second_caption_is_held() -> None:
     doc = _parsed("en_united_states_2019.parsoid.html.gz")
     caption = next(c for c in doc.claims if any(x.label == "586" for x in c.citations))
     assert caption.text.startswith("Source: Fed Survey of Consumer Finances")
+
+
+def _ref(name: str, label: str) -> ParsedReference:
+    return next(r for r in _parsed(name).references if r.label == label)
+
+
+def test_reference_fields_leave_out_the_citation_css() -> None:
+    """The first citation of a desktop page carries the CS1 TemplateStyles <style>."""
+    fields = _ref("en_tsne.desktop.html.gz", "1").fields
+    assert fields.publisher is None and fields.extra["pages"] == "2579-2605"
+    assert not any(".mw-parser-output" in str(v) for v in vars(fields).values())
+
+
+def test_coins_values_are_text() -> None:
+    """"&ndash;&#32;" and an inter-language link's HTML written into template parameters."""
+    assert _ref("en_microsoft.desktop.html.gz", "5").fields.title == (
+        "U.S. Securities and Exchange Commission \u2013 Linkedin")
+    assert _ref("zh_cat.mobile.html.gz", "17").fields.publisher == "National Museum of Georgia"
+
+
+def test_chinese_and_arabic_citation_marks() -> None:
+    """zh CS1: "[access date]", 原始内容存档于 (archived on), a language in full-width
+    brackets; ar {{Webarchive}}: "نسخة محفوظة 09 أبريل 2018 على موقع واي باك مشين"."""
+    zh = _ref("zh_cat.mobile.html.gz", "3").fields
+    assert (zh.language, zh.access_date, zh.archive_date) == (
+        "en", date(2020, 1, 11), date(2021, 3, 13))
+    ar = _ref("ar_mathematics.parsoid.html.gz", "4").fields
+    assert ar.title == "Anthropology" and ar.archive_date == date(2018, 4, 9)

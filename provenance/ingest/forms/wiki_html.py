@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import re
+from copy import deepcopy as copy_tree
 from dataclasses import dataclass, field, replace
 from urllib.parse import unquote
 
@@ -588,11 +589,22 @@ def _with_links(fields: ReferenceFields, links: list[str]) -> ReferenceFields:
     return replace(fields, url=url, archive_url=archive, extra=extra)
 
 
+def _visible_text(body: lxml.html.HtmlElement, raw: str) -> str:
+    """The reference's text without the TemplateStyles CSS the first citation carries."""
+    if not any(True for _ in body.iter("style", "script")):
+        return raw
+    copy = copy_tree(body)
+    for node in list(copy.iter("style", "script")):
+        node.drop_tree()  # keeps the tail text
+    return _text(copy)
+
+
 def _reference_fields(body: lxml.html.HtmlElement, raw: str) -> ReferenceFields:
     links = _links(body)
     from_template = _template_fields(body)
     if from_template is not None:
         return _with_links(from_template, links)
+    raw = _visible_text(body, raw)
     fields = parse_reference(raw) if raw else ReferenceFields()
     coins = next((s for s in body.iter("span") if "Z3988" in _classes(s)), None)
     if coins is not None and coins.get("title"):

@@ -7,8 +7,12 @@ had them, before rendering. :func:`coins_fields` maps it onto :class:`ReferenceF
 
 from __future__ import annotations
 
+import html
 import re
 from urllib.parse import parse_qsl
+
+import lxml.html
+from lxml.etree import ParserError
 
 from provenance.domain.documents import ReferenceFields
 from provenance.ingest.references.dates import parse_date
@@ -25,7 +29,23 @@ _EXTRA_KEYS = {
 
 def _clean(value: str) -> str:
     value = _WIKILINK.sub(r"\1", value)
+    if "&" in value:  # "&ndash;&#32;" written into the template parameter
+        value = html.unescape(value)
+    if "<" in value:  # a template's HTML in a parameter (zh: inter-language link spans)
+        value = _markup_text(value)
     return " ".join(value.replace("\u00a0", " ").split()).strip()
+
+
+def _markup_text(value: str) -> str:
+    """The text of HTML in a COinS value, without its not-printed parts."""
+    try:
+        root = lxml.html.fragment_fromstring(value, create_parent="div")
+    except (ParserError, ValueError):
+        return re.sub(r"<[^>]*>", "", value)
+    for node in list(root.iter()):
+        if isinstance(node.tag, str) and "noprint" in (node.get("class") or "").split():
+            node.drop_tree()
+    return str(root.text_content()).replace("-{", "").replace("}-", "")
 
 
 def coins_fields(kev: str) -> ReferenceFields:

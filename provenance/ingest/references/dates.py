@@ -40,7 +40,20 @@ MONTHS: dict[str, int] = {
         start=1,
     )
     for name in names
+} | {
+    name: number
+    for number, names in enumerate(
+        (  # Arabic: Egyptian/Gulf names and the Levantine ones
+            ("يناير", "كانون الثاني"), ("فبراير", "شباط"), ("مارس", "آذار"), ("أبريل", "نيسان"),
+            ("مايو", "أيار"), ("يونيو", "حزيران"), ("يوليو", "تموز"), ("أغسطس", "آب"),
+            ("سبتمبر", "أيلول"), ("أكتوبر", "تشرين الأول"), ("نوفمبر", "تشرين الثاني"),
+            ("ديسمبر", "كانون الأول"),
+        ),
+        start=1,
+    )
+    for name in names
 }
+_LATEST_YEAR = 2100  # no reference is dated later; four digits above it are numbers
 _SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 1}
 
 _MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
@@ -89,6 +102,8 @@ def _number_month(text: str) -> int:
 def _from_match(precision: str, found: re.Match[str]) -> tuple[date | None, str | None]:
     parts = found.groupdict()
     year = int(parts["y"])
+    if year > _LATEST_YEAR:  # "317(5837)": an issue number, not a year
+        return None, None
     if precision == "season":
         season = parts["s"].lower()
         month = _SEASONS[season]
@@ -113,7 +128,7 @@ def _via_dateutil(text: str) -> tuple[date | None, str | None]:
         two = dateutil_parser.parse(text, default=datetime(1908, 2, 2), ignoretz=True)
     except (ValueError, OverflowError, TypeError, dateutil_parser.ParserError):
         return None, None
-    if one.year != two.year:
+    if one.year != two.year or one.year > _LATEST_YEAR:
         return None, None
     if one.month != two.month:
         return date(one.year, 1, 1), "year"

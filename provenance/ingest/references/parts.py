@@ -83,17 +83,19 @@ def take_archived(text: str, extra: dict[str, str]) -> tuple[str, date | None]:
     found = ARCHIVED.search(text)
     if not found:
         return text, None
-    fmt = found.group("fmt") or found.group("fmt2")
+    fmt = found.group("fmt") or found.group("fmt2") or found.group("fmt3")
     if fmt:
         extra["format"] = fmt.upper()
-    when = _date(found.group("date") or found.group("date2"), extra, "archive_date_precision")
+    written = next((found.group(g) for g in ("date", "date2", "date3", "date4") if found.group(g)),
+                   None)
+    when = _date(written, extra, "archive_date_precision")
     return text[: found.start()] + CUT + text[found.end() :], when
 
 def take_accessed(text: str, extra: dict[str, str] | None = None) -> tuple[str, date | None]:
     found = ACCESSED.search(text)
     if not found:
         return text, None
-    when = _date(found.group("date"), extra, "access_date_precision")
+    when = _date(found.group("date") or found.group("date2"), extra, "access_date_precision")
     return text[: found.start()] + CUT + text[found.end() :], when
 
 def take_simple(text: str, extra: dict[str, str]) -> str:
@@ -115,6 +117,11 @@ def take_language(text: str) -> tuple[str, str | None]:
     found = LANGUAGE.search(text)
     if not found:
         return text, None
+    if found.group("zh"):
+        code = language_code(found.group("zh"))
+        if code == found.group("zh"):
+            return text, None  # not a language name
+        return text[: found.start()].rstrip() + text[found.end() :], code
     names = [n.strip() for n in re.split(r",\s*(?:and\s+)?|\s+and\s+", found.group("langs"))
              if n.strip()]
     codes = [language_code(name) for name in names]

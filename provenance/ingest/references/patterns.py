@@ -46,15 +46,26 @@ NOTICES = re.compile(
     re.IGNORECASE,
 )
 
+_FULL_DATE = (  # a day, never a bare year ("[1867]" is an original edition, not a date seen)
+    rf"(?:{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}"
+    rf"|\d{{4}}年\d{{1,2}}月\d{{1,2}}日)"
+)
+
 ARCHIVED = re.compile(
     r"Archived(?:\s*\((?P<fmt>[A-Z]{2,5})\))?\s+from\s+the[\s_]+original(?:\s*\((?P<fmt2>[A-Z]{2,5})\))?"
     rf"(?:\s+on\s+(?P<date>{_DATE_TEXT}))?"
-    rf"|Archived\s+(?P<date2>{_DATE_TEXT})\s+at\s+(?:the\s+)?(?:Wayback\s+Machine|archive\.\w+)",
+    rf"|Archived\s+(?P<date2>{_DATE_TEXT})\s+at\s+(?:the\s+)?(?:Wayback\s+Machine|archive\.\w+)"
+    # Chinese CS1, in full-width brackets: "原始内容存档 (PDF)于4 March 2016"
+    rf"|[\uff08(]原始内容存[档檔](?:\s*\((?P<fmt3>[A-Z]{{2,5}})\))?于\s*(?P<date3>{_DATE_TEXT})\s*[\uff09)]"
+    # Arabic {{Webarchive}}: "نسخة محفوظة 09 أبريل 2018 على موقع واي باك مشين"
+    r"|نسخة\s+محفوظة\s+(?P<date4>\d{1,2}\s+\S+\s+\d{4})\s+على\s+موقع\s+واي\s+باك\s+مشين",
     re.IGNORECASE,
 )
 
 ACCESSED = re.compile(
-    rf"\(?\b(?:Retrieved|Accessed|Access(?:ed)?\s+date:?|Last\s+accessed)(?:\s+on)?:?\s+(?P<date>{_DATE_TEXT})\)?(?:,?\s+(?:from|at)\b)?",
+    rf"\(?\b(?:Retrieved|Accessed|Access(?:ed)?\s+date:?|Last\s+accessed)(?:\s+on)?:?\s+(?P<date>{_DATE_TEXT})\)?(?:,?\s+(?:from|at)\b)?"
+    # Chinese CS1 writes the access date in brackets after the date: "2016-05-11 [2020-07-11]"
+    rf"|(?<![\w\]])\[(?P<date2>{_FULL_DATE})\]",
     re.IGNORECASE,
 )
 
@@ -80,7 +91,9 @@ ISSUE_PAGES = re.compile(
     r"(?:\s(?P<vol>\d+))?(?:\s\((?P<issue>[^()]+)\))?:\s*(?P<pages>\d\w*(?:\s*[–—-]\s*\d\w*)?)(?=\.?\s*(?:$|\x1f)|\.\s)"
 )
 
-LANGUAGE = re.compile(r"\(in\s+(?P<langs>[A-Za-z][^()]*?)\)")
+LANGUAGE = re.compile(r"\(in\s+(?P<langs>[A-Za-z][^()]*?)\)"
+                      # Chinese CS1: a language name in full-width brackets
+                      "|\uff08(?P<zh>[^\uff08\uff09\\s]{1,6}[语語文])\uff09")
 
 FORMAT = re.compile(r"\((?P<fmt>PDF|DOC|DOCX|PPT|PPTX|XLS|XLSX|RTF|TXT|EPUB|MP3|MP4)\)",
                     re.IGNORECASE)
