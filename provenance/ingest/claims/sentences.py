@@ -58,7 +58,7 @@ ABBREVIATIONS: dict[str, frozenset[str]] = {
     }),
     "fr": frozenset(_COMMON | {
         "m", "mm", "mme", "mmes", "mlle", "mlles", "me", "mgr", "av", "apr", "j", "c", "env",
-        "cf", "éd", "ss", "s", "t", "vol", "coll", "dir", "trad", "boul", "bd", "chap",
+        "cf", "éd", "ss", "s", "t", "vol", "coll", "dir", "trad", "boul", "bd", "chap", "ill",
     }),
 }
 # Post-nominal letters' parts are abbreviations only after an initial ("M. Inst. C.E.").
@@ -106,7 +106,7 @@ def _starts_sentence(text: str, at: int) -> bool:
     if char.isupper() or char.isdigit():
         return True
     if char in _OPENERS:
-        following = text[at + 1 : at + 2]
+        following = text[at + 1 : at + 3].lstrip()[:1]  # French "« Mention": a space inside
         return bool(following) and (following.isupper() or following.isdigit())
     return char.isalpha() and not char.islower() and not char.isupper()  # no case: CJK, Arabic
 
