@@ -104,3 +104,36 @@ def test_le_monde_article_with_opengraph_and_microdata() -> None:
         assert absent not in joined
     assert [(r.fields.url, r.fields.title, r.label) for r in doc.references] == [
         (r["url"], r["title"], link_label(r["url"])) for r in expected["references"]]
+
+
+def test_a_large_page_is_read_as_its_small_self() -> None:
+    """One reading at every size: the Ars article with 1.5 MB of inline script and JSON (as
+    large news pages carry) gives the same claims, references and metadata as the article."""
+    page = (ARTICLES / "ars_minecraft_exploit.html").read_text(encoding="utf-8")
+    blob = "<script>window.__STATE__ = " + json.dumps(
+        [{"id": n, "teaser": f"Story {n} of the day, read more"} for n in range(30_000)]) + \
+        ";</script>"
+    large = page.replace("</head>", blob + "</head>", 1)
+    assert len(large.encode("utf-8")) > 1_500_000
+    small_doc, large_doc = parse(page), parse(large)
+    assert large_doc.claims == small_doc.claims
+    assert large_doc.references == small_doc.references
+    assert (large_doc.title, large_doc.authors, large_doc.published) == \
+        (small_doc.title, small_doc.authors, small_doc.published)
+
+
+def test_many_footnotes_each_find_their_note() -> None:
+    """2,000 footnotes (one index of the page's ids, not a search of the page per marker)."""
+    count = 2_000
+    body = "".join(f"<p>Claim number {n} about the harvest rests on a report.<sup>"
+                   f"<a href='#fn{n}' id='r{n}'>{n}</a></sup> More text follows here.</p>"
+                   for n in range(1, count + 1))
+    notes = "".join(f"<li id='fn{n}'>Report {n}, Farm Office, 2020. <a href='#r{n}'>↩</a></li>"
+                    for n in range(1, count + 1))
+    doc = parse(f"<html><body><article><h1>Harvest</h1>{body}"
+                f"<section class='footnotes'><ol>{notes}</ol></section></article></body></html>")
+    refs = {r.label: r.raw for r in doc.references}
+    assert len(refs) == count and refs["1999"] == "Report 1999, Farm Office, 2020."
+    cited = [c for c in doc.claims if c.citations]
+    assert [x.label for c in cited for x in c.citations] == [str(n) for n in range(1, count + 1)]
+    assert all(c.citations[0].offset == len(c.text) for c in cited)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date as Date
 from typing import Any
@@ -20,7 +21,6 @@ from urllib.parse import urldefrag
 
 import trafilatura
 from lxml import etree, html
-from trafilatura.metadata import extract_metadata
 
 from provenance.domain.documents import (
     ParsedClaim,
@@ -40,6 +40,7 @@ LEAD = "Lead"
 
 _TOKEN = "\u27e6fn{}\u27e7"  # stands in for a footnote marker through extraction
 _TOKEN_RE = re.compile(r"\s*\u27e6fn(\d+)\u27e7")
+_SPACE_RUN = re.compile(r"\s+")
 _NOTE_CONTAINER = re.compile(r"foot|endnote|\bnotes?\b|references|fn", re.IGNORECASE)
 _AUTHOR_SPLIT = re.compile(r"\s*(?:;|\band\b|&|,(?=\s*[A-Z][a-z]+\s+[A-Z]))\s*")
 
@@ -57,14 +58,27 @@ class _Footnotes:
     notes: dict[str, str] = field(default_factory=dict)  # label -> note text
 
 
-def _note_target(tree: etree._Element, anchor: etree._Element) -> etree._Element | None:
+def _index_ids(tree: etree._Element) -> dict[str, list[etree._Element]]:
+    """Elements by ``id`` and ``name``, in document order (one pass, not one search per link)."""
+    index: dict[str, list[etree._Element]] = {}
+    for element in tree.iter():
+        for attr in ("id", "name"):
+            value = element.get(attr)
+            if value and (not index.get(value) or index[value][-1] is not element):
+                index.setdefault(value, []).append(element)
+    return index
+
+
+def _note_target(tree: etree._Element, anchor: etree._Element,
+                 ids: dict[str, list[etree._Element]]) -> etree._Element | None:
     href = anchor.get("href", "")
     if not href.startswith("#") or len(href) < 2:
         return None
-    found = tree.xpath("//*[@id=$i or @name=$i]", i=href[1:])
-    if not found:
+    root = tree.getroottree().getroot()
+    # the first element still in the page (a marker already taken out is not)
+    target = next((e for e in ids.get(href[1:], ()) if e.getroottree().getroot() is root), None)
+    if target is None:
         return None
-    target = found[0]
     if target.tag == "a" and target.getparent() is not None:
         target = target.getparent()
     chain = [target, *target.iterancestors()]
@@ -78,8 +92,9 @@ def _note_target(tree: etree._Element, anchor: etree._Element) -> etree._Element
 def _take_footnotes(tree: etree._Element) -> _Footnotes:
     notes = _Footnotes()
     targets: list[etree._Element] = []
+    ids = _index_ids(tree)
     for anchor in list(tree.iter("a")):
-        target = _note_target(tree, anchor)
+        target = _note_target(tree, anchor, ids)
         text = " ".join((anchor.text_content() or "").split()).strip("[]() ")
         if target is None or not text or len(text) > 6 or anchor in target.iter():
             continue
@@ -113,13 +128,15 @@ def _take_footnotes(tree: etree._Element) -> _Footnotes:
 class _Block:
     chars: list[str] = field(default_factory=list)
     markers: list[Marker] = field(default_factory=list)
+    length: int = 0
 
     def add(self, text: str | None) -> None:
         if text:
             self.chars.append(text)
+            self.length += len(text)
 
     def size(self) -> int:
-        return sum(len(c) for c in self.chars)
+        return self.length
 
 
 def _render(element: etree._Element, block: _Block, links: dict[str, str]) -> None:
@@ -140,38 +157,54 @@ def _render(element: etree._Element, block: _Block, links: dict[str, str]) -> No
 
 
 def _plain(block: _Block, notes: _Footnotes) -> tuple[str, list[Marker]]:
+    """The block's text with footnote tokens taken out and whitespace collapsed; markers
+    moved with the text they follow."""
     text = "".join(block.chars)
-    markers = list(block.markers)
-    out: list[str] = []
+    tokens = list(_TOKEN_RE.finditer(text))
+    pieces: list[str] = []
     cursor = removed = 0
-    for found in _TOKEN_RE.finditer(text):
-        out.append(text[cursor:found.start()])
-        index = int(found.group(1))
-        shift = found.end() - found.start()
-        position = found.start() - removed
-        markers = [Marker(m.offset - shift if m.offset >= found.end() else m.offset, m.label,
-                          m.group) for m in markers]
-        markers.append(Marker(position, notes.labels[index]))
-        removed += shift
+    cut_ends: list[int] = []  # where each token ended in ``text``
+    cut_totals: list[int] = []  # characters taken out up to and including that token
+    footnotes: list[Marker] = []
+    for found in tokens:
+        pieces.append(text[cursor:found.start()])
+        footnotes.append(Marker(found.start() - removed, notes.labels[int(found.group(1))]))
+        removed += found.end() - found.start()
+        cut_ends.append(found.end())
+        cut_totals.append(removed)
         cursor = found.end()
-    out.append(text[cursor:])
-    plain = "".join(out)
-    collapsed: list[str] = []
-    mapping: list[int] = []
-    position = 0
-    for char in plain:
-        mapping.append(position)
-        if char.isspace() and (not collapsed or collapsed[-1] == " "):
-            continue
-        collapsed.append(" " if char.isspace() else char)
-        position += 1
-    mapping.append(position)
-    result = "".join(collapsed)
-    lead = 0
-    size = len(result.rstrip())
-    markers = [Marker(min(mapping[min(m.offset, len(plain))] - lead, size), m.label, m.group)
-               for m in markers]
-    return result.rstrip(), sorted(markers, key=lambda m: m.offset)
+    pieces.append(text[cursor:])
+    plain = "".join(pieces)
+    moved = []
+    for m in block.markers:  # a link marker after a token moves back by what was taken out
+        before = bisect_right(cut_ends, m.offset)
+        moved.append(Marker(m.offset - (cut_totals[before - 1] if before else 0), m.label,
+                            m.group))
+    markers = moved + footnotes
+    result = " ".join(plain.split())
+    # a marker's place in the collapsed text: leading white space goes, every later run of
+    # white space becomes one space
+    runs = [(run.start(), run.end()) for run in _SPACE_RUN.finditer(plain)]
+    starts = [start for start, _end in runs]
+    dropped: list[int] = []  # characters dropped up to the end of each run
+    total = 0
+    for start, end in runs:
+        total += end - start - (0 if start == 0 else 1)
+        dropped.append(total)
+    size = len(result)
+
+    def collapsed(offset: int) -> int:
+        offset = min(offset, len(plain))
+        index = bisect_right(starts, offset) - 1
+        if index < 0:
+            return offset
+        start, end = runs[index]
+        keep = 0 if start == 0 else 1
+        gone = (dropped[index - 1] if index else 0) + max(0, min(offset, end) - start - keep)
+        return offset - gone
+
+    return result, sorted((Marker(min(collapsed(m.offset), size), m.label, m.group)
+                           for m in markers), key=lambda m: m.offset)
 
 
 # What themes print around an author's name: "View all posts by Daniel Lemire", "By X".
@@ -193,82 +226,6 @@ def _published(value: str | None) -> Date | None:
     return parse_date(value)[0] if value else None
 
 
-# Past this size the page's text is read by :func:`_large_page` (trafilatura's extraction grows
-# faster than the page: 4 MB took 33 s): every paragraph is still read.
-_FAST_EXTRACTION = 1_000_000
-_BLOCK_TAGS = {"h1": "head", "h2": "head", "h3": "head", "h4": "head", "h5": "head",
-               "h6": "head", "p": "p", "li": "item", "blockquote": "quote", "td": "cell",
-               "th": "cell", "dd": "p"}
-_NOT_BODY = {"nav", "header", "footer", "aside", "script", "style", "form", "noscript",
-             "template", "svg", "button", "select"}
-
-
-@dataclass
-class _LargePage:
-    """What the rest of :func:`parse` reads of an extraction (trafilatura's Document shape)."""
-
-    body: etree._Element
-    title: str | None
-    author: str | None
-    date: str | None
-
-
-def _copy_inline(source: etree._Element, into: etree._Element) -> None:
-    """Copy ``source``'s text into ``into``: links as ``ref`` elements, other tags flattened."""
-    last: etree._Element | None = None
-
-    def add(text: str | None) -> None:
-        if not text:
-            return
-        if last is None:
-            into.text = (into.text or "") + text
-        else:
-            last.tail = (last.tail or "") + text
-
-    add(source.text)
-    for child in source:
-        tag = child.tag if isinstance(child.tag, str) else ""
-        if tag in _NOT_BODY:
-            pass
-        elif tag == "a" and child.get("href"):
-            last = etree.SubElement(into, "ref", target=child.get("href", ""))
-            last.text = "".join(child.itertext())
-        elif tag == "br":
-            add(" ")
-        elif tag not in _BLOCK_TAGS:
-            holder = etree.Element("span")
-            _copy_inline(child, holder)
-            add(holder.text)
-            for part in list(holder):
-                into.append(part)
-                last = part
-        add(child.tail)
-
-
-def _large_page(tree: etree._Element) -> _LargePage:
-    """A linear reading of a very large page: every heading, paragraph, list item, quotation
-    and table cell of its article (or main, or body), outside navigation, header and footer."""
-    root = tree
-    for tag in ("body", "main", "article"):  # the innermost of these the page has
-        found = next(iter(tree.iter(tag)), None)
-        if found is not None:
-            root = found
-    body = etree.Element("body")
-    skipped: set[etree._Element] = set()
-    for node in root.iter():
-        tag = node.tag if isinstance(node.tag, str) else ""
-        if tag in _NOT_BODY:
-            skipped.update(node.iter())
-        if node in skipped or tag not in _BLOCK_TAGS:
-            continue
-        if any(isinstance(d.tag, str) and d.tag in _BLOCK_TAGS for d in node.iterdescendants()):
-            continue  # its inner blocks are read on their own
-        block = etree.SubElement(body, _BLOCK_TAGS[tag])
-        _copy_inline(node, block)
-    meta = extract_metadata(tree)
-    return _LargePage(body, meta.title, meta.author, meta.date)
-
-
 def parse(text: str, *, title: str | None = None) -> ParsedDocument:
     """Parse web-article HTML into claims (with link and footnote citations) and references."""
     warnings: list[str] = []
@@ -278,14 +235,11 @@ def parse(text: str, *, title: str | None = None) -> ParsedDocument:
         tree = None
     notes = _take_footnotes(tree) if tree is not None else _Footnotes()
     source = html.tostring(tree, encoding="unicode") if tree is not None else text
-    extracted: Any
-    if tree is not None and len(text) > _FAST_EXTRACTION:
-        extracted = _large_page(tree)
-    else:
-        extracted = trafilatura.bare_extraction(
-            source, include_links=True, include_comments=False, include_tables=False,
-            include_images=False, with_metadata=True, favor_precision=True, deduplicate=False,
-            as_dict=False)
+    # one reading at every size (no switch to another reader past some size)
+    extracted: Any = trafilatura.bare_extraction(
+        source, include_links=True, include_comments=False, include_tables=False,
+        include_images=False, with_metadata=True, favor_precision=True, deduplicate=False,
+        as_dict=False)
     if isinstance(extracted, dict):  # older trafilatura answers with a dict
         extracted = None
     claims: list[ParsedClaim] = []
