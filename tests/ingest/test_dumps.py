@@ -61,6 +61,13 @@ def test_lynx_subscripts_are_not_markers() -> None:
     assert [x.label for x in rayleigh.citations] == ["3", "5"]
 
 
+def test_a_sentence_that_introduces_a_formula_is_a_claim() -> None:
+    """The lead of Hermitian matrix ends "… for all indices i and j:" before its formula."""
+    doc = _parsed("en_hermitian_matrix.lynx.txt")
+    assert doc.claims[0].text.startswith("In mathematics, a Hermitian matrix (or self-adjoint")
+    assert doc.claims[0].text.endswith("for all indices i and j:")
+
+
 def test_w3m_search_form_is_no_claim() -> None:
     doc = _parsed("en_mozilla.w3m.txt")
     assert not any("Search" in c.text or c.text.startswith("[") for c in doc.claims)

@@ -139,3 +139,24 @@ def test_chinese_and_japanese_characters_count_two_to_a_word() -> None:
     assert word_count("金正恩應邀訪問北京") == 5  # nine characters
     assert word_count("Kim met Xi in 2018") == 5
     assert word_count("김정은 북한 국무위원장이") == 3  # Korean spaces its words
+
+
+@pytest.mark.parametrize(("candidates", "named", "expected"), [
+    # what earlier real dumps gave as titles: a word, a link, a caption, a stage direction
+    (["This", "Kim and Xi meet in Dalian"], None, "Kim and Xi meet in Dalian"),
+    (["PDF version", "Kim and Xi meet in Dalian"], None, "Kim and Xi meet in Dalian"),
+    (["Xi and Kim in Dalian on May 7-8, 2018. [Photo/Xinhua]", "Xi, Kim meet again"], None,
+     "Xi, Kim meet again"),
+    (["[Anchor Lead]", "(Oct. 4)"], None, None),
+    (["Photo: Jane Doe/Agency", "Budget shortfall forces city to close libraries"], None,
+     "Budget shortfall forces city to close libraries"),
+    # the page's own <title> decides; without a candidate it is used without its site name
+    (["Cavalry FC", "Four More Horsemen Saddle Up"], "Four More Horsemen Saddle Up – Cavalry FC",
+     "Four More Horsemen Saddle Up"),
+    ([], "Four More Horsemen Saddle Up to Ride – Cavalry FC", "Four More Horsemen Saddle Up to Ride"),
+    (["World Cup: Neymar named in Brazil's squad"], None, "World Cup: Neymar named in Brazil's squad"),
+])
+def test_headline_rule(candidates: list[str], named: str | None, expected: str | None) -> None:
+    from provenance.ingest.forms.headline import pick_headline
+
+    assert pick_headline(candidates, named) == expected

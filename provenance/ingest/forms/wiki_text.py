@@ -62,6 +62,7 @@ _CAPTION_CUE = re.compile(r"\((?:left|right|center|centre|top|bottom|pictured|ab
 _SUBJECT = re.compile(r"^(?P<subject>.{1,120}?)(?:\s+\([^)]*\))?\s+(?:is|are|was|were)\b")
 _INFOBOX_LABEL = re.compile(r"^(?P<label>[A-Z][a-z]+(?:[ -][a-z]+)*)(?=[A-Z0-9\u00a0(])")
 _TERMINAL = re.compile(r"""[.!?]['"”’)\]]*$""")
+_INTRO_MIN_WORDS = 8
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,13 @@ def _blocks(text: str) -> Iterator[list[_Line]]:
 def _is_prose_line(line: str) -> bool:
     plain = strip_markers(line.strip()).text
     return bool(_TERMINAL.search(plain)) or plain != line.strip()
+
+
+def _introduces(paragraph: list[_Line]) -> bool:
+    """A sentence of several words ending in a colon: it introduces a formula or a list
+    ("… for all indices i and j:")."""
+    joined = " ".join(line.text.strip() for line in paragraph)
+    return joined.endswith(":") and len(joined.split()) >= _INTRO_MIN_WORDS
 
 
 def _is_short_label(line: str) -> bool:
@@ -288,7 +296,7 @@ def _flush(section: str, lines: list[_Line]) -> list[ParsedClaim]:
     if len(lines) == 1 and _CAPTION_CUE.search(lines[0].text):
         return claims  # an image caption
     for paragraph in _paragraphs(lines):
-        if not any(_is_prose_line(line.text) for line in paragraph):
+        if not any(_is_prose_line(line.text) for line in paragraph) and not _introduces(paragraph):
             continue  # navigation, a list of links, a stray label
         claims.extend(_claims_of(section, paragraph))
     return claims
