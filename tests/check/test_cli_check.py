@@ -1,47 +1,42 @@
 """The checker's commands through the real entry point: exit codes, JSON lines, changes,
-status, db status/upgrade. The real checker runs; only its network is the in-process one
-(tests/net/fakenet.py), given to the checker the runner builds."""
+status, db status/upgrade. The real runner and checker run end to end against loopback web
+hosts (tests/fakes/loopback_web.py: IP-literal URLs, nothing resolved), allowed by the
+``allow_private_addresses`` setting as a user would allow an intranet."""
 
 from __future__ import annotations
 
 import json
-import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from provenance.check.engine import Checker
 from provenance.domain import links as t
-from provenance.net.network import Network
 from provenance.runs import runner
 from tests.cli.helpers import run_cli
-from tests.net.fakenet import FakeResolver, FakeWeb
+from tests.fakes.loopback_web import LoopbackWeb, loopback_web
 from tests.workers.support import add_links
 
-URLS = ["http://a.test/1", "http://a.test/2", "http://b.test/1"]
-PROBE = re.compile(r"http://[^/]+/provenance-probe-[0-9a-f]+")
+
+@pytest.fixture
+def web(monkeypatch: pytest.MonkeyPatch) -> Iterator[LoopbackWeb]:
+    """Two loopback hosts; every URL answers a page, made-up paths 404 (a test sets its own
+    answers). Settings through the environment, as cron would give them."""
+    for name, value in {"ALLOW_PRIVATE_ADDRESSES": "1", "MIN_DELAY": "0", "RETRIES": "0",
+                        "CANARY_NAMES": ""}.items():
+        monkeypatch.setenv(f"PROVENANCE_{name}", value)
+    with loopback_web(2) as running:
+        yield running
 
 
 @pytest.fixture
-def fake(monkeypatch: pytest.MonkeyPatch) -> FakeWeb:
-    """Every URL answers a page, made-up paths 404 (a test adds its own answers)."""
-    web = FakeWeb()
-    for url in URLS:
-        web.add(url, html=f"<title>Page {url}</title>")
-    web.add(PROBE, 404)
-    resolver = FakeResolver({"a.test": "93.184.216.1", "b.test": "93.184.216.2",
-                             "example.com": "93.184.216.34"})
-    monkeypatch.setattr(runner, "_engine_checker",
-                        lambda settings: Checker(settings, network=Network(resolver,
-                                                                           web.connect)))
-    monkeypatch.setenv("PROVENANCE_MIN_DELAY", "0")
-    monkeypatch.setenv("PROVENANCE_CANARY_NAMES", "example.com")
-    return web
+def urls(web: LoopbackWeb) -> list[str]:
+    return [web.url(1, "/1"), web.url(1, "/2"), web.url(2, "/1")]
 
 
 @pytest.fixture
-def url(db: Any) -> str:
-    add_links(db, URLS)
+def url(db: Any, urls: list[str]) -> str:
+    add_links(db, urls)
     return str(db.url)
 
 
@@ -50,7 +45,7 @@ def cli(capsys: Any, monkeypatch: Any, db_url: str, *args: str) -> Any:
 
 
 def test_check_json_lines_then_summary_and_exit_0(capsys: Any, monkeypatch: Any, url: str,
-                                                  fake: FakeWeb) -> None:
+                                                  urls: list[str]) -> None:
     run = cli(capsys, monkeypatch, url, "check", "--format", "json")
     assert run.code == 0, run.err
     lines = [json.loads(line) for line in run.out.splitlines()]
@@ -59,32 +54,32 @@ def test_check_json_lines_then_summary_and_exit_0(capsys: Any, monkeypatch: Any,
         assert set(line) == {"url", "outcome", "http_status", "final_url", "elapsed_ms",
                              "state"}
         assert line["outcome"] == t.OK and line["state"] == t.ALIVE
-    assert sorted(x["url"] for x in lines[:-1]) == URLS
+    assert sorted(x["url"] for x in lines[:-1]) == sorted(urls)
     assert lines[-1]["summary"]["checked"] == 3 and lines[-1]["summary"]["status"] == "complete"
 
 
 def test_new_problem_exits_1_and_shows_in_changes(capsys: Any, monkeypatch: Any, url: str,
-                                                  fake: FakeWeb) -> None:
-    fake.add(URLS[0], 404)
+                                                  urls: list[str], web: LoopbackWeb) -> None:
+    web.set(urls[0], 404)
     run = cli(capsys, monkeypatch, url, "check")
     assert run.code == 1
-    assert "unchecked->failing" in run.out and URLS[0] in run.out
+    assert "unchecked->failing" in run.out and urls[0] in run.out
     assert "newly failing 1" in run.out
     changes = cli(capsys, monkeypatch, url, "changes", "--format", "json")
     assert changes.code == 0
-    assert [x["url"] for x in changes.json()["newly_failing"]] == [URLS[0]]
+    assert [x["url"] for x in changes.json()["newly_failing"]] == [urls[0]]
     text = cli(capsys, monkeypatch, url, "changes")
-    assert "newly failing: 1" in text.out and URLS[0] in text.out
+    assert "newly failing: 1" in text.out and urls[0] in text.out
 
 
-def test_nothing_due_exits_0(capsys: Any, monkeypatch: Any, url: str, fake: FakeWeb) -> None:
+def test_nothing_due_exits_0(capsys: Any, monkeypatch: Any, url: str, web: LoopbackWeb) -> None:
     cli(capsys, monkeypatch, url, "check")
     again = cli(capsys, monkeypatch, url, "check")
     assert again.code == 0 and "nothing due" in again.out
 
 
 def test_limit_and_document_flags(capsys: Any, monkeypatch: Any, url: str,
-                                  fake: FakeWeb) -> None:
+                                  web: LoopbackWeb) -> None:
     run = cli(capsys, monkeypatch, url, "check", "--limit", "2", "--format", "json")
     assert run.code == 0 and len(run.out.splitlines()) == 3
     missing = cli(capsys, monkeypatch, url, "check", "--document", "no such doc")
@@ -100,14 +95,14 @@ def test_limit_and_document_flags(capsys: Any, monkeypatch: Any, url: str,
     (("--format", "xml"), "xml"),
 ])
 def test_bad_options_exit_2_with_one_line(capsys: Any, monkeypatch: Any, url: str,
-                                          fake: FakeWeb, args: tuple[str, ...],
+                                          web: LoopbackWeb, args: tuple[str, ...],
                                           message: str) -> None:
     run = cli(capsys, monkeypatch, url, "check", *args)
     assert run.code == 2 and message in run.err and "Traceback" not in run.err
 
 
 def test_env_twin_is_used_and_flag_wins(capsys: Any, monkeypatch: Any, url: str,
-                                        fake: FakeWeb) -> None:
+                                        web: LoopbackWeb) -> None:
     seen: list[Any] = []
     real = runner.run_check
 
@@ -127,7 +122,7 @@ def test_env_twin_is_used_and_flag_wins(capsys: Any, monkeypatch: Any, url: str,
 
 
 def test_worker_once_and_status(capsys: Any, monkeypatch: Any, url: str,
-                                fake: FakeWeb) -> None:
+                                web: LoopbackWeb) -> None:
     run = cli(capsys, monkeypatch, url, "worker", "--once", "--lease-seconds", "5",
               "--format", "json")
     assert run.code == 0, run.err

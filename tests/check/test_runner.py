@@ -1,12 +1,19 @@
-"""run_check, leases, recording and changes on SQLite and PostgreSQL (``db`` fixture)."""
+"""run_check, leases, recording and changes on SQLite and PostgreSQL (``db`` fixture).
+
+Runs go end to end: the real runner and checker against loopback web hosts whose answers
+each test sets (tests/fakes/loopback_web.py: IP literals, so nothing is resolved); a
+network that is down is hosts whose servers were stopped (connections refused)."""
 
 from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import select, update
 
 from provenance.domain import links as t
@@ -18,18 +25,33 @@ from provenance.store import leases
 from provenance.store.checks import record_results
 from provenance.store.models import CheckRun, Link
 from provenance.store.report import link_history
-from tests.workers.support import FakeChecker, add_document, add_links, checks, links
+from tests.fakes.loopback_web import LoopbackWeb, loopback_web
+from tests.workers.support import add_document, add_links, checks, links
 
+# loopback hosts allowed, no canary names (nothing to resolve), no retries, a short outage
 S = Settings(concurrency=8, per_host=2, lease_seconds=5, dead_after_failures=2,
-             dead_after_days=0)
+             dead_after_days=0, allow_private_addresses=True, min_delay=0.0,
+             canary_names="", retries=0, timeout=5.0, connect_timeout=2.0, outage_wait=1.0)
 
 
-def urls(hosts: int, per_host: int) -> list[str]:
-    return [f"http://h{h}.test/p{i}" for h in range(hosts) for i in range(per_host)]
+@pytest.fixture
+def web() -> Iterator[LoopbackWeb]:
+    """Twelve loopback hosts (127.0.0.1-12) on one port."""
+    with loopback_web(12) as running:
+        yield running
 
 
-def go(db: Any, fake: FakeChecker, settings: Settings = S, **kw: Any) -> Any:
-    return asyncio.run(run_check(db, settings, checker_factory=fake, **kw))
+def urls(web: LoopbackWeb, hosts: int, per_host: int) -> list[str]:
+    return [web.url(h + 1, f"/p{i}") for h in range(hosts) for i in range(per_host)]
+
+
+def asked(web: LoopbackWeb) -> list[str]:
+    """Every URL the checker asked for, soft-404 probes left out."""
+    return [url for url, _headers in web.requests if "probe" not in url]
+
+
+def go(db: Any, settings: Settings = S, **kw: Any) -> Any:
+    return asyncio.run(run_check(db, settings, **kw))
 
 
 def make_due(db: Any) -> None:
@@ -38,12 +60,13 @@ def make_due(db: Any) -> None:
                                          - timedelta(seconds=1)))
 
 
-def test_due_links_are_checked_once_and_recorded(db: Any) -> None:
-    all_urls = urls(5, 8)
+def test_due_links_are_checked_once_and_recorded(db: Any, web: LoopbackWeb) -> None:
+    all_urls = urls(web, 5, 8)
     add_links(db, all_urls)
-    fake = FakeChecker(outcomes={all_urls[0]: t.NOT_FOUND, all_urls[1]: t.BLOCKED})
-    summary = go(db, fake)
-    assert sorted(fake.seen) == sorted(all_urls)
+    web.set(all_urls[0], 404)
+    web.set(all_urls[1], 403)
+    summary = go(db)
+    assert sorted(asked(web)) == sorted(all_urls)
     assert summary.status == "complete" and summary.checked == 40 and summary.remaining == 0
     assert summary.outcomes == Counter({t.OK: 38, t.NOT_FOUND: 1, t.BLOCKED: 1})
     assert summary.newly_failing == 1 and summary.new_problems == 1
@@ -59,67 +82,65 @@ def test_due_links_are_checked_once_and_recorded(db: Any) -> None:
         assert run.finished_at is not None and run.counts["checks"] == 40
 
 
-def test_nothing_due_opens_no_run_and_all_rechecks_everything(db: Any) -> None:
-    all_urls = urls(2, 3)
+def test_nothing_due_opens_no_run_and_all_rechecks_everything(db: Any, web: LoopbackWeb
+                                                               ) -> None:
+    all_urls = urls(web, 2, 3)
     add_links(db, all_urls)
-    go(db, FakeChecker())
-    idle = go(db, FakeChecker())
+    go(db)
+    idle = go(db)
     assert idle.run_id is None and idle.status == "idle" and idle.checked == 0
-    fake = FakeChecker()
-    again = go(db, fake, all=True)
-    assert sorted(fake.seen) == sorted(all_urls) and again.checked == 6
+    web.requests.clear()
+    again = go(db, all=True)
+    assert sorted(asked(web)) == sorted(all_urls) and again.checked == 6
     assert {link.checks for link in links(db).values()} == {2}
 
 
-def test_limit_is_a_budget_and_the_rest_stays_due(db: Any) -> None:
-    add_links(db, urls(4, 5))
-    first = go(db, FakeChecker(), limit=7)
+def test_limit_is_a_budget_and_the_rest_stays_due(db: Any, web: LoopbackWeb) -> None:
+    add_links(db, urls(web, 4, 5))
+    first = go(db, limit=7)
     assert first.checked == 7 and first.status == "partial" and first.remaining == 13
-    second = go(db, FakeChecker())
+    second = go(db)
     assert second.checked == 13
     assert len(checks(db)) == 20
 
 
-def test_document_restricts_to_its_links(db: Any) -> None:
-    ids = add_links(db, urls(3, 4))
+def test_document_restricts_to_its_links(db: Any, web: LoopbackWeb) -> None:
+    ids = add_links(db, urls(web, 3, 4))
     add_document(db, "Kim-Xi meetings", ids[:5], ref_title="A title")
-    fake = FakeChecker()
-    summary = go(db, fake, document="kim-xi meetings")
-    assert summary.checked == 5 and len(fake.seen) == 5
-    by_id = go(db, FakeChecker(), document="1", all=True)
+    summary = go(db, document="kim-xi meetings")
+    assert summary.checked == 5 and len(asked(web)) == 5
+    by_id = go(db, document="1", all=True)
     assert by_id.checked == 5
 
 
 def test_unknown_document_is_a_clear_error(db: Any) -> None:
-    import pytest
-
     from provenance.errors import NotFoundError
 
     with pytest.raises(NotFoundError, match="no document 'nope'"):
-        go(db, FakeChecker(), document="nope")
+        go(db, document="nope")
 
 
 def test_two_runs_at_once_never_check_a_link_twice(db: Any) -> None:
-    all_urls = urls(12, 10)
-    add_links(db, all_urls)
-    a, b = FakeChecker(delay=0.05), FakeChecker(delay=0.05)
+    with loopback_web(12, delay=0.05) as web:
+        all_urls = urls(web, 12, 10)
+        add_links(db, all_urls)
 
-    async def both() -> Any:
-        return await asyncio.gather(
-            run_check(db, S, checker_factory=a, worker_id="A"),
-            run_check(db, S, checker_factory=b, worker_id="B"))
+        async def both() -> Any:
+            return await asyncio.gather(run_check(db, S, worker_id="A"),
+                                        run_check(db, S, worker_id="B"))
 
-    sa, sb = asyncio.run(both())
+        sa, sb = asyncio.run(both())
     assert sa.run_id == sb.run_id
-    assert sorted(a.seen + b.seen) == sorted(all_urls)
-    assert not set(a.seen) & set(b.seen)
-    assert a.seen and b.seen
-    per_link = Counter(c.link_id for c in checks(db))
+    assert sorted(asked(web)) == sorted(all_urls)
+    done = checks(db)
+    by_worker = Counter(c.worker for c in done)
+    assert set(by_worker) == {"A", "B"}, by_worker
+    per_link = Counter(c.link_id for c in done)
     assert set(per_link.values()) == {1} and len(per_link) == len(all_urls)
 
 
 def test_a_host_is_leased_to_one_worker_at_a_time(db: Any) -> None:
-    add_links(db, urls(2, 10))
+    add_links(db, [f"http://h{h}.test/p{i}" for h in range(2) for i in range(10)])
     with db.session() as session:
         run_id = _open(session)
     scope = leases.Scope(run_id=run_id)
@@ -141,7 +162,7 @@ def test_a_host_is_leased_to_one_worker_at_a_time(db: Any) -> None:
 
 
 def test_an_expired_lease_is_taken_over_and_heartbeat_keeps_one(db: Any) -> None:
-    add_links(db, urls(2, 3))
+    add_links(db, [f"http://h{h}.test/p{i}" for h in range(2) for i in range(3)])
     with db.session() as session:
         run_id = _open(session)
     scope = leases.Scope(run_id=run_id)
@@ -178,13 +199,14 @@ def test_a_late_result_for_a_link_taken_over_is_dropped(db: Any) -> None:
     assert len(checks(db)) == 1 and links(db)["http://late.test/a"].checks == 1
 
 
-def test_network_down_run_is_inconclusive_and_changes_no_state(db: Any) -> None:
-    all_urls = urls(8, 3)
+def test_network_down_run_is_inconclusive_and_changes_no_state(db: Any, web: LoopbackWeb
+                                                                ) -> None:
+    all_urls = urls(web, 8, 3)
     add_links(db, all_urls)
-    go(db, FakeChecker())
+    go(db)
     make_due(db)
-    down = FakeChecker(outcomes={u: t.CONNECTION_ERROR for u in all_urls})
-    summary = go(db, down)
+    web.stop_all()  # every host refuses: the network is gone
+    summary = go(db)
     assert summary.status == "inconclusive" and summary.inconclusive
     assert summary.newly_failing == 0 and summary.new_problems == 0
     stored = links(db)
@@ -196,33 +218,42 @@ def test_network_down_run_is_inconclusive_and_changes_no_state(db: Any) -> None:
     assert changes_since(db).new_problems == 0
 
 
-def test_a_failing_canary_makes_the_run_inconclusive(db: Any) -> None:
-    add_links(db, ["http://one.test/a", "http://one.test/b"])
-    fake = FakeChecker(outcomes={"http://canary.test/": t.TIMEOUT,
-                                 "http://one.test/a": t.NOT_FOUND})
-    summary = go(db, fake, settings=Settings(canary_url="http://canary.test/"))
+def test_a_failing_canary_makes_the_run_inconclusive(db: Any, web: LoopbackWeb) -> None:
+    page, canary = web.url(1, "/a"), web.url(12, "/canary")
+    add_links(db, [page, web.url(1, "/b")])
+    web.set(page, 404)
+    web.stop(12)  # the canary's host refuses
+    settings = replace(S, canary_url=canary)
+    summary = go(db, settings)
     assert summary.status == "inconclusive"
-    assert links(db)["http://one.test/a"].state == t.UNCHECKED
-    fine = FakeChecker(outcomes={"http://one.test/a": t.NOT_FOUND})
+    assert links(db)[page].state == t.UNCHECKED
+    web.start(12)
     make_due(db)
-    again = go(db, fine, settings=Settings(canary_url="http://canary.test/"))
-    assert again.status == "complete" and links(db)["http://one.test/a"].state == t.FAILING
+    again = go(db, settings)
+    assert again.status == "complete" and links(db)[page].state == t.FAILING
 
 
-def test_a_few_dead_hosts_are_not_an_inconclusive_run(db: Any) -> None:
-    all_urls = urls(10, 2)
+def test_a_few_dead_hosts_are_not_an_inconclusive_run(db: Any, web: LoopbackWeb) -> None:
+    all_urls = urls(web, 10, 2)
     add_links(db, all_urls)
-    fake = FakeChecker(outcomes={u: t.CONNECTION_ERROR for u in all_urls[:8]})  # 4 of 10
-    summary = go(db, fake)
+    for host in (1, 2, 3, 4):  # 4 hosts of 10 refuse
+        web.stop(host)
+    summary = go(db)
     assert summary.status == "complete" and summary.newly_failing == 8
+    assert summary.outcomes[t.CONNECTION_ERROR] == 8
 
 
-def test_changes_since_runs_and_views(db: Any) -> None:
-    a, b, c, d = "http://a.test/", "http://b.test/", "http://c.test/", "http://d.test/"
+def test_changes_since_runs_and_views(db: Any, web: LoopbackWeb) -> None:
+    a, b, c, d = (web.url(n, "/") for n in (1, 2, 3, 4))
     add_links(db, [a, b, c, d])
-    go(db, FakeChecker(outcomes={b: t.NOT_FOUND, c: t.NOT_FOUND}))
+    web.set(b, 404)
+    web.set(c, 404)
+    go(db)
     make_due(db)
-    second = go(db, FakeChecker(outcomes={a: t.NOT_FOUND, c: t.NOT_FOUND, d: t.REDIRECT}))
+    web.set(a, 404)
+    web.set(b, 200)
+    web.set(d, 301, location=web.url(4, "/moved"))
+    second = go(db)
     assert second.newly_dead == 1 and second.recovered == 1
     moved = changes_since(db)
     assert moved.since_run == second.run_id - 1
@@ -242,52 +273,41 @@ def test_changes_since_runs_and_views(db: Any) -> None:
     assert [h.state_after for h in history] == [t.DEAD, t.FAILING]
 
 
-def test_changes_since_an_unknown_run_is_a_clear_error(db: Any) -> None:
-    import pytest
-
+def test_changes_since_an_unknown_run_is_a_clear_error(db: Any, web: LoopbackWeb) -> None:
     from provenance.errors import NotFoundError
 
-    add_links(db, ["http://a.test/"])
-    go(db, FakeChecker())
+    add_links(db, [web.url(1, "/")])
+    go(db)
     with pytest.raises(NotFoundError, match="no check run 99"):
         changes_since(db, 99)
 
 
-def test_title_mismatch_is_a_new_problem_once(db: Any) -> None:
-    url = "http://sold.test/"
-    add_links(db, [url])
-
-    def sold(task: t.CheckTask) -> t.CheckResult:
-        return t.CheckResult(url=task.url, outcome=t.OK, http_status=200, title="Casino",
-                             title_mismatch=True)
-
-    first = go(db, FakeChecker(outcomes=sold))
+def test_title_mismatch_is_a_new_problem_once(db: Any, web: LoopbackWeb) -> None:
+    url = web.url(1, "/sold")
+    add_document(db, "Summit", add_links(db, [url]), ref_title="Kim visits Beijing")
+    web.set(url, 200, title="Casino bonus: play slots online")
+    first = go(db)
     assert first.title_mismatches == 1 and first.new_problems == 1
     assert [x.url for x in changes_since(db).title_mismatches] == [url]
     make_due(db)
-    second = go(db, FakeChecker(outcomes=sold))
+    second = go(db)
     assert second.title_mismatches == 0
     assert changes_since(db).title_mismatches == ()
 
 
-def test_validators_are_kept_for_conditional_requests(db: Any) -> None:
-    url = "http://etag.test/"
+def test_validators_are_kept_for_conditional_requests(db: Any, web: LoopbackWeb) -> None:
+    url = web.url(1, "/tagged")
     add_links(db, [url])
-
-    def tagged(task: t.CheckTask) -> t.CheckResult:
-        return t.CheckResult(url=task.url, outcome=t.OK, http_status=200, etag='"v1"',
-                             last_modified="Mon, 05 Jan 2026 00:00:00 GMT")
-
-    go(db, FakeChecker(outcomes=tagged))
-    seen: list[t.CheckTask] = []
-
-    def remember(task: t.CheckTask) -> t.CheckResult:
-        seen.append(task)
-        return t.CheckResult(url=task.url, outcome=t.OK, http_status=304, not_modified=True)
-
-    go(db, FakeChecker(outcomes=remember), all=True)
-    assert seen[0].etag == '"v1"' and seen[0].last_modified.startswith("Mon")
-    assert links(db)[url].etag == '"v1"'
+    web.set(url, 200, title="Tagged", etag='"v1"',
+            last_modified="Mon, 05 Jan 2026 00:00:00 GMT")
+    go(db)
+    again = go(db, all=True)
+    first, second = web.asked(url)
+    assert "If-None-Match" not in first
+    assert second["If-None-Match"] == '"v1"'
+    assert second["If-Modified-Since"].startswith("Mon")
+    assert again.outcomes == Counter({t.OK: 1})  # a 304 is the page unchanged
+    assert links(db)[url].etag == '"v1"' and links(db)[url].state == t.ALIVE
 
 
 def _open(session: Any) -> int:
@@ -296,14 +316,14 @@ def _open(session: Any) -> int:
     return int(open_run(session, {}, stale_after=timedelta(hours=1)).id)
 
 
-def test_a_stale_open_run_is_closed_and_a_new_one_opened(db: Any) -> None:
-    add_links(db, ["http://a.test/"])
+def test_a_stale_open_run_is_closed_and_a_new_one_opened(db: Any, web: LoopbackWeb) -> None:
+    add_links(db, [web.url(1, "/")])
     with db.session() as session:
         old = CheckRun(kind="check", started_at=datetime.now(UTC) - timedelta(days=3))
         session.add(old)
         session.flush()
         old_id = old.id
-    summary = go(db, FakeChecker())
+    summary = go(db)
     assert summary.run_id != old_id
     with db.session() as session:
         assert session.exec(select(CheckRun.status).where(  # type: ignore

@@ -3,6 +3,14 @@
 The real runner, store and checker run; only the resolver and the connections are fakes
 (``fakenet``), and the clock the store reads is injected: a night is "day N, 02:00" plus
 the real time elapsed since it began, so leases and deadlines behave as in production.
+
+This is the one place the runner is given its checker (``checker_factory``): the nights are
+fault injection. A resolver answering NXDOMAIN for every name, an unreachable resolver, a
+network that goes away mid-run and comes back, a month of random resets and hangs, and the
+days a link's failures span cannot be made with loopback servers and the system resolver;
+the checker above the network layer is the production one. The plain runs are tested end
+to end on loopback servers (tests/check/test_runner.py, test_cli_check.py), and a run with
+no network at all in its own namespace (tests/check/test_no_network.py).
 """
 
 from __future__ import annotations

@@ -1,21 +1,17 @@
-"""Helpers shared by the checker's database-side tests: links inserted directly, a fake
-Checker with the engine's interface, and time travel for the state machine."""
+"""Helpers shared by the checker's database-side tests: links and documents inserted
+directly, and time travel for the state machine (runs themselves go through the real
+checker: tests/fakes/loopback_web.py)."""
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
-from collections.abc import AsyncIterable, Awaitable, Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from datetime import UTC, datetime
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
-from provenance.domain import links as t
-from provenance.settings import Settings
 from provenance.store.models import Document, Link, LinkCheck, Reference
 
 
@@ -52,68 +48,6 @@ def checks(db: Any) -> list[LinkCheck]:
     with db.session() as session:
         return list(session.exec(select(LinkCheck).order_by(  # type: ignore
             LinkCheck.id)).scalars())
-
-
-Outcomes = Callable[[t.CheckTask], t.CheckResult] | dict[str, str]
-
-
-@dataclass
-class FakeChecker:
-    """The engine's interface; ``outcomes`` maps a URL to an outcome (default ok)."""
-
-    outcomes: Outcomes = field(default_factory=dict)
-    delay: float = 0.0
-    concurrency: int = 8
-    seen: list[str] = field(default_factory=list)
-    fail_after: int | None = None  # raise KeyboardInterrupt-like stop after N checks
-
-    def __call__(self, settings: Settings) -> FakeChecker:
-        return self
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(self, exc_type: type[BaseException] | None,
-                        exc: BaseException | None, tb: TracebackType | None) -> None:
-        return None
-
-    async def check(self, task: t.CheckTask) -> t.CheckResult:
-        self.seen.append(task.url)
-        if self.delay:
-            await asyncio.sleep(self.delay)
-        if callable(self.outcomes):
-            return self.outcomes(task)
-        outcome = self.outcomes.get(task.url, t.OK)
-        status = {t.OK: 200, t.NOT_FOUND: 404, t.SERVER_ERROR: 500, t.BLOCKED: 403,
-                  t.REDIRECT: 200, t.RATE_LIMITED: 429}.get(outcome)
-        return t.CheckResult(url=task.url, outcome=outcome, http_status=status,
-                             final_url=task.url if status else None, elapsed_ms=1)
-
-    async def run(self, tasks: AsyncIterable[t.CheckTask] | Iterable[t.CheckTask],
-                  on_result: Callable[[t.CheckTask, t.CheckResult], Awaitable[None]], *,
-                  stop: asyncio.Event | None = None) -> None:
-        slots = asyncio.Semaphore(self.concurrency)
-        running: set[asyncio.Task[None]] = set()
-
-        async def one(task: t.CheckTask) -> None:
-            try:
-                await on_result(task, await self.check(task))
-            finally:
-                slots.release()
-
-        iterator = tasks if isinstance(tasks, AsyncIterable) else _aiter(tasks)
-        async for task in iterator:
-            await slots.acquire()
-            job = asyncio.create_task(one(task))
-            running.add(job)
-            job.add_done_callback(running.discard)
-        if running:
-            await asyncio.gather(*running)
-
-
-async def _aiter(items: Iterable[t.CheckTask]) -> Any:
-    for item in items:
-        yield item
 
 
 def at(day: float, hour: float = 0.0) -> datetime:
