@@ -176,3 +176,20 @@ Third claim.<sup class="reference"><a href="#cite_note-a2">[b]</a></sup></p>
     assert refs["ii"] == ("lower-roman", "Roman two.")
     assert refs["n 1"] == ("n", "Note one.")  # the list's group, as its other items show it
     assert [[c.label for c in claim.citations] for claim in doc.claims] == [["n 2"], ["iv"], ["b"]]
+
+
+def test_markers_in_a_heading_and_in_left_out_boxes_still_cite() -> None:
+    """A marker in a heading, in a box left out of the text (a navbox, a sidebar in a
+    paragraph): the heading, list item or paragraph it stands in is a claim citing it."""
+    page = """<html><body><div id="mw-content-text"><div class="mw-parser-output">
+<h2><span class="mw-headline">Early history<sup class="reference"><a href="#cite_note-1">[1]</a></sup></span></h2>
+<p>Plain text.<span class="noexcerpt">Said once.<sup class="reference"><a href="#cite_note-2">[2]</a></sup></span></p>
+<div class="navbox"><ul><li>Region<sup class="reference"><a href="#cite_note-3">[3]</a></sup></li></ul></div>
+<div class="reflist"><ol class="references">
+<li id="cite_note-1"><span class="reference-text">One.</span></li>
+<li id="cite_note-2"><span class="reference-text">Two.</span></li>
+<li id="cite_note-3"><span class="reference-text">Three.</span></li></ol></div>
+</div></div></body></html>"""
+    doc = parse(page)
+    cited = {c.label: claim.text for claim in doc.claims for c in claim.citations}
+    assert cited == {"1": "Early history", "2": "Plain text.", "3": "Region"}

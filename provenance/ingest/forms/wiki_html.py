@@ -311,7 +311,7 @@ def _collect(node: lxml.html.HtmlElement, para: _Paragraph, state: _State,
             elif tag == "br":
                 para.space()
             elif tag in _SKIP_TAGS or classes & _SKIP_CLASSES:
-                pass
+                _inner_markers(child, classes, para, state)
             elif tag in _LIST_TAGS and not nested_lists:
                 para.nested.append(child)  # nested list items are blocks of their own
             else:
@@ -321,6 +321,26 @@ def _collect(node: lxml.html.HtmlElement, para: _Paragraph, state: _State,
                 if tag in ("td", "th", "li", "div", "p", "dd", "dt"):
                     para.space()
         para.add(child.tail or "")
+
+
+def _markers_within(node: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """The markers under ``node``, but not those of a reference list's notes."""
+    return [sup for sup in node.iter("sup") if _is_marker(sup, _classes(sup))
+            and not any((a.get("id") or "").startswith("cite_note")
+                        for a in sup.iterancestors("li"))]
+
+
+def _inner_markers(node: lxml.html.HtmlElement, classes: set[str], para: _Paragraph,
+                   state: _State) -> None:
+    """A marker inside left-out text of a block (a note list, a box) cites the block's claim."""
+    if node.tag in _SKIP_TAGS or classes & _REFERENCE_CONTAINERS:
+        return
+    for sup in _markers_within(node):
+        found = _marker(sup, state)
+        if found:
+            note, label, group = found
+            state.labels.setdefault(note, (label, group))
+            para.markers.append(Marker(para.at(), label, group))
 
 
 def _heading_text(node: lxml.html.HtmlElement) -> str:
@@ -408,6 +428,10 @@ def _walk(node: lxml.html.HtmlElement, walk: _Walk) -> None:
                 (h for h in child.iter() if h.tag in _HEADINGS), child)
             walk.section = _heading_text(heading) or walk.section
             walk.skipping = walk.section.strip().lower() in NON_PROSE_SECTIONS
+            if _markers_within(heading):  # "History[3]": the heading is a claim citing it
+                para = _Paragraph()
+                _collect(heading, para, walk.state)
+                _emit(walk.state, walk.section, para, whole=True, keep_uncited=False)
             continue
         if classes & _REFERENCE_CONTAINERS:
             for item in child.iter("li"):
@@ -448,9 +472,7 @@ def _stray_markers(node: lxml.html.HtmlElement, walk: _Walk) -> None:
     """Markers in a block left out of the text (a navbox, a sidebar) still cite: the list item,
     cell or paragraph each stands in becomes a claim citing it."""
     done: set[int] = set()
-    for sup in node.iter("sup"):
-        if not _is_marker(sup, _classes(sup)):
-            continue
+    for sup in _markers_within(node):
         block = next((a for a in sup.iterancestors() if a.tag in _MARKER_BLOCKS), None)
         if block is None or id(block) in done:
             continue
