@@ -178,3 +178,16 @@ def test_inline_footnotes_get_numbered_labels() -> None:
         "inline-1": "Met Office data, 2020.",
         "x": "Almanac.",
     }
+
+
+@pytest.mark.parametrize(("matter", "expected"), [
+    ("---\ntitle: T\npublishDate: 2021-05-06\n---\n", "2021-05-06"),  # Hugo
+    ("---\ntitle: T\npubDate: 'Jul 08 2022'\n---\n", "2022-07-08"),  # Astro
+    ("---\ntitle: T\ndate: 2019-03-01 10:00:00 +0100\n---\n", "2019-03-01"),  # Jekyll
+    ("+++\ntitle = \"T\"\ndate = 2022-04-24T10:00:00-05:00\n+++\n", "2022-04-24"),  # TOML
+])
+def test_front_matter_publication_date_names(matter: str, expected: str) -> None:
+    from provenance.ingest.forms.markdown import parse as parse_markdown
+
+    doc = parse_markdown(matter + "\nThe river floods every spring and the town rebuilds.\n")
+    assert doc.published is not None and doc.published.isoformat() == expected

@@ -9,7 +9,8 @@ when the document gives one, else ``link-`` and a short hash of the URL (stable 
 move). A link cites the sentence its text ends in. Headings are sections; the title is the
 front matter's ``title``, else the heading the page's own "Title: …" line names, else the first
 level-1 heading that reads as a headline (:mod:`.headline`: not "Blabbermouth.net -"), else
-that "Title: …" line; ``author``/``authors`` and ``date`` come from front matter. A ``[^n]``
+that "Title: …" line; ``author``/``authors`` and ``date`` (or ``publishDate``, ``pubDate``,
+``published``) come from front matter. A ``[^n]``
 with no definition is kept as a dangling citation.
 """
 
@@ -253,6 +254,9 @@ def _walk(tokens: list[Token], state: _State) -> None:
 
 
 _BLANK = re.compile(r"[^\n]")
+# the publication date under the names static-site generators give it (Jekyll and Hugo
+# "date", Hugo "publishDate", Astro "pubDate", others "published"/"publish_date")
+_DATE_KEYS = ("date", "publishDate", "pubDate", "published", "publish_date")
 
 
 def _meta_date(value: object) -> Date | None:
@@ -284,7 +288,8 @@ def parse(text: str, *, title: str | None = None) -> ParsedDocument:
         state.title = meta_title
     page_title = named_title(body)
     authors = matter.names("authors", "author")
-    published = _meta_date(matter.data.get("date"))
+    published = next((found for found in (_meta_date(matter.data.get(key)) for key in _DATE_KEYS)
+                      if found is not None), None)
     state.warnings.extend(matter.warnings)
     _walk(tokens, state)
     if not meta_title:
