@@ -190,3 +190,6 @@ def test_chinese_and_arabic_citation_marks() -> None:
         "en", date(2020, 1, 11), date(2021, 3, 13))
     ar = _ref("ar_mathematics.parsoid.html.gz", "4").fields
     assert ar.title == "Anthropology" and ar.archive_date == date(2018, 4, 9)
+    book = _ref("ar_mathematics.parsoid.html.gz", "6").fields  # COinS "rft.au=A; B", errors
+    assert book.authors == ("Shasha, Dennis Elliot", "Lazere, Cathy A.")
+    assert (book.publisher, book.extra["pages"]) == ("Springer", "228")

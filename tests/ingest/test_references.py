@@ -207,3 +207,34 @@ def test_fuzz_never_raises() -> None:
         fields = parse_reference(_garbage(rng))
         assert isinstance(fields, ReferenceFields)
         assert "parse_error" not in fields.extra
+
+
+def test_issue_of_a_periodical_without_article_title() -> None:
+    for raw, work in (("Nature, vol. 5, no. 3.", "Nature"),
+                      ("مجلة القافلة، العدد 3، المجلد 5.", "مجلة القافلة")):
+        fields = parse_reference(raw)
+        assert (fields.title, fields.work) == (None, work)
+        assert (fields.extra["volume"], fields.extra["issue"]) == ("5", "3")
+    book = parse_reference("Fremlin, D. H. (2010). Measure Theory, vol. 2. Torres Fremlin.")
+    assert book.title == "Measure Theory" and book.extra["volume"] == "2"
+
+
+def test_prose_after_retrieved_is_the_quote() -> None:
+    fields = parse_reference('"Report". US SEC. December 8, 2016. Retrieved April 29, 2018. '
+                             "As a result of the Merger, a change in control of the company "
+                             "occurred.")
+    assert fields.work == "US SEC" and fields.publisher is None
+    assert fields.extra["note"].startswith("As a result of the Merger")
+
+
+def test_acronym_in_brackets_belongs_to_the_name() -> None:
+    fields = parse_reference("Smith, J. (2016). A paper. 2016 International Conference on "
+                             "Health Informatics (BHI). pp. 5–8.")
+    assert fields.work == "2016 International Conference on Health Informatics (BHI)"
+    assert "medium" not in fields.extra
+
+
+def test_cs1_messages_are_no_fields() -> None:
+    fields = parse_reference("Shasha, Dennis (1998). Out of Their Minds. Springer. صفحة 228. "
+                             "الوسيط |الصفحة= تم تجاهله (مساعدة); صيانة CS1: أسماء متعددة (link)")
+    assert fields.publisher == "Springer" and fields.extra["pages"] == "228"

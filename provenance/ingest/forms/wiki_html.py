@@ -611,13 +611,23 @@ def _with_links(fields: ReferenceFields, links: list[str]) -> ReferenceFields:
     return replace(fields, url=url, archive_url=archive, extra=extra)
 
 
+_NOT_CITATION = frozenset({"cs1-visible-error", "cs1-hidden-error", "cs1-maint",
+                           "citation-comment"})
+
+
+def _left_out(node: lxml.html.HtmlElement) -> bool:
+    return node.tag in ("style", "script") or bool(_classes(node) & _NOT_CITATION)
+
+
 def _visible_text(body: lxml.html.HtmlElement, raw: str) -> str:
-    """The reference's text without the TemplateStyles CSS the first citation carries."""
-    if not any(True for _ in body.iter("style", "script")):
+    """The reference's text without the TemplateStyles CSS the first citation carries and
+    without CS1's error and maintenance messages."""
+    if not any(_left_out(n) for n in body.iter("style", "script", "span", "code")):
         return raw
     copy = copy_tree(body)
-    for node in list(copy.iter("style", "script")):
-        node.drop_tree()  # keeps the tail text
+    for node in [n for n in copy.iter("style", "script", "span", "code") if _left_out(n)]:
+        if node.getparent() is not None:
+            node.drop_tree()  # keeps the tail text
     return _text(copy)
 
 

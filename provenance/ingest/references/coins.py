@@ -62,7 +62,9 @@ def coins_fields(kev: str) -> ReferenceFields:
                 return values[key][0]
         return None
 
-    authors = list(values.get("rft.au", []))
+    # "|author=Shasha, Dennis; Lazere, Cathy" gives one rft.au: a name holds no ";"
+    authors = [name.strip() for value in values.get("rft.au", []) for name in value.split(";")
+               if name.strip()]
     last, given = first("rft.aulast"), first("rft.aufirst")
     if last and not any(author.startswith(last) for author in authors):
         authors.insert(0, f"{last}, {given}" if given else last)

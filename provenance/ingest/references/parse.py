@@ -33,8 +33,8 @@ from provenance.ingest.references.parts import (
     take_type,
     take_urls,
 )
-from provenance.ingest.references.patterns import CUT, LABEL, NOTICES
-from provenance.ingest.references.segments import first_segment, read_segments
+from provenance.ingest.references.patterns import CS1_MESSAGES, CUT, LABEL, NOTICES
+from provenance.ingest.references.segments import first_segment, periodical_issue, read_segments
 
 __all__ = ["parse_reference"]
 
@@ -53,6 +53,7 @@ def _parse(raw: str) -> ReferenceFields:
     extra: dict[str, str] = {}
     text, url, archive_url = take_urls(text, extra)
     text = NOTICES.sub(CUT, text)
+    text = CS1_MESSAGES.sub(CUT, text)
     text, archive_date = take_archived(text, extra)
     text, access_date = take_accessed(text, extra)
     text = take_simple(text, extra)
@@ -60,9 +61,12 @@ def _parse(raw: str) -> ReferenceFields:
     authors, ref_date, text = take_head(text, extra)
     title, trans_title, text = take_title(text)
     quoted = title is not None
+    periodical = None
     if not quoted:
         text = take_positions_and_note(text, extra)
         title, text = first_segment(text)
+        if title and (periodical := periodical_issue(title, extra)):
+            title = None
         if title is None and len(authors) == 1 and "," not in authors[0]:
             title, authors = authors[0], ()  # APA puts a title without author first
         if title and (vol := re.search(r",\s*vol\.\s*(?P<vol>\w+)$", title)):
@@ -76,6 +80,7 @@ def _parse(raw: str) -> ReferenceFields:
         text = take_type(text, extra)
         text = take_positions_and_note(text, extra)
     work, publisher, seg_date = read_segments(text, extra, quoted=quoted)
+    work = periodical or work
     return ReferenceFields(
         authors=authors,
         date=ref_date or seg_date,

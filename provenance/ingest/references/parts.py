@@ -91,12 +91,21 @@ def take_archived(text: str, extra: dict[str, str]) -> tuple[str, date | None]:
     when = _date(written, extra, "archive_date_precision")
     return text[: found.start()] + CUT + text[found.end() :], when
 
+_QUOTE_WORDS = re.compile(r"[^\W\d_]{2,}")
+_QUOTE_MIN_WORDS = 8
+
+
 def take_accessed(text: str, extra: dict[str, str] | None = None) -> tuple[str, date | None]:
     found = ACCESSED.search(text)
     if not found:
         return text, None
     when = _date(found.group("date") or found.group("date2"), extra, "access_date_precision")
-    return text[: found.start()] + CUT + text[found.end() :], when
+    rest = text[found.end() :]
+    if extra is not None and len(_QUOTE_WORDS.findall(rest)) >= _QUOTE_MIN_WORDS:
+        # CS1 ends with "Retrieved …": prose after it is the citation's quote, not a field
+        extra["note"] = rest.strip(" .")
+        rest = ""
+    return text[: found.start()] + CUT + rest, when
 
 def take_simple(text: str, extra: dict[str, str]) -> str:
     """Format, edition, duration and "via": marked parts that carry no position meaning."""

@@ -7,8 +7,8 @@ import re
 
 __all__ = [
     "ABBREVIATION", "ACCESSED", "ARCHIVED", "ARCHIVE_HOSTS", "CHICAGO_JOURNAL", "COMMA_JOURNAL",
-    "CUT", "DOI_URL", "DURATION", "EDITION", "EDITOR_MARK", "ET_AL", "FORMAT", "HEAD_BARE_DATE",
-    "HEAD_EDITORS",
+    "CS1_MESSAGES", "CUT", "DOI_URL", "DURATION", "EDITION", "EDITOR_MARK", "ET_AL", "FORMAT",
+    "HEAD_BARE_DATE", "HEAD_EDITORS",
     "HEAD_NO_DATE", "HEAD_WITH_DATE", "IDS", "IN_EDITORS", "ISSUE", "ISSUE_PAGES",
     "JOURNAL_VOLUME", "LABEL", "LANGUAGE", "LOCATION", "NOTICES", "PAGES", "PROCEEDINGS",
     "QUOTED", "TRAILING_DATE", "TRAILING_SITE", "TRANS", "URL", "VANCOUVER", "VIA", "VOLUME",
@@ -51,6 +51,15 @@ _FULL_DATE = (  # a day, never a bare year ("[1867]" is an original edition, not
     rf"|\d{{4}}年\d{{1,2}}月\d{{1,2}}日)"
 )
 
+# CS1's error and maintenance messages, rendered into the citation's text
+CS1_MESSAGES = re.compile(
+    r"\{\{cite [a-z ]{2,20}\}\}:[^()]{1,200}\((?:help|link)\)"
+    r"|\bCS1 maint:[^()]{1,160}\(link\)"
+    r"|الوسيط\s*\|[^|=()]{1,40}=\s*تم تجاهله\s*\(مساعدة\)\s*;?"
+    r"|صيانة CS1:[^()]{1,160}\(link\)",
+    re.IGNORECASE,
+)
+
 ARCHIVED = re.compile(
     r"Archived(?:\s*\((?P<fmt>[A-Z]{2,5})\))?\s+from\s+the[\s_]+original(?:\s*\((?P<fmt2>[A-Z]{2,5})\))?"
     rf"(?:\s+on\s+(?P<date>{_DATE_TEXT}))?"
@@ -79,7 +88,7 @@ IDS = re.compile(
 DOI_URL = re.compile(r"https?://(?:dx\.)?doi\.org/(?P<doi>10\.\S+)", re.IGNORECASE)
 
 PAGES = re.compile(
-    r"(?<![\w.])(?P<kind>pp?|pages?)\.?\s+(?P<pages>[\w]+(?:\s*[–—,-]\s*[\w]+|:\d+)*(?:[–—-][\w:]+)?)(?=[.,;)\s]|$)"
+    r"(?<![\w.])(?P<kind>pp?|pages?|صفحة|صفحات)\.?\s+(?P<pages>[\w]+(?:\s*[–—,-]\s*[\w]+|:\d+)*(?:[–—-][\w:]+)?)(?=[.,;)\s]|$)"
 )
 
 VOLUME_PAGES = re.compile(
@@ -151,5 +160,5 @@ TRAILING_DATE = re.compile(r"^(?P<rest>.+?),\s+(?P<date>[^,]+)$")
 VANCOUVER = re.compile(r"^[\w'’-]+(?:\s[\w'’-]+)*\s[A-Z]{1,3}(?:\sJr)?$")
 
 ABBREVIATION = re.compile(
-    r"(?:^|[\s(])(?:St|Dr|Mr|Ms|Mrs|Jr|Sr|Co|No|Vol|vol|ed|eds|Inc|Ltd|Corp|Proc|Univ|Dept|Conf|Trans|J|Comput|Surv|Rt|Hon)$"
+    r"(?:^|[\s(])(?:St|Dr|Mr|Ms|Mrs|Jr|Sr|Co|No|no|Vol|vol|ed|eds|Inc|Ltd|Corp|Proc|Univ|Dept|Conf|Trans|J|Comput|Surv|Rt|Hon)$"
 )

@@ -24,7 +24,7 @@ from provenance.ingest.references.patterns import (
     VOLUME,
 )
 
-__all__ = ["first_segment", "read_segments"]
+__all__ = ["first_segment", "periodical_issue", "read_segments"]
 
 
 def first_segment(text: str) -> tuple[str | None, str]:
@@ -36,6 +36,26 @@ def first_segment(text: str) -> tuple[str | None, str]:
     if site:  # "definition of suffix ..., Yourdictionary.com": the site is the work
         return site.group("title"), CUT.join([site.group("site"), *parts[1:]])
     return parts[0].strip(" .,;:\x1f") or None, CUT.join(parts[1:])
+
+_ISSUE_KEY = r"vol(?:ume)?\.?|v\.|no\.|issue|number|المجلد|العدد"
+_ISSUE_PART = re.compile(rf"(?P<key>{_ISSUE_KEY})\s*(?P<value>[\w.-]+)", re.IGNORECASE)
+_PERIODICAL = re.compile(
+    rf"^(?P<work>[^,،]{{2,}}?)(?P<parts>(?:\s*[,،]\s*(?:{_ISSUE_KEY})\s*[\w.-]+)+)$",
+    re.IGNORECASE)
+
+
+def periodical_issue(title: str, extra: dict[str, str]) -> str | None:
+    """"Nature, vol. 5, no. 3" / "مجلة القافلة، العدد 5، المجلد 59" (an issue of a periodical,
+    no article title): the periodical's name, with volume and issue put in ``extra``."""
+    found = _PERIODICAL.match(title)
+    if not found or not re.search(r"(?i)\b(?:no\.|issue|number)|العدد", found.group("parts")):
+        return None  # "Measure Theory, vol. 2": a book's volume
+    for part in _ISSUE_PART.finditer(found.group("parts")):
+        key = part.group("key").lower()
+        name = "volume" if key.startswith(("vol", "v.", "المجلد")) else "issue"
+        extra.setdefault(name, part.group("value"))
+    return found.group("work").strip()
+
 
 def _segments(text: str) -> list[str]:
     """Split at CS1's ". " separators and at cut marks, not after initials or abbreviations."""
@@ -167,7 +187,9 @@ def read_segments(
 
 def _medium(segment: str, extra: dict[str, str]) -> str:
     found = re.fullmatch(r"(?P<work>.+?)\s*\((?P<medium>[^()]+)\)", segment)
-    if found and not is_date(found.group("medium")):
+    # "(Online video)" is a medium; "(BHI)", an acronym, belongs to the name
+    if (found and not is_date(found.group("medium"))
+            and not re.fullmatch(r"[A-Z][A-Z0-9&.-]{1,9}", found.group("medium"))):
         extra["medium"] = found.group("medium")
         return found.group("work")
     return segment
