@@ -5,8 +5,10 @@ text with the sentinels of citation markers and inline tags turned into offsets.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import replace
+from itertools import accumulate
 
 from mwparserfromhell.wikicode import Wikicode
 
@@ -25,6 +27,8 @@ END = "\ue001"
 ITEM = "\ue002"  # a list item starts
 
 _SENTINEL = re.compile(r"\ue000([mt])(\d+)\ue001")
+_RUNS = re.compile(r"\s{2,}")
+_SPACES = re.compile(r"\s+")
 LEAD = "Lead"  # the section of text before the first heading
 
 
@@ -62,17 +66,22 @@ def extract_markers(text: str, state: State) -> tuple[str, list[Marker], list[tu
         cursor = found.end()
     out.append(text[cursor:])
     plain = "".join(out)
-    collapsed = re.sub(r"\s+", " ", plain)
-    if collapsed != plain:  # re-map offsets through the whitespace collapse
-        mapping, position = [], 0
-        for index, char in enumerate(plain):
-            mapping.append(position)
-            if not (char.isspace() and index + 1 < len(plain) and plain[index + 1].isspace()):
-                position += 1
-        mapping.append(position)
-        markers = [replace(m, offset=mapping[m.offset]) for m in markers]
-        tags = [(mapping[o], t) for o, t in tags]
-        plain = collapsed
+    runs = [(run.start(), run.end()) for run in _RUNS.finditer(plain)]
+    if runs:  # re-map offsets through the whitespace collapse (a run keeps its last character)
+        starts = [start for start, _end in runs]
+        dropped = list(accumulate(end - start - 1 for start, end in runs))
+
+        def collapsed(offset: int) -> int:
+            index = bisect_right(starts, offset) - 1
+            if index < 0:
+                return offset
+            start, end = runs[index]
+            return offset - (dropped[index - 1] if index else 0) - max(
+                0, min(offset, end - 1) - start)
+
+        markers = [replace(m, offset=collapsed(m.offset)) for m in markers]
+        tags = [(collapsed(o), t) for o, t in tags]
+    plain = _SPACES.sub(" ", plain)
     lead = len(plain) - len(plain.lstrip())
     plain = plain.strip()
     markers = [replace(m, offset=min(max(m.offset - lead, 0), len(plain))) for m in markers]

@@ -8,11 +8,13 @@ from __future__ import annotations
 import string
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 
 from mwparserfromhell.nodes import (
     Comment,
     ExternalLink,
     Heading,
+    HTMLEntity,
     Node,
     Tag,
     Template,
@@ -87,15 +89,24 @@ def _children(node: Node) -> Iterator[Wikicode]:
         yield node.title
 
 def walk_nodes(code: Wikicode, inside_ref: bool = False) -> Iterator[tuple[Node, bool]]:
-    """Every node in document order, with whether it sits inside a reference's body."""
-    for node in code.nodes:
-        yield node, inside_ref
-        if isinstance(node, Comment):
-            continue
-        nested = inside_ref or is_ref(node) or (
-            isinstance(node, Template) and template_name(node) in EFN)
-        for child in _children(node):
-            yield from walk_nodes(child, nested)
+    """Every node in document order, with whether it sits inside a reference's body (one
+    loop over a stack of child iterators, not a generator per level)."""
+    stack: list[tuple[Iterator[Node], bool]] = [(iter(code.nodes), inside_ref)]
+    while stack:
+        nodes, inside = stack[-1]
+        for node in nodes:
+            yield node, inside
+            kind = type(node)
+            if kind is Text or kind is Comment or kind is HTMLEntity:
+                continue
+            children = list(_children(node))
+            if children:
+                nested = inside or is_ref(node) or (
+                    isinstance(node, Template) and template_name(node) in EFN)
+                stack.append((chain.from_iterable(c.nodes for c in children), nested))
+                break
+        else:
+            stack.pop()
 
 def _letters(number: int, upper: bool) -> str:
     alphabet = string.ascii_uppercase if upper else string.ascii_lowercase

@@ -38,6 +38,7 @@ _TOKEN = re.compile(
 _HEADING = re.compile(r"^=[^\n]*=[ \t]*$", re.MULTILINE)
 _SINGLE = frozenset(SINGLE)
 _CLOSER = {"}}": "{{", "]]": "[["}
+_OPENERS = frozenset(_CLOSER.values())
 
 
 def _closing(name: str) -> re.Pattern[str]:
@@ -49,25 +50,31 @@ def _spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     stacks: dict[str, list[int]] = {}
     never_closed: set[str] = set()  # an opaque tag with no closer after some point has none later
-    position = 0
-    while (found := _TOKEN.search(text, position)) is not None:
-        start, position = found.start(), found.end()
-        kind = found.lastgroup
-        if found.group("comment"):
-            close = text.find("-->", position)
-            position = len(text) if close < 0 else close + 3
-            spans.append((start, position))
-        elif found.group("opaque") is not None:
-            name = found.group("opaque").lower()
-            if found.group("opaque_single") or name in never_closed:
+    skip = 0  # the end of the last comment or unparsed body: nothing before it counts
+    tokens = _TOKEN.finditer(text)
+    while (found := next(tokens, None)) is not None:
+        start, end = found.span()
+        if start < skip:
+            if end > skip:  # a token cut by the end of a skipped body: look again from there
+                tokens = _TOKEN.finditer(text, skip)
+            continue
+        token = found.group()
+        if token == "<!--":
+            close = text.find("-->", end)
+            skip = len(text) if close < 0 else close + 3
+            spans.append((start, skip))
+        elif token[0] == "<":
+            if (name := found.group("opaque")) is not None:
+                name = name.lower()
+                if found.group("opaque_single") or name in never_closed:
+                    continue
+                closer = _closing(name).search(text, end)
+                if closer is None:
+                    never_closed.add(name)
+                    continue
+                skip = closer.end()
+                spans.append((start, skip))
                 continue
-            closer = _closing(name).search(text, position)
-            if closer is None:
-                never_closed.add(name)
-                continue
-            position = closer.end()
-            spans.append((start, position))
-        elif found.group("tag") is not None:
             name = found.group("tag").lower()
             if found.group("single") or name in _SINGLE:
                 continue
@@ -75,14 +82,17 @@ def _spans(text: str) -> list[tuple[int, int]]:
             if not found.group("slash"):
                 stack.append(start)
             elif stack:
-                spans.append((stack.pop(), position))
-        elif kind in ("table_open", "open"):
-            stacks.setdefault("{|" if kind == "table_open" else found.group(), []).append(start)
-        else:
-            token = "{|" if kind == "table_close" else _CLOSER[found.group()]
-            stack = stacks.setdefault(token, [])
+                spans.append((stack.pop(), end))
+        elif token in _OPENERS:
+            stacks.setdefault(token, []).append(start)
+        elif token in _CLOSER:
+            stack = stacks.setdefault(_CLOSER[token], [])
             if stack:
-                spans.append((stack.pop(), position))
+                spans.append((stack.pop(), end))
+        elif token.endswith("{|"):
+            stacks.setdefault("{|", []).append(start)
+        elif stack := stacks.get("{|", []):  # a table's closing "|}"
+            spans.append((stack.pop(), end))
     return spans
 
 
