@@ -73,6 +73,13 @@ def test_w3m_search_form_is_no_claim() -> None:
     assert not any("Search" in c.text or c.text.startswith("[") for c in doc.claims)
 
 
+def test_a_pasted_caret_among_plain_markers_is_no_dump() -> None:
+    """Only where carets mark the markers (three of them at least, half of all) are bare
+    brackets read as subscripts; one pasted "^[1]" leaves "[2]" a marker."""
+    text = "The river floods.^[1] The town rebuilds.[2] Bridges fall.[3]\n"
+    assert normalize_dump(text) == "The river floods.[1] The town rebuilds.[2] Bridges fall.[3]\n"
+
+
 def test_form_lines_go_but_marker_lines_stay() -> None:
     text = "It floods.^\n[12]\n\n[                    ][Search][Go]\n\nMore text.^[3]\n"
     assert normalize_dump(text) == "It floods.[12]\n\n\nMore text.[3]\n"

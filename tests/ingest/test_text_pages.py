@@ -155,6 +155,7 @@ def test_chinese_and_japanese_characters_count_two_to_a_word() -> None:
      "Four More Horsemen Saddle Up"),
     ([], "Four More Horsemen Saddle Up to Ride – Cavalry FC", "Four More Horsemen Saddle Up to Ride"),
     (["World Cup: Neymar named in Brazil's squad"], None, "World Cup: Neymar named in Brazil's squad"),
+    (["Chipmakers lose sales in the U.S."], None, "Chipmakers lose sales in the U.S."),
 ])
 def test_headline_rule(candidates: list[str], named: str | None, expected: str | None) -> None:
     from provenance.ingest.forms.headline import pick_headline

@@ -43,6 +43,8 @@ _MARKER_LINE = re.compile(
 _EDIT_LINK = re.compile(r"^(?P<title>[^\n]*?\S)\s*\[\s*edit\s*\]\s*$", re.MULTILINE | re.IGNORECASE)
 _MARKER_SHAPED = re.compile(r"\[(?:\d+|[a-z]{1,2}|(?:note|nb|n) ?\d+)\]", re.IGNORECASE)
 _CARET_DUMP = re.compile(r"\^\s*\[\d+\]")
+_BRACKET_NUMBER = re.compile(r"\[\d+\]")
+_MIN_CARET_MARKERS = 3
 _LINK_TEXT_FOLLOWS = re.compile(r"[^\s.,;:!?)\]'\"”’]")
 _FORM_LINE = re.compile(
     r"^[ \t]*(?:\[[ _]{4,}\](?:\[[^\]\n]{1,20}\])*|_{8,}(?:[ \t]+\w+){0,3})[ \t]*\n",
@@ -58,6 +60,13 @@ _TAGLINE = re.compile(r"^\s*From Wikipedia, the free encyclopedia\s*$", re.MULTI
 def is_lynx_dump(text: str) -> bool:
     """True for ``lynx -dump`` output (it ends with its list of the page's links)."""
     return bool(_LYNX_LINKS.search(text))
+
+
+def _is_caret_dump(text: str) -> bool:
+    """True when the text's markers carry carets (a w3m dump): at least three do, and at
+    least half of all bracketed numbers do (a pasted "^[1]" among plain "[2]" is no dump)."""
+    carets = sum(1 for _ in _CARET_DUMP.finditer(text))
+    return carets >= _MIN_CARET_MARKERS and 2 * carets >= len(_BRACKET_NUMBER.findall(text))
 
 
 def _unlinked_brackets(text: str) -> str:
@@ -83,8 +92,9 @@ def normalize_dump(text: str) -> str:
     links = _LYNX_LINKS.search(text)
     if links:
         text = _MATH.sub(" ", text[: links.start()])
-    if links or _CARET_DUMP.search(text):
-        text = _unlinked_brackets(_FORM_LINE.sub("", text))
+    text = _FORM_LINE.sub("", text)
+    if links or _is_caret_dump(text):
+        text = _unlinked_brackets(text)
     if links:
         text = _LYNX_NUMBERS.sub(lambda found: found["marker"] or "", text)
     text = _CARET_MARKER.sub("", text)

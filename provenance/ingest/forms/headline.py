@@ -5,8 +5,9 @@ refused when it is
 
 * wholly in brackets: a stage direction or a placeholder ("[Anchor Lead]", "(Oct. 4)",
   "[unable to retrieve full-text content]");
-* a sentence: it ends with a full stop, perhaps followed by a credit in brackets — an image
-  caption ("... on May 7-8, 2018. [Photo/Xinhua]", "...舉行會談。(路透)") or a body line;
+* a sentence: it ends with a full stop (not an abbreviation's: "… in the U.S."), perhaps
+  followed by a credit in brackets — an image caption ("... on May 7-8, 2018.
+  [Photo/Xinhua]", "...舉行會談。(路透)") or a body line;
 * a caption by its cue ("(left)", "(pictured)"), a credit, contact or metadata row
   ("Photo: Jane Doe/Agency", "Tel: …", "Author: …"), or a byline;
 * one word (or less): "This", "Blabbermouth.net -".
@@ -23,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from provenance.ingest.claims.sentences import word_count
+from provenance.ingest.claims.sentences import ABBREVIATIONS, word_count
 
 __all__ = ["is_headline", "named_line", "named_title", "pick_headline", "without_site_name"]
 
@@ -55,6 +56,7 @@ _BYLINE = re.compile(r"^(?:written\s+by|posted\s+by|by|authors?|contributors?)\b
                      re.IGNORECASE)
 _SITE_SEPARATOR = re.compile(r"\s+[|\-–—·:]\s+")
 _LETTER = re.compile(r"[^\W\d_]")
+_INITIALISM = re.compile(r"^(?:[^\W\d_]\.)+[^\W\d_]$")
 _MAX_CHARS = 300
 _SITE_NAME_WORDS = 3
 _METADATA_LINES = 12
@@ -64,12 +66,18 @@ def _words(text: str) -> int:
     return word_count(" ".join(w for w in text.split() if _LETTER.search(w)))
 
 
+def _ends_abbreviated(text: str) -> bool:
+    """True when the final stop belongs to an initialism or abbreviation ("in the U.S.")."""
+    last = text.split()[-1].rstrip(".")
+    return bool(_INITIALISM.match(last)) or last.lower() in ABBREVIATIONS["en"]
+
+
 def is_headline(text: str) -> bool:
     """True when ``text`` (one line) may be a page's headline (see module doc)."""
     text = text.strip()
     if not text or len(text) > _MAX_CHARS or _BRACKETED.match(text):
         return False
-    if _SENTENCE_END.search(_CREDIT_TAIL.sub("", text)):
+    if _SENTENCE_END.search(_CREDIT_TAIL.sub("", text)) and not _ends_abbreviated(text):
         return False
     if _CAPTION_CUE.search(text) or _LABEL.match(text) or _BYLINE.match(text):
         return False
