@@ -8,7 +8,9 @@ edit link as ``History[edit]``; lynx numbers every link (``[35]self-adjoint``, a
 link list. Text without such marks is returned unchanged. One pass of a few regular
 expressions: linear in the text's length.
 
-In such a dump a citation marker is a superscript link, so it always comes with its caret
+A text is such a dump when it ends with lynx's link list, or when at least three of its
+markers, and half of its bracketed numbers, carry carets. There a citation marker is a
+superscript link, so it always comes with its caret
 (w3m ``^[12]``, perhaps wrapped as ``^`` and ``[12]``) or its lynx link number
 (``[51][1]``). A bracketed number or letter pair without either is not a marker but a
 subscript (lynx and w3m write ``<sub>`` in brackets: ``H[ij]``, ``I[n]``) or bracketed text
