@@ -441,8 +441,8 @@ def _walk(node: lxml.html.HtmlElement, walk: _Walk) -> None:
         if tag in _SKIP_TAGS or classes & _SKIP_CLASSES:
             _stray_markers(child, walk)
             continue
-        if tag == "section" or (tag == "div" and not classes & _CAPTION_CLASSES
-                                and not _holds_text(child)):
+        if tag == "section" or "mw-parser-output" in classes or (
+                tag == "div" and not classes & _CAPTION_CLASSES and not _holds_text(child)):
             _walk(child, walk)
             continue
         state = walk.state
@@ -705,15 +705,16 @@ def _references(state: _State) -> list[ParsedReference]:
 
 
 def _content_root(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
-    """The article's ``mw-parser-output`` (inside ``#mw-content-text`` when the page has one:
-    page indicators such as coordinates carry ``mw-parser-output`` blocks of their own)."""
+    """The article: ``#mw-content-text`` when the page has one (page indicators such as
+    coordinates carry ``mw-parser-output`` blocks of their own, outside it), else its
+    ``mw-parser-output``."""
     content = next((n for n in root.iter("div", "main")
                     if n.get("id") == "mw-content-text"), None)
-    for node in (content if content is not None else root).iter("body", "div", "main"):
-        if "mw-parser-output" in _classes(node):
-            return node
     if content is not None:
         return content
+    for node in root.iter("body", "div", "main"):
+        if "mw-parser-output" in _classes(node):
+            return node
     fallback = next((n for n in root.iter("div") if n.get("id") == "bodyContent"), None)
     if fallback is not None:
         return fallback
