@@ -91,6 +91,10 @@ def test_common_crawl_page_title_is_the_one_the_page_names(name: str) -> None:
         len(_words(title)) >= len(first_part))
     assert from_meta or title in headings, (title, named)
     assert len(_words(title)) >= 2 or from_meta
+    # a heading of three words or more made of the <title>'s words is the one it names
+    named_headings = [h for h in headings if len(_words(h)) >= 3
+                      and set(_words(h)) <= set(_words(named))]
+    assert not named_headings or title in named_headings, (title, named_headings)
 
 
 CJK_PAGES = sorted(p.name for p in PAGES.glob("kimxi-*.z*.txt"))
