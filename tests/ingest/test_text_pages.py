@@ -165,3 +165,17 @@ def test_headline_rule(candidates: list[str], named: str | None, expected: str |
     from provenance.ingest.forms.headline import pick_headline
 
     assert pick_headline(candidates, named) == expected
+
+
+def test_a_short_sentence_is_a_claim_not_a_heading() -> None:
+    doc = _parsed("wice-dev04032.txt")
+    assert "Northover also played for the SAIT Trojans." in [c.text for c in doc.claims]
+    assert "Northover also played for the SAIT Trojans." not in {c.section for c in doc.claims}
+
+
+def test_a_line_ending_in_a_comma_runs_on() -> None:
+    """BBC page cut at its HTML's line breaks: "Jo Hartley," / "National Festival director…"."""
+    doc = _parsed("wice-test03549.txt")
+    assert any(c.text.startswith("Jo Hartley, National Festival director at Manchester 2002, "
+                                 "said:") for c in doc.claims)
+    assert {c.section for c in doc.claims} == {"Lead"}

@@ -8,7 +8,9 @@ a short line that does not end a sentence is a heading ("What this visit means:"
 
 Lines are joined only where the text was hard-wrapped: when most lines stop near one width
 (a text browser's 80 columns), a line that reaches near that width runs on to the next; in
-any text, a line that does not end a sentence runs on to a line starting in lower case.
+any text, a line that does not end a sentence runs on to a line starting in lower case, and
+a line ending in a comma or semicolon runs on to the next. In the body, a line of four words
+or more that ends a sentence is a claim however short; a short line that does not is a heading.
 Prose is counted in words, Chinese and Japanese characters two to a word; a line ends a
 sentence with ``.!?`` or ``。！？``.
 
@@ -44,6 +46,7 @@ _INNER_END = re.compile(r"""[.!?]['"”’)\]]*\s+["“‘(]?[A-Z0-9]|[。！？
 _NON_PROSE_COST = 4
 _MENU_ITEM_COST = 8  # a bullet that is not a sentence: a menu or link-list entry
 _PROSE_MIN_WORDS = 8
+_SHORT_SENTENCE_WORDS = 4
 # hard wrapping: the width is the 90th percentile of the lengths of lines of several words,
 # and at least this share of those lines stop within _WRAP_SLACK columns of it
 _WRAP_SAMPLE_WORDS = 5
@@ -111,6 +114,8 @@ def _runs_on(last: _Line, line: _Line, width: int | None) -> bool:
         return False
     if width is not None and last.width >= width - _WRAP_SLACK:
         return True
+    if last.text.endswith((",", ";")):
+        return True  # "Jo Hartley," / "National Festival director at …, said: …"
     return line.text[:1].islower() and not _TERMINAL.search(last.text)
 
 
@@ -241,6 +246,13 @@ def _authors(lines: list[_Line | None], body: tuple[int, int]) -> tuple[str, ...
     return ()
 
 
+def _is_short_sentence(line: _Line, plain: str) -> bool:
+    """A body line too short to score as prose that still ends a sentence ("Northover also
+    played for the SAIT Trojans."): a claim, never a heading."""
+    return (not line.bullet and not line.repeated and word_count(plain) >= _SHORT_SENTENCE_WORDS
+            and bool(_TERMINAL.search(plain)))
+
+
 def _claims(lines: list[_Line | None], body: tuple[int, int],
             language: str = "en") -> list[ParsedClaim]:
     claims: list[ParsedClaim] = []
@@ -249,7 +261,7 @@ def _claims(lines: list[_Line | None], body: tuple[int, int],
         if line is None:
             continue
         plain = strip_markers(line.text, line.start)
-        if _is_prose(line):
+        if _is_prose(line) or _is_short_sentence(line, plain.text):
             claims.extend(
                 build_claims(
                     section,
