@@ -191,3 +191,18 @@ def test_front_matter_publication_date_names(matter: str, expected: str) -> None
 
     doc = parse_markdown(matter + "\nThe river floods every spring and the town rebuilds.\n")
     assert doc.published is not None and doc.published.isoformat() == expected
+
+
+# A real reference line (fixtures/references/corpus.jsonl, "misc": the bzip2 maintainer's post)
+BZIP2 = ("Federico Mena Quintero. [Maintaining bzip2](https://viruta.org/maintaining-bzip2.html),"
+         " [Federico's Blog](https://viruta.org/), June 4th, 2019. Retrieved on October 18th, 2022.")
+
+
+def test_a_footnote_keeps_every_url_it_links() -> None:
+    """Issue 10 item 4: the primary URL is ``url``, the others stay alongside (were dropped)."""
+    doc = markdown.parse(f"# Notes\n\nbzip2 changed maintainers in 2019.[^1]\n\n[^1]: {BZIP2}\n")
+    (ref,) = doc.references
+    assert ref.fields.url == "https://viruta.org/maintaining-bzip2.html"
+    assert ref.fields.extra["urls"].split() == ["https://viruta.org/maintaining-bzip2.html",
+                                                "https://viruta.org/"]
+    assert ref.fields.access_date == dt.date(2022, 10, 18)

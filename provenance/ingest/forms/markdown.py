@@ -39,6 +39,8 @@ from provenance.ingest.claims.split import Marker, build_claims
 from provenance.ingest.forms.front_matter import read_front_matter
 from provenance.ingest.forms.headline import named_line, named_title, pick_headline
 from provenance.ingest.references.dates import parse_date
+from provenance.ingest.references.links import with_links
+from provenance.ingest.references.parse import parse_reference
 
 __all__ = ["FORMAT", "LEAD", "parse"]
 
@@ -211,18 +213,8 @@ def _footnote(state: _State, tokens: list[Token], label: str) -> None:
     if not plain:
         state.footnotes[label] = ParsedReference(label=label, raw=raw, tags=("empty",))
         return
-    fields = _parse_reference(plain)
-    if fields.url is None and urls:
-        fields = dataclasses.replace(fields, url=urls[0])
+    fields = with_links(parse_reference(plain), list(dict.fromkeys(urls)))
     state.footnotes[label] = ParsedReference(label=label, raw=raw, fields=fields)
-
-
-def _parse_reference(raw: str) -> ReferenceFields:
-    try:
-        from provenance.ingest.references.parse import parse_reference
-    except ImportError:  # the reference parser is not in this tree yet
-        return ReferenceFields()
-    return parse_reference(raw)
 
 
 def _walk(tokens: list[Token], state: _State) -> None:

@@ -40,10 +40,11 @@ from provenance.domain.documents import (
 )
 from provenance.ingest.claims.split import Marker, build_claims, language_of
 from provenance.ingest.references.coins import coins_fields
+from provenance.ingest.references.links import with_links
 from provenance.ingest.references.parse import parse_reference
 from provenance.ingest.wikitext.cite import CITE_NAMES, fields_from_params, normalize_params
 
-__all__ = ["FORMAT", "LEAD", "NON_PROSE_SECTIONS", "is_archive_url", "parse", "tag_slug"]
+__all__ = ["FORMAT", "LEAD", "NON_PROSE_SECTIONS", "parse", "tag_slug"]
 
 FORMAT = "wikipedia-html"
 LEAD = "Lead"
@@ -79,11 +80,6 @@ _HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 _LIST_TAGS = frozenset({"ul", "ol", "dl"})
 _CAPTION_CLASSES = frozenset({"thumbcaption", "gallerytext"})
 _INLINE_TAG_CLASSES = frozenset({"Inline-Template", "Template-Fact", "noprint"})
-_ARCHIVE = re.compile(
-    r"^https?://(?:[\w-]+\.)*(?:web\.archive\.org|wayback\.archive-it\.org|archive\.(?:today|ph|is|"
-    r"li|fo|md|vn)|webcitation\.org|ghostarchive\.org|perma\.cc|webarchive\.nla\.gov\.au|"
-    r"webarchive\.org\.uk|archive\.org/web|archive\.wikiwix\.com|webarchive\.loc\.gov)/",
-    re.IGNORECASE)
 _DEAD_LINK = re.compile(r"\b(?:permanent )?dead link\b|\blien mort\b|\btoter link\b",
                         re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
@@ -99,11 +95,6 @@ _CSS_GROUPS = frozenset({"lower-alpha", "upper-alpha", "lower-latin", "upper-lat
 def tag_slug(text: str) -> str:
     """The tag name of an inline cleanup template: "[citation needed]" -> "citation-needed"."""
     return re.sub(r"[^a-z]+", "-", text.lower()).strip("-")
-
-
-def is_archive_url(url: str) -> bool:
-    """True for a web-archive snapshot URL (Wayback, archive.today, WebCite, ...)."""
-    return bool(_ARCHIVE.match(url))
 
 
 def _classes(node: lxml.html.HtmlElement) -> set[str]:
@@ -592,25 +583,6 @@ def _template_fields(body: lxml.html.HtmlElement) -> ReferenceFields | None:
     return None
 
 
-def _with_links(fields: ReferenceFields, links: list[str]) -> ReferenceFields:
-    """Primary URL, archive URL and every URL the reference carries (``extra["urls"]``)."""
-    plain = [u for u in links if not is_archive_url(u)]
-    archives = [u for u in links if is_archive_url(u)]
-    url = fields.url
-    if url and url.startswith("//"):
-        url = "https:" + url
-    if plain and (url is None or is_archive_url(url) or url not in links):
-        url = plain[0]  # the link, not a domain named in the text
-    archive = fields.archive_url or (archives[0] if archives else None)
-    if url and archive == url:
-        url = plain[0] if plain else None
-    extra = dict(fields.extra)
-    every = list(dict.fromkeys([u for u in (url, archive) if u] + links))
-    if len(every) > 1 or (every and every[0] != url):
-        extra["urls"] = " ".join(every)
-    return replace(fields, url=url, archive_url=archive, extra=extra)
-
-
 _NOT_CITATION = frozenset({"cs1-visible-error", "cs1-hidden-error", "cs1-maint",
                            "citation-comment"})
 
@@ -635,7 +607,7 @@ def _reference_fields(body: lxml.html.HtmlElement, raw: str) -> ReferenceFields:
     links = _links(body)
     from_template = _template_fields(body)
     if from_template is not None:
-        return _with_links(from_template, links)
+        return with_links(from_template, links)
     raw = _visible_text(body, raw)
     fields = parse_reference(raw) if raw else ReferenceFields()
     coins = next((s for s in body.iter("span") if "Z3988" in _classes(s)), None)
@@ -656,7 +628,7 @@ def _reference_fields(body: lxml.html.HtmlElement, raw: str) -> ReferenceFields:
         kinds = sorted(_classes(cite) - {"citation", "cs1", "cs2", "Citation"})
         if kinds:
             fields = replace(fields, extra={**fields.extra, "type": " ".join(kinds)})
-    return _with_links(fields, links)
+    return with_links(fields, links)
 
 
 def _reference_tags(item: lxml.html.HtmlElement, body: lxml.html.HtmlElement,

@@ -29,13 +29,15 @@ _DATE_TEXT = (
 URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'\]\[]+", re.IGNORECASE)
 
 ARCHIVE_HOSTS = re.compile(
-    r"^(?:https?://)?(?:[\w-]+\.)*(?:web\.archive\.org|wayback\.archive-it\.org|archive\.(?:today|ph|is|li|fo|md|vn)"
-    r"|webcitation\.org|ghostarchive\.org|perma\.cc|archive\.org/web)/",
+    r"^(?:https?://)?(?:[\w-]+\.)*(?:web\.archive\.org|wayback\.archive-it\.org"
+    r"|archive\.(?:today|ph|is|li|fo|md|vn)|webcitation\.org|ghostarchive\.org|perma\.cc"
+    r"|webarchive\.nla\.gov\.au|webarchive\.org\.uk|archive\.org/web|archive\.wikiwix\.com"
+    r"|webarchive\.loc\.gov)/",
     re.IGNORECASE,
 )
 
 LABEL = re.compile(
-    r"^\s*(?:\d{1,4}\.\s*)?(?:\*\*)?\^(?:\*\*)?\s*(?:Jump up to:?\s*)?"
+    r"^\s*(?:\d+\.\s*)?(?:\*\*)?\^(?:\*\*)?\s*(?:Jump up to:?\s*)?"
     r"(?:(?:[a-z]{1,2}\s*)+(?=[A-Z\"“\[]))?"
 )
 

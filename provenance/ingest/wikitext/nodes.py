@@ -24,7 +24,7 @@ from mwparserfromhell.nodes import (
 from mwparserfromhell.wikicode import Wikicode
 
 from provenance.domain.documents import ReferenceFields
-from provenance.ingest.forms.wiki_html import is_archive_url
+from provenance.ingest.references.links import is_archive_url
 from provenance.ingest.wikitext.cite import (
     template_name,
 )
