@@ -56,16 +56,18 @@ _META_TITLE = re.compile(r"^\(meta data\) TITLE:[ \t]*(.*)$", re.MULTILINE)
 _H1 = re.compile(r"^# (.+)$", re.MULTILINE)
 # Pages whose title is not named by the page in a way this check can read, each read by hand:
 KNOWN = {
-    # the story's headline stands as plain text above the site's "# Team GB" heading; the
-    # <title> line is empty; "Team GB" is what the page's first heading names
-    "wice-dev03019.txt": "Team GB",
-    # a journal's "Awards" page: empty <title>, first heading the journal's name
+    # the <title> began with a line break: "(meta data) TITLE: " and the story's headline on
+    # the next line, above the site's "# Team GB" heading
+    "wice-dev03019.txt": "Mark England appointed as Team GB's Chef de Mission",
+    # a journal's "Awards" page: <title> "Awards | Revue EuGeStA" on the next line, first
+    # heading the journal's name; "Awards" alone is one word
     "wice-test01913.txt": "Revue EuGeStA",
     # a plain-text page (no headings): the <title> names the BBC section ("BBC Manchester
     # 2002 - …"), the story's headline is the line above the body
     "wice-test03549.txt": "'The Runner' Unveiled",
-    # empty <title>, no heading: a site's link list ("StreeShakti - The Parallel Force")
-    "wice-test03648.txt": None,
+    # a site's home page, no heading: <title> "StreeShakti - The Parallel Force" on the next
+    # line, its tagline after the dash
+    "wice-test03648.txt": "StreeShakti",
 }
 
 
@@ -165,6 +167,17 @@ def test_headline_rule(candidates: list[str], named: str | None, expected: str |
     from provenance.ingest.forms.headline import pick_headline
 
     assert pick_headline(candidates, named) == expected
+
+
+def test_metadata_lines_give_authors_and_dates_and_no_claims() -> None:
+    """Common Crawl text opens with "(meta data) TITLE/AUTHOR/PUBLISHED DATETIME" lines."""
+    doc = _parsed("wice-dev03965.txt")
+    assert doc.authors == ("Adam Sherwin",)
+    assert doc.published is not None and doc.published.isoformat() == "2018-10-17"
+    for name in sorted(p.name for p in PAGES.glob("wice-*.txt")):
+        text = (PAGES / name).read_text(encoding="utf-8")
+        opening = text.split("\n(meta data)")[0]  # a later page glued on keeps its own lines
+        assert not any(c.text.startswith(opening[:30]) for c in _parsed(name).claims), name
 
 
 def test_a_short_sentence_is_a_claim_not_a_heading() -> None:

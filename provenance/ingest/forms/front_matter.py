@@ -5,6 +5,13 @@ bounded block: front matter longer than :data:`MAX_FRONT_MATTER` characters, YAM
 more than :data:`MAX_ALIASES` aliases (the "billion laughs" bomb expands a few aliases into
 gigabytes), or a title/author that is not a short string is refused with a warning, never
 expanded. TOML has no aliases; ``tomllib`` reads it.
+
+Without a fenced block, metadata lines opening the text are read the same way: the run of
+"(meta data) KEY: value" lines a Common Crawl text extraction writes (any key), or
+MultiMarkdown's "Title:", "Author:", "Date:" lines (those keys only), up to the first other
+line. Keys are lower-cased ("published datetime"). An empty "(meta data)" value (the page's
+<title> began with a line break) runs on over the next lines, up to a blank line, a heading
+or the next metadata line.
 """
 
 from __future__ import annotations
@@ -16,7 +23,8 @@ from typing import Any
 
 import yaml
 
-__all__ = ["MAX_ALIASES", "MAX_FIELD", "MAX_FRONT_MATTER", "FrontMatter", "read_front_matter"]
+__all__ = ["MAX_ALIASES", "MAX_FIELD", "MAX_FRONT_MATTER", "FrontMatter", "read_front_matter",
+           "read_metadata_lines"]
 
 MAX_FRONT_MATTER = 64 * 1024
 MAX_ALIASES = 16
@@ -60,6 +68,48 @@ class FrontMatter:
             if isinstance(name, str) and 0 < len(name.strip()) <= MAX_FIELD:
                 names.extend(n.strip() for n in re.split(r";|\band\b", name) if n.strip())
         return tuple(names)
+
+
+_METADATA_LINE = re.compile(
+    r"[ \t]*(?:\(meta ?data\)[ \t]*(?P<key>[A-Za-z][A-Za-z _-]{0,40}?)|"
+    r"(?P<mmd>title|authors?|date|published))[ \t]*:[ \t]*(?P<value>[^\n]*)(?:\n|\Z)",
+    re.IGNORECASE,
+)
+_MAX_METADATA_LINES = 20
+_MAX_VALUE_LINES = 3
+
+
+def _runs_on(text: str, at: int) -> tuple[str, int]:
+    """A value's lines from ``at`` up to a blank line, a metadata line or a heading."""
+    parts: list[str] = []
+    for _ in range(_MAX_VALUE_LINES):
+        end = text.find("\n", at)
+        line = text[at : len(text) if end < 0 else end]
+        if not line.strip() or line.lstrip().startswith("#") or _METADATA_LINE.match(line):
+            break
+        parts.append(line.strip())
+        at = len(text) if end < 0 else end + 1
+    return " ".join(parts), at
+
+
+def read_metadata_lines(text: str) -> FrontMatter:
+    """The metadata lines opening ``text`` (see module doc); ``end`` is after the last one."""
+    matter = FrontMatter()
+    at = len(text) - len(text.lstrip("\ufeff\r\n"))
+    for _ in range(_MAX_METADATA_LINES):
+        found = _METADATA_LINE.match(text, at)
+        if not found:
+            break
+        key = (found["key"] or found["mmd"]).strip().lower()
+        value = found["value"].strip()
+        at = found.end()
+        if not value and found["key"]:  # the value began with a line break: it runs on
+            value, at = _runs_on(text, at)
+        if value and key not in matter.data:
+            matter.data[key] = value[: MAX_FIELD + 1]
+    if matter.data:
+        matter.end, matter.kind = at, "lines"
+    return matter
 
 
 def _yaml(body: str, matter: FrontMatter) -> None:

@@ -13,7 +13,8 @@ refused when it is
 * one word (or less): "This", "Blabbermouth.net -".
 
 Of the lines left, the first of three words or more (Chinese and Japanese: two characters a
-word) is the headline, else the first of two ("PDF version" loses to the real headline).
+word) is the headline, else the page's own title (below) when it has two words or more, else
+the first line of two ("PDF version" loses to the real headline).
 When the page names its own title (a "Title: …" metadata line, the HTML ``<title>`` kept as
 text), a candidate made of that title's words (at least half of them) wins; with no
 candidate, that title is used, without a short trailing site name ("… – Cavalry FC").
@@ -25,6 +26,7 @@ import re
 from collections.abc import Iterable
 
 from provenance.ingest.claims.sentences import ABBREVIATIONS, word_count
+from provenance.ingest.forms.front_matter import read_metadata_lines
 
 __all__ = ["is_headline", "named_line", "named_title", "pick_headline", "without_site_name"]
 
@@ -108,6 +110,9 @@ def without_site_name(title: str) -> str:
 
 def named_title(text: str) -> str | None:
     """The page's own "Title: …" line among its first lines (its HTML <title> kept as text)."""
+    opening = read_metadata_lines(text).text("title")
+    if opening:
+        return opening
     head = "\n".join(text.lstrip().splitlines()[:_METADATA_LINES])
     found = METADATA_TITLE.search(head)
     return found["title"] if found else None
@@ -130,6 +135,7 @@ def pick_headline(candidates: Iterable[str], named: str | None = None) -> str | 
     for line in lines:
         if _words(line) >= 3:
             return line
-    if lines:
-        return lines[0]
-    return without_site_name(named) if named and named.strip() else None
+    own = without_site_name(named) if named and named.strip() else None
+    if own and (_words(own) >= 2 or not lines):
+        return own  # the page's own title beats a two-word line ("Team GB")
+    return lines[0] if lines else own

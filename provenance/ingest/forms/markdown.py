@@ -36,7 +36,7 @@ from provenance.domain.documents import (
 )
 from provenance.ingest.claims.sentences import guess_language
 from provenance.ingest.claims.split import Marker, build_claims
-from provenance.ingest.forms.front_matter import read_front_matter
+from provenance.ingest.forms.front_matter import read_front_matter, read_metadata_lines
 from provenance.ingest.forms.headline import named_line, named_title, pick_headline
 from provenance.ingest.references.dates import parse_date
 from provenance.ingest.references.links import with_links
@@ -247,8 +247,10 @@ def _walk(tokens: list[Token], state: _State) -> None:
 
 _BLANK = re.compile(r"[^\n]")
 # the publication date under the names static-site generators give it (Jekyll and Hugo
-# "date", Hugo "publishDate", Astro "pubDate", others "published"/"publish_date")
-_DATE_KEYS = ("date", "publishDate", "pubDate", "published", "publish_date")
+# "date", Hugo "publishDate", Astro "pubDate", others "published"/"publish_date"; metadata
+# lines "PUBLISHED DATETIME")
+_DATE_KEYS = ("date", "publishDate", "pubDate", "published", "publish_date",
+              "published datetime")
 
 
 def _meta_date(value: object) -> Date | None:
@@ -272,13 +274,17 @@ def parse(text: str, *, title: str | None = None) -> ParsedDocument:
     state = _State(source=text, line_starts=line_starts, link_labels=link_labels,
                    language=guess_language(text))
     matter = read_front_matter(text)
+    lines_only = not matter.kind
+    if lines_only:
+        matter = read_metadata_lines(text)
     # the block is blanked out (offsets kept) so that its lines never become claims
     body = _BLANK.sub(" ", text[: matter.end]) + text[matter.end :] if matter.end else text
     tokens = _markdown().parse(body)
-    meta_title = matter.text("title")
+    # a "Title:" line is the page's <title> (site name and all): it names a heading below
+    meta_title = None if lines_only else matter.text("title")
     if meta_title:
         state.title = meta_title
-    page_title = named_title(body)
+    page_title = (matter.text("title") if lines_only else None) or named_title(body)
     authors = matter.names("authors", "author")
     published = next((found for found in (_meta_date(matter.data.get(key)) for key in _DATE_KEYS)
                       if found is not None), None)

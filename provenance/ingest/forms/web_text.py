@@ -19,7 +19,8 @@ by :mod:`.headline` (not a bracketed stage direction, a caption, a one-word link
 the page's own "Title: …" line decides between candidates), a line that is only a date is
 the publication date. Authors are the
 person-shaped lines under a "By"/"Written By"/"Authors" label (or the names on a "By ..." line),
-up to the first blank line, bullet-free label or line the page repeats.
+up to the first blank line, bullet-free label or line the page repeats; without them, the
+page's own "(meta data) AUTHOR:" line, and its "PUBLISHED DATETIME:" for a missing date.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from datetime import date as Date
 from provenance.domain.documents import ParsedClaim, ParsedDocument
 from provenance.ingest.claims.sentences import guess_language, word_count
 from provenance.ingest.claims.split import build_claims, strip_markers
+from provenance.ingest.forms.front_matter import read_metadata_lines
 from provenance.ingest.forms.headline import named_title, pick_headline
 from provenance.ingest.references.dates import parse_date
 
@@ -290,11 +292,15 @@ def parse(text: str, *, title: str | None = None) -> ParsedDocument:
             warnings=("no article body found: no line reads as prose",),
         )
     found_title, published = _title_and_date(_header(lines, body[0]), named_title(text))
+    metadata = read_metadata_lines(text)
+    if published is None:
+        stated = metadata.text("published datetime") or metadata.text("date")
+        published = parse_date(stated)[0] if stated else None
     return ParsedDocument(
         format=FORMAT,
         title=title or found_title,
         claims=tuple(_claims(lines, body, guess_language(text))),
         references=(),
-        authors=_authors(lines, body),
+        authors=_authors(lines, body) or metadata.names("author", "authors"),
         published=published,
     )
