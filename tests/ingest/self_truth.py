@@ -28,8 +28,8 @@ import lxml.html
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 _BRACKETS = re.compile(r"^\[|\]$")
-_CSS_GROUP = re.compile(r"^(lower-alpha|upper-alpha|lower-latin|upper-latin|lower-roman|"
-                        r"upper-roman) (\d+)$")
+_CSS_GROUP = re.compile(r"^(lower-alpha|upper-alpha|lower-latin|upper-latin|lower-greek|"
+                        r"lower-roman|upper-roman) (\d+)$")
 _ROMAN = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
           (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
 
@@ -77,10 +77,12 @@ def _css_label(label: str) -> str:
             while number >= value:
                 shown, number = shown + letters, number - value
     else:
+        alphabet = ("αβγδεζηθικλμνξοπρστυφχψω" if style == "lower-greek"
+                    else "abcdefghijklmnopqrstuvwxyz")
         shown = ""
         while number > 0:
-            number, rest = divmod(number - 1, 26)
-            shown = chr(ord("a") + rest) + shown
+            number, rest = divmod(number - 1, len(alphabet))
+            shown = alphabet[rest] + shown
     return shown.upper() if style.startswith("upper") else shown
 
 

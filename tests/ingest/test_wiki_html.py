@@ -193,3 +193,26 @@ def test_markers_in_a_heading_and_in_left_out_boxes_still_cite() -> None:
     doc = parse(page)
     cited = {c.label: claim.text for claim in doc.claims for c in claim.citations}
     assert cited == {"1": "Early history", "2": "Plain text.", "3": "Region"}
+
+
+def test_lower_greek_list_and_parsoid_css_counter_labels() -> None:
+    """A lower-greek notes list: "β" as shown, the uncited item (alpha) by its position; older
+    Parsoid's "[lower-greek 2]" is what CSS shows, "β"."""
+    desktop = """<html><body><div class="mw-parser-output">
+<p>Claim.<sup class="reference"><a href="#cite_note-g2">[β]</a></sup></p>
+<div class="reflist reflist-lower-greek"><ol class="references">
+<li id="cite_note-g1"><span class="reference-text">Greek one.</span></li>
+<li id="cite_note-g2"><span class="reference-text">Greek two.</span></li></ol></div>
+</div></body></html>"""
+    refs = {r.label: r.raw for r in parse(desktop).references}
+    assert refs == {"\u03b1": "Greek one.", "β": "Greek two."}
+    parsoid = """<html><body class="mw-parser-output">
+<p>Claim.<sup class="mw-ref"><a href="./X#cite_note-2" style="counter-reset: mw-Ref 2;"
+ data-mw-group="lower-greek"><span class="mw-reflink-text">[lower-greek 2]</span></a></sup></p>
+<ol class="mw-references references" data-mw-group="lower-greek">
+<li id="cite_note-1"><span class="mw-reference-text">One.</span></li>
+<li id="cite_note-2"><span class="mw-reference-text">Two.</span></li></ol>
+</body></html>"""
+    doc = parse(parsoid)
+    assert {r.label: r.raw for r in doc.references} == {"\u03b1": "One.", "β": "Two."}
+    assert [c.label for claim in doc.claims for c in claim.citations] == ["β"]

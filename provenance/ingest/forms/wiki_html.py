@@ -87,8 +87,9 @@ _SENTENCE_END = re.compile(r"[.!?…][\"”’)\]]*$")
 _ROMAN = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
           (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
 _LIST_STYLE = re.compile(r"list-style-type\s*:\s*([a-z-]+)")
+_GREEK = "αβγδεζηθικλμνξοπρστυφχψω"  # CSS lower-greek
 _MARKER_CLASSES = frozenset({"reference", "mw-ref"})  # mw-ref alone: Parsoid HTML before 2019
-_CSS_GROUPS = frozenset({"lower-alpha", "upper-alpha", "lower-latin", "upper-latin",
+_CSS_GROUPS = frozenset({"lower-alpha", "upper-alpha", "lower-latin", "upper-latin", "lower-greek",
                          "lower-roman", "upper-roman"})
 
 
@@ -119,11 +120,12 @@ def _roman(number: int) -> str:
     return "".join(out)
 
 
-def _alpha(number: int) -> str:
+def _alpha(number: int, alphabet: str = "abcdefghijklmnopqrstuvwxyz") -> str:
+    """CSS's alphabetic numbering: a … z, aa, ab …"""
     letters = ""
     while number > 0:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(ord("a") + rest) + letters
+        number, rest = divmod(number - 1, len(alphabet))
+        letters = alphabet[rest] + letters
     return letters
 
 
@@ -133,6 +135,8 @@ def _position_label(group: str, number: int) -> str:
         return _alpha(number)
     if group in ("upper-alpha", "upper-latin"):
         return _alpha(number).upper()
+    if group == "lower-greek":
+        return _alpha(number, _GREEK)
     if group == "lower-roman":
         return _roman(number)
     if group == "upper-roman":
