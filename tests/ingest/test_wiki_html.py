@@ -216,3 +216,13 @@ def test_lower_greek_list_and_parsoid_css_counter_labels() -> None:
     doc = parse(parsoid)
     assert {r.label: r.raw for r in doc.references} == {"\u03b1": "One.", "β": "Two."}
     assert [c.label for claim in doc.claims for c in claim.citations] == ["β"]
+
+
+def test_list_items_of_a_list_without_the_references_class() -> None:
+    """Every ``ol > li#cite_note-…`` is a reference, whatever class its list has."""
+    page = """<html><body><div class="mw-parser-output">
+<p>Claim.<sup class="reference"><a href="#cite_note-2">[2]</a></sup></p>
+<div class="reflist"><ol><li id="cite_note-1"><span class="reference-text">One.</span></li>
+<li id="cite_note-2"><span class="reference-text">Two.</span></li></ol></div>
+</div></body></html>"""
+    assert {r.label: r.raw for r in parse(page).references} == {"1": "One.", "2": "Two."}

@@ -225,26 +225,30 @@ def _list_group(ol: lxml.html.HtmlElement) -> str:
     return ""
 
 
-def _list_items(ol: lxml.html.HtmlElement) -> list[tuple[str, lxml.html.HtmlElement]]:
-    return [(item.get("id") or "", item) for item in ol
-            if item.tag == "li" and (item.get("id") or "").startswith("cite_note")]
-
-
 def _reference_lists(root: lxml.html.HtmlElement) -> dict[str, _Note]:
-    """Every list item of every reference list, and the sub-references listed in an item."""
+    """Every reference list item (``ol > li#cite_note-…``) in document order, and the
+    sub-references listed inside an item (``li#cite_note-… > ol > li#cite_note-…``)."""
     notes: dict[str, _Note] = {}
-    lists = 0
-    for ol in root.iter("ol"):
-        if not _classes(ol) & {"references", "mw-references"}:
+    # keyed by the element itself: holding it keeps lxml's proxy, so the key stays the same
+    lists: dict[lxml.html.HtmlElement, tuple[int, str]] = {}  # ol -> (list number, group)
+    counts: dict[lxml.html.HtmlElement, int] = {}
+    for item in root.iter("li"):
+        note = item.get("id") or ""
+        ol = item.getparent()
+        if not note.startswith("cite_note") or ol is None or ol.tag != "ol" or note in notes:
             continue
-        lists += 1
-        group = _list_group(ol)
-        for position, (note, item) in enumerate(_list_items(ol), start=1):
-            notes.setdefault(note, _Note(note, item, group, position, lists))
-            for sub_list in (c for c in item if c.tag == "ol"):
-                for sub_position, (sub, sub_item) in enumerate(_list_items(sub_list), start=1):
-                    notes.setdefault(sub, _Note(sub, sub_item, group, sub_position, lists,
-                                                parent=note))
+        key = ol
+        counts[key] = position = counts.get(key, 0) + 1
+        owner = ol.getparent()
+        parent = owner.get("id") or "" if owner is not None and owner.tag == "li" else ""
+        if parent in notes:  # a sub-reference: its main reference's list and group
+            main = notes[parent]
+            notes[note] = _Note(note, item, main.group, position, main.list_index, parent=parent)
+            continue
+        if key not in lists:
+            lists[key] = (len(lists) + 1, _list_group(ol))
+        number, group = lists[key]
+        notes[note] = _Note(note, item, group, position, number)
     return notes
 
 
@@ -466,12 +470,12 @@ _MARKER_BLOCKS = frozenset({"li", "td", "th", "p", "dd", "dt", "caption", "figca
 def _stray_markers(node: lxml.html.HtmlElement, walk: _Walk) -> None:
     """Markers in a block left out of the text (a navbox, a sidebar) still cite: the list item,
     cell or paragraph each stands in becomes a claim citing it."""
-    done: set[int] = set()
+    done: set[lxml.html.HtmlElement] = set()
     for sup in _markers_within(node):
         block = next((a for a in sup.iterancestors() if a.tag in _MARKER_BLOCKS), None)
-        if block is None or id(block) in done:
+        if block is None or block in done:
             continue
-        done.add(id(block))
+        done.add(block)  # the set holds the element: its proxy, and so its hash, stays
         para = _Paragraph()
         _collect(block, para, walk.state)
         _emit(walk.state, walk.section, para, whole=True, keep_uncited=False)
