@@ -238,3 +238,16 @@ def test_cs1_messages_are_no_fields() -> None:
     fields = parse_reference("Shasha, Dennis (1998). Out of Their Minds. Springer. صفحة 228. "
                              "الوسيط |الصفحة= تم تجاهله (مساعدة); صيانة CS1: أسماء متعددة (link)")
     assert fields.publisher == "Springer" and fields.extra["pages"] == "228"
+
+
+def test_journal_volume_and_issue_after_its_name() -> None:
+    """Hand-written: "ACM Transactions on Database Systems 7(3), September 1982"."""
+    fields = parse_reference('Zaniolo, Carlo. "A New Normal Form for the Design of Relational '
+                             'Database Schemata." ACM Transactions on Database Systems 7(3), '
+                             "September 1982.")
+    assert fields.work == "ACM Transactions on Database Systems"
+    assert (fields.extra["volume"], fields.extra["issue"]) == ("7", "3")
+    assert (fields.date, fields.extra["date_precision"]) == (date(1982, 9, 1), "month")
+    kent = parse_reference('Kent, William. "A Simple Guide", Communications of the ACM 26 (2), '
+                           "Feb. 1983, pp. 120-125.")
+    assert kent.work == "Communications of the ACM" and kent.date == date(1983, 2, 1)

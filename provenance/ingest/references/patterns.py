@@ -10,7 +10,8 @@ __all__ = [
     "CS1_MESSAGES", "CUT", "DOI_URL", "DURATION", "EDITION", "EDITOR_MARK", "ET_AL", "FORMAT",
     "HEAD_BARE_DATE", "HEAD_EDITORS",
     "HEAD_NO_DATE", "HEAD_WITH_DATE", "IDS", "IN_EDITORS", "ISSUE", "ISSUE_PAGES",
-    "JOURNAL_VOLUME", "LABEL", "LANGUAGE", "LOCATION", "NOTICES", "PAGES", "PROCEEDINGS",
+    "JOURNAL_VOLUME", "JOURNAL_VOLUME_ISSUE", "LABEL", "LANGUAGE", "LOCATION", "NOTICES", "PAGES",
+    "PROCEEDINGS",
     "QUOTED", "TRAILING_DATE", "TRAILING_SITE", "TRANS", "URL", "VANCOUVER", "VIA", "VOLUME",
     "VOLUME_PAGES",
 ]
@@ -151,6 +152,10 @@ PROCEEDINGS = re.compile(r"\b(?:Conference|Conf|Proceedings|Proc|Symposium|Works
 COMMA_JOURNAL = re.compile(
     r"^(?P<work>\D.+?)(?:,\s*\w+ series)?,\s*(?P<vol>\d{1,4}),\s*(?P<pages>\d+\s*[–-]\s*\d+)$"
 )
+
+# "ACM Transactions on Database Systems 7(3)", "Communications of the ACM 26 (2)"
+JOURNAL_VOLUME_ISSUE = re.compile(
+    r"^(?P<work>\D.*?[^\d\s])\s+(?P<vol>\d{1,4})\s*\((?P<issue>\d[\w/–-]{0,11})\)$")
 
 JOURNAL_VOLUME = re.compile(r"^(?P<work>\D[^,]*?)\s+(?P<vol>\d{1,4})$")
 

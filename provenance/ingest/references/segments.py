@@ -17,6 +17,7 @@ from provenance.ingest.references.patterns import (
     IN_EDITORS,
     ISSUE,
     JOURNAL_VOLUME,
+    JOURNAL_VOLUME_ISSUE,
     LOCATION,
     PROCEEDINGS,
     TRAILING_DATE,
@@ -73,6 +74,9 @@ def _segments(text: str) -> list[str]:
             out.append(current)
     return [part for part in out if part.strip(" .,;:")]
 
+_MONTH_ABBREVIATION = re.compile(r"(?:^|\s)(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)$")
+
+
 def _joins(piece: str, following: str) -> bool:
     """Whether the ". " ending ``piece`` is an abbreviation or initial, not a separator."""
     if not piece.endswith(".") or not following:
@@ -80,6 +84,8 @@ def _joins(piece: str, following: str) -> bool:
     head = piece[:-1]
     if ABBREVIATION.search(head):
         return True
+    if _MONTH_ABBREVIATION.search(head) and following[:1].isdigit():
+        return True  # "Feb. 1983"
     if re.search(r"\b\d{1,2}$", head) and re.match(r"[a-z]", following):
         return True  # an ordinal: "Select 35. týden 2019"
     if re.search(r"\b[A-Z]\.\s[A-Z]$", head):  # "U. S. Naval"
@@ -151,6 +157,12 @@ def read_segments(
                 when = value
                 if precision != "day" and "date_precision" not in extra:
                     extra["date_precision"] = str(precision)
+            continue
+        volume_issue = JOURNAL_VOLUME_ISSUE.match(segment)
+        if volume_issue and work is None:
+            extra.setdefault("volume", volume_issue.group("vol"))
+            extra.setdefault("issue", volume_issue.group("issue"))
+            work = volume_issue.group("work")
             continue
         if re.fullmatch(r"(?:[IVXLC]+|Vol\.? \w+)(?:\s*[–—:-]\s*.+)?", segment):
             extra.setdefault("volume", segment)
