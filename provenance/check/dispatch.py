@@ -206,7 +206,9 @@ class Dispatcher:
                     continue
                 if name:
                     await self._checker.host(name).gate.wait_ready()
-                await self._slots.acquire(-float(len(queue) + 1))
+                # the host with the most work left first (its queue, and what the
+                # feeder still holds for it)
+                await self._slots.acquire(-float(len(queue) + 1 + job.task.backlog))
                 deadline = None
                 if job.first_timeout is not None:
                     deadline = self._policy.retry.retry_deadline(self._usual.get(name),

@@ -55,14 +55,15 @@ def _check_options(func: Callable[..., Any]) -> Callable[..., Any]:
 class _Output:
     """Per-check lines (JSON, or plain lines for problems) and a progress bar on a tty."""
 
-    def __init__(self, fmt: str, total: int) -> None:
+    def __init__(self, fmt: str, total: Callable[[], int]) -> None:
         self.fmt = fmt
         self.console = Console(stderr=True)
         self.progress: Progress | None = None
-        if fmt == "text" and self.console.is_terminal and total > 0:
+        # the count is a query over every link: only made for a bar on a terminal
+        if fmt == "text" and self.console.is_terminal and (count := total()) > 0:
             self.progress = Progress(TextColumn("checking"), BarColumn(), MofNCompleteColumn(),
                                      TimeElapsedColumn(), console=self.console, transient=True)
-            self.bar = self.progress.add_task("links", total=total)
+            self.bar = self.progress.add_task("links", total=count)
             self.progress.start()
 
     def on_result(self, task: t.CheckTask, result: t.CheckResult,
@@ -157,8 +158,12 @@ def check(ctx: click.Context, /, check_all: bool, document: str | None, limit: i
     if limit is not None and limit < 1:
         raise UsageError("--limit must be at least 1")
     db = app.database(settings)
-    total = due(db, all=check_all, document=document)
-    out = _Output(fmt, min(total, limit) if limit else total)
+
+    def total() -> int:
+        count = due(db, all=check_all, document=document)
+        return min(count, limit) if limit else count
+
+    out = _Output(fmt, total)
     try:
         summary = _run_async(lambda stop: run_check(
             db, settings, all=check_all, document=document, limit=limit,
@@ -192,7 +197,7 @@ def worker(ctx: click.Context, /, check_all: bool, document: str | None, limit: 
     if limit is not None and limit < 1:
         raise UsageError("--limit must be at least 1")
     db = app.database(settings)
-    out = _Output("json" if fmt == "json" else "plain", 0)
+    out = _Output("json" if fmt == "json" else "plain", lambda: 0)
     summaries = _run_async(lambda stop: work(
         db, settings, once=once, all=check_all, document=document, limit=limit, stop=stop,
         on_result=out.on_result, on_summary=lambda s: _print_summary(fmt, s)))

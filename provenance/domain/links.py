@@ -85,6 +85,9 @@ class CheckTask:
     etag: str | None = None
     last_modified: str | None = None
     previous_final_url: str | None = None
+    # links of the same host still to come after this one (a scheduling hint: free slots
+    # go first to the hosts with the most work left, the busiest sets the run's length)
+    backlog: int = 0
 
 
 @dataclass(frozen=True)

@@ -158,6 +158,7 @@ class _Invocation:
         self.task_hosts: dict[int, str] = {}
         self.host_out: Counter[str] = Counter()  # tasks handed out and not yet back, by host
         self.pending: dict[str, deque[leases.LeasedLink]] = {}  # leased, not handed out
+        self.unleased: dict[str, int] = {}  # due links of a held host not leased yet
         self.buffered = 0
         self.need = asyncio.Event()
         self.lease_seconds = settings.lease_seconds
@@ -183,11 +184,15 @@ class _Invocation:
 
         Leasing runs beside (``_lease``), so handing out tasks never waits for the database.
         Leased links wait here by host; each task handed out comes from the host with the
-        most links left among those with fewer than ``per_host + 1`` handed out, so every
+        most links left among those with fewer than ``2 x per_host + 1`` handed out, so every
         host (the busiest first, which sets the run's length) always has its next check
         ready, while at most ``max_outstanding`` tasks are out (a stop finishes those only).
+        Each task carries its host's backlog: the checker gives free slots to the hosts with
+        the most work left.
         """
-        per_host_out = self.settings.per_host + 1
+        # twice per_host: a host's links sleeping before a retry (a 5xx is asked again
+        # after 0.5 s and 2 s) are out too, and must not leave its slots without work
+        per_host_out = 2 * self.settings.per_host + 1
         leaser = asyncio.ensure_future(self._lease())
         waker = asyncio.ensure_future(self._wake_on_stop())
         try:
@@ -204,6 +209,8 @@ class _Invocation:
                 link = links.popleft()
                 if not links:
                     del self.pending[host]
+                if len(links) == LEASE_LINKS_PER_HOST // 4 - 1 and self.unleased.get(host):
+                    self.need.set()  # running low: the leaser tops it up
                 self.buffered -= 1
                 self.task_hosts[link.id] = link.host
                 self.host_out[link.host] += 1
@@ -211,7 +218,8 @@ class _Invocation:
                 yield t.CheckTask(link_id=link.id, url=link.url,
                                   reference_title=link.reference_title, etag=link.etag,
                                   last_modified=link.last_modified,
-                                  previous_final_url=link.final_url)
+                                  previous_final_url=link.final_url,
+                                  backlog=len(links) + self.unleased.get(link.host, 0))
         finally:
             for helper in (leaser, waker):
                 helper.cancel()
@@ -225,28 +233,47 @@ class _Invocation:
         leases end or expire)."""
         concurrency, per_host = self.settings.concurrency, self.settings.per_host
         target = max(1, ceil(HOST_SHARE * concurrency / per_host))
+        no_new_hosts_until = 0.0
         try:
             while not self.stop.is_set():
                 budget = None if self.limit is None else self.limit - self.leased
                 if budget is not None and budget <= 0:
                     return
+                self.need.clear()  # set from here on: look again
+                held = self.pending.keys() | self.host_out.keys()
+                # a held host's next links are leased before its last ones are handed out
+                # (its slots never wait for a lease); the rest of it stays in the database
+                # (memory stays flat however many links a host has)
+                top_up = [host for host in held if self.unleased.get(host, 0) > 0 and
+                          len(self.pending.get(host, ())) < LEASE_LINKS_PER_HOST // 4]
                 # a few hosts per lease: processes leasing at once take turns, and share
-                room = min(target - len(self.pending.keys() | self.host_out.keys()),
-                           max(1, ceil(target / LEASE_STEPS)))
-                if room <= 0:
-                    self.need.clear()
+                room = min(target - len(held), max(1, ceil(target / LEASE_STEPS)))
+                quiet = no_new_hosts_until - time.monotonic()
+                if room > 0 and quiet > 0 and not top_up:
+                    # no host was free a moment ago: only top-ups until the next poll
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._stop_or_need(), quiet)
+                    continue
+                if room <= 0 and not top_up:
                     await self.need.wait()
                     continue
-                batch = room * LEASE_LINKS_PER_HOST
+                if quiet > 0:
+                    room = 0
+                batch = (max(0, room) + len(top_up)) * LEASE_LINKS_PER_HOST
                 got = await self.call(leases.lease_batch, self.owner, self.scope,
-                                      lease_seconds=self.lease_seconds, hosts=room,
-                                      now=self.now(),
+                                      lease_seconds=self.lease_seconds, hosts=max(0, room),
+                                      now=self.now(), held=held, top_up=top_up,
                                       links_per_host=LEASE_LINKS_PER_HOST,
                                       max_links=batch if budget is None else min(budget, batch))
+                if room > 0 and not any(link.host not in held for link in got):
+                    no_new_hosts_until = time.monotonic() + self.poll
                 self.leased += len(got)
                 self.buffered += len(got)
+                for host in top_up:
+                    self.unleased[host] = 0  # unless the lease says otherwise just below
                 for link in got:
                     self.pending.setdefault(link.host, deque()).append(link)
+                    self.unleased[link.host] = link.host_left
                 if got:
                     self.room.set()
                     # a pause between leases lets other processes (SQLite's lock is not
@@ -258,11 +285,20 @@ class _Invocation:
                                            now=self.now())
                     if left.free == 0 and (left.others == 0 or not self.wait_for_others):
                         return
-                # other workers hold the rest: their leases end or expire
+                # other workers hold the rest: their leases end or expire (or a host of
+                # ours runs low and is topped up)
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self.stop.wait(), self.poll)
+                    await asyncio.wait_for(self._stop_or_need(), self.poll)
         finally:
             self.room.set()
+
+    async def _stop_or_need(self) -> None:
+        waits = [asyncio.ensure_future(self.stop.wait()), asyncio.ensure_future(self.need.wait())]
+        try:
+            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiting in waits:
+                waiting.cancel()
 
     async def _wake_on_stop(self) -> None:
         await self.stop.wait()
@@ -275,7 +311,7 @@ class _Invocation:
             return None
         best, most = None, 0
         for host, links in self.pending.items():
-            waiting = len(links)
+            waiting = len(links) + self.unleased.get(host, 0)
             # a host with much left gets more tasks out: the checker's queue for it is then
             # longer, and the checker gives free slots to the longest queues first
             if waiting > most and \
@@ -290,6 +326,7 @@ class _Invocation:
         if self.host_out[host] <= 0:
             del self.host_out[host]
             if host not in self.pending:
+                self.unleased.pop(host, None)
                 self.need.set()  # a host is done here: room to lease another
         self.outstanding -= 1
         self.room.set()

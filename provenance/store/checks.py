@@ -71,10 +71,17 @@ def record_results(session: Session, results: Iterable[tuple[int, t.CheckResult]
         done.append(Recorded(link_id, change))
         bodies.append((link_id, result, at))
     if updates:
-        session.exec(update(Link), params=updates)
-        session.exec(insert(LinkCheck), params=inserts)
+        # Core statements, executemany: the ORM's bulk paths cost a third of the CPU here
+        connection = session.connection()
+        connection.execute(_UPDATE_LINK, updates)
+        connection.execute(_INSERT_CHECK, inserts)
         keep_bodies(session, bodies)
     return done
+
+
+_LINK = Link.__table__  # type: ignore[attr-defined]
+_UPDATE_LINK = update(_LINK).where(_LINK.c.id == sa.bindparam("link_id"))
+_INSERT_CHECK = insert(LinkCheck.__table__)  # type: ignore[attr-defined]
 
 
 _READ = tuple(col(c) for c in (
@@ -89,7 +96,7 @@ def _link_values(row: Any, result: t.CheckResult, change: StateChange, at: datet
     after = change.after
     good = result.outcome in t.GOOD_OUTCOMES
     return {
-        "id": row.id, "state": after.state, "state_since": after.state_since,
+        "link_id": row.id, "state": after.state, "state_since": after.state_since,
         "failures": after.failures, "first_failure_at": after.first_failure_at,
         "title_mismatch": after.title_mismatch, "last_outcome": result.outcome,
         "last_http_status": result.http_status, "checked_at": at,

@@ -24,8 +24,8 @@ commits in the same transaction as the results.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import ColumnElement, ScalarSelect, and_, exists, func, or_, text, update
@@ -58,6 +58,7 @@ class LeasedLink:
     last_modified: str | None
     final_url: str | None
     reference_title: str | None
+    host_left: int = 0  # due links of its host still free after this lease
 
 
 def lock_for_write(session: Session) -> None:
@@ -94,25 +95,32 @@ def _busy_hosts(owner: str, now: datetime) -> SelectOfScalar[str]:
 
 def lease_batch(session: Session, owner: str, scope: Scope, *, lease_seconds: float,
                 hosts: int, links_per_host: int, max_links: int | None = None,
-                now: datetime | None = None) -> list[LeasedLink]:
-    """Lease the due links of up to ``hosts`` hosts no other worker holds (new links first,
-    then the longest overdue), at most ``links_per_host`` each and ``max_links`` in all.
-    The caller commits (``Database.session`` does)."""
+                now: datetime | None = None, held: Collection[str] = (),
+                top_up: Collection[str] = ()) -> list[LeasedLink]:
+    """Lease the due links of up to ``hosts`` hosts no other worker holds and not in
+    ``held`` (the hosts the caller already has links of), and more links of its hosts in
+    ``top_up`` (new links first, then the longest overdue), at most ``links_per_host`` per
+    host and ``max_links`` in all. The caller commits (``Database.session`` does)."""
     now = now or datetime.now(UTC)
     until = now + timedelta(seconds=lease_seconds)
     postgres = session.get_bind().dialect.name == "postgresql"
     lock_for_write(session)
     order_key = func.min(func.coalesce(Link.next_check_at, EPOCH))
-    candidates = session.exec(
-        select(Link.host)
-        .where(_due(scope, now), _free(owner, now),
-               col(Link.host).not_in(_busy_hosts(owner, now)))
-        .group_by(col(Link.host)).order_by(order_key, col(Link.host)).limit(hosts * 2)
-    ).all()
+    free_by_host = (select(Link.host, func.count())
+                    .where(_due(scope, now), _free(owner, now),
+                           col(Link.host).not_in(_busy_hosts(owner, now)))
+                    .group_by(col(Link.host)))
+    refills = session.exec(free_by_host.where(col(Link.host).in_(list(top_up)))).all() \
+        if top_up else []
+    known = [*held, *top_up]
+    new_hosts = free_by_host.where(col(Link.host).not_in(known)) if known else free_by_host
+    candidates = session.exec(new_hosts.order_by(order_key, col(Link.host))
+                              .limit(hosts * 2)).all() if hosts > 0 else []
     leased: list[LeasedLink] = []
     taken_hosts = 0
-    for host in candidates:
-        if taken_hosts >= hosts or (max_links is not None and len(leased) >= max_links):
+    for n, (host, free) in enumerate([*refills, *candidates]):
+        new = n >= len(refills)
+        if (new and taken_hosts >= hosts) or (max_links is not None and len(leased) >= max_links):
             break
         if postgres:
             # Only one worker at a time may claim a host; the UPDATE below runs after the
@@ -138,12 +146,12 @@ def lease_batch(session: Session, owner: str, scope: Scope, *, lease_seconds: fl
                        col(Link.last_modified), col(Link.final_url))
             .execution_options(synchronize_session=False)
         ).all()
-        if rows:
-            taken_hosts += 1
-            leased.extend(LeasedLink(r[0], r[1], r[2], r[3], r[4], r[5], None) for r in rows)
+        taken_hosts += bool(rows) and new
+        left = max(0, free - len(rows))
+        leased.extend(LeasedLink(r[0], r[1], r[2], r[3], r[4], r[5], None, left)
+                      for r in rows)
     titles = reference_titles(session, [link.id for link in leased])
-    return [LeasedLink(x.id, x.url, x.host, x.etag, x.last_modified, x.final_url,
-                       titles.get(x.id)) for x in leased]
+    return [replace(x, reference_title=titles.get(x.id)) for x in leased]
 
 
 def reference_titles(session: Session, link_ids: Sequence[int]) -> dict[int, str]:

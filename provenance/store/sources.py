@@ -77,12 +77,17 @@ def keep_bodies(session: Session, results: Iterable[tuple[int, t.CheckResult, da
             "body_truncated": result.body_truncated, "first_seen_at": at, "last_seen_at": at,
         })
         latest[link_id] = (-1, digest)  # the same body twice in one batch is one version
+    connection = session.connection()
     if touched:
-        session.exec(update(SourceText), params=[
-            {"id": i, "last_seen_at": at} for i, at in touched.items()])
+        connection.execute(_TOUCH_TEXT, [{"text_id": i, "last_seen_at": at}
+                                         for i, at in touched.items()])
     if added:
-        session.exec(insert(SourceText), params=added)
+        connection.execute(insert(_TEXT), added)
     return len(added)
+
+
+_TEXT = SourceText.__table__  # type: ignore[attr-defined]
+_TOUCH_TEXT = update(_TEXT).where(_TEXT.c.id == sa.bindparam("text_id"))
 
 
 def _latest_live(session: Session, link_ids: set[int]) -> dict[int, tuple[int, str]]:

@@ -161,6 +161,45 @@ def test_a_host_is_leased_to_one_worker_at_a_time(db: Any) -> None:
     assert (left.free, left.others, left.mine) == (0, 10, 10)
 
 
+def test_held_hosts_are_topped_up_and_never_taken_as_new(db: Any) -> None:
+    add_links(db, [f"http://h{h}.test/p{i}" for h in range(3) for i in range(10)])
+    with db.session() as session:
+        run_id = _open(session)
+    scope = leases.Scope(run_id=run_id)
+    with db.session() as session:
+        first = leases.lease_batch(session, "A", scope, lease_seconds=60, hosts=1,
+                                   links_per_host=4)
+    assert {x.host for x in first} == {"h0.test"} and {x.host_left for x in first} == {6}
+    with db.session() as session:  # h0 held: a new host is another one
+        second = leases.lease_batch(session, "A", scope, lease_seconds=60, hosts=1,
+                                    links_per_host=4, held={"h0.test"})
+    assert {x.host for x in second} == {"h1.test"} and {x.host_left for x in second} == {6}
+    with db.session() as session:  # topping up h0 as well as one new host
+        third = leases.lease_batch(session, "A", scope, lease_seconds=60, hosts=1,
+                                   links_per_host=4, held={"h0.test", "h1.test"},
+                                   top_up=["h0.test"])
+    assert Counter(x.host for x in third) == Counter({"h0.test": 4, "h2.test": 4})
+    assert {x.host: x.host_left for x in third} == {"h0.test": 2, "h2.test": 6}
+    with db.session() as session:  # nothing new to take, nothing to top up
+        assert leases.lease_batch(session, "A", scope, lease_seconds=60, hosts=2,
+                                  links_per_host=4, held={"h0.test", "h1.test", "h2.test"}) \
+            == []
+
+
+def test_hosts_larger_than_a_lease_are_checked_to_the_end(db: Any, web: LoopbackWeb
+                                                          ) -> None:
+    """Each host's links come in several leases (topped up as they run low): every link is
+    asked for once, none is left leased."""
+    from provenance.runs.runner import LEASE_LINKS_PER_HOST
+
+    all_urls = urls(web, 3, 2 * LEASE_LINKS_PER_HOST + 40)
+    add_links(db, all_urls)
+    summary = go(db, replace(S, concurrency=16), all=True)
+    assert summary.status == "complete" and summary.remaining == 0
+    assert sorted(asked(web)) == sorted(all_urls) and summary.checked == len(all_urls)
+    assert {link.lease_owner for link in links(db).values()} == {None}
+
+
 def test_an_expired_lease_is_taken_over_and_heartbeat_keeps_one(db: Any) -> None:
     add_links(db, [f"http://h{h}.test/p{i}" for h in range(2) for i in range(3)])
     with db.session() as session:
