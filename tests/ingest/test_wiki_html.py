@@ -226,3 +226,23 @@ def test_list_items_of_a_list_without_the_references_class() -> None:
 <li id="cite_note-2"><span class="reference-text">Two.</span></li></ol></div>
 </div></body></html>"""
     assert {r.label: r.raw for r in parse(page).references} == {"1": "One.", "2": "Two."}
+
+
+def test_two_lists_of_one_group_each_numbered_from_one() -> None:
+    """Per-section reference lists restart at 1: the first "[1]" keeps "1", the other
+    note shown "[1]" is stored and cited as "1′", each with its own text."""
+    page = """<html><body><div class="mw-parser-output">
+<h2><span class="mw-headline">A</span></h2>
+<p>First section claim.<sup class="reference"><a href="#cite_note-1">[1]</a></sup></p>
+<div class="reflist"><ol class="references">
+<li id="cite_note-1"><span class="reference-text">Source A.</span></li></ol></div>
+<h2><span class="mw-headline">B</span></h2>
+<p>Second section claim.<sup class="reference"><a href="#cite_note-2">[1]</a></sup>
+Again the second.<sup class="reference"><a href="#cite_note-2">[1]</a></sup></p>
+<div class="reflist"><ol class="references">
+<li id="cite_note-2"><span class="reference-text">Source B.</span></li></ol></div>
+</div></body></html>"""
+    doc = parse(page)
+    assert {r.label: r.raw for r in doc.references} == {"1": "Source A.", "1′": "Source B."}
+    assert [[c.label for c in claim.citations] for claim in doc.claims] == [
+        ["1"], ["1′"], ["1′"]]

@@ -197,6 +197,7 @@ class _State:
 
     notes: dict[str, _Note]
     labels: dict[str, tuple[str, str]] = field(default_factory=dict)  # note -> (label, group)
+    owners: dict[str, str] = field(default_factory=dict)  # label -> note
     claims: list[ParsedClaim] = field(default_factory=list)
     facts: list[tuple[str, str]] = field(default_factory=list)
     language: str = "en"
@@ -298,11 +299,7 @@ def _collect(node: lxml.html.HtmlElement, para: _Paragraph, state: _State,
         if isinstance(tag, str):
             classes = _classes(child)
             if tag == "sup" and classes & _MARKER_CLASSES:
-                found = _marker(child, state)
-                if found:
-                    note, label, group = found
-                    state.labels.setdefault(note, (label, group))
-                    para.markers.append(Marker(para.at(), label, group))
+                _cite(child, para, state)
             elif _is_inline_tag(child, classes):
                 shown = _text(child).strip("[] ")
                 if shown:
@@ -335,11 +332,26 @@ def _inner_markers(node: lxml.html.HtmlElement, classes: set[str], para: _Paragr
     if node.tag in _SKIP_TAGS or classes & _REFERENCE_CONTAINERS:
         return
     for sup in _markers_within(node):
-        found = _marker(sup, state)
-        if found:
-            note, label, group = found
-            state.labels.setdefault(note, (label, group))
-            para.markers.append(Marker(para.at(), label, group))
+        _cite(sup, para, state)
+
+
+def _cite(sup: lxml.html.HtmlElement, para: _Paragraph, state: _State) -> None:
+    """A marker: a citation at this point of ``para``, under its note's one label.
+
+    A page with several lists of one group numbers each from 1, so two notes can show "1":
+    the first one the walk meets keeps it, the next is "1′" (never two references under one
+    label)."""
+    found = _marker(sup, state)
+    if not found:
+        return
+    note, label, group = found
+    if note in state.labels:
+        label, group = state.labels[note]
+    else:
+        while state.owners.setdefault(label, note) != note:
+            label += "′"
+        state.labels[note] = (label, group)
+    para.markers.append(Marker(para.at(), label, group))
 
 
 def _heading_text(node: lxml.html.HtmlElement) -> str:
