@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 _TITLE = re.compile(rb"<title[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", re.IGNORECASE)
@@ -31,7 +32,13 @@ class Page:
     is_text: bool
     title: str | None = None
     text: str = ""
-    words: frozenset[str] = frozenset()
+    full_text: str = field(default="", repr=False, compare=False)  # text before the cut
+
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """Its distinct words (casefolded), made when first asked for: only a host that
+        answers 200 for nonsense has its pages compared word by word."""
+        return frozenset(_WORD.findall((self.full_text or self.text).casefold())[:MAX_WORDS])
 
 
 def charset_of(content_type: str | None, body: bytes) -> str:
@@ -73,5 +80,4 @@ def parse_page(body: bytes, content_type: str | None) -> Page:
         title = _SPACE.sub(" ", html.unescape(_decode(match.group(1), charset))).strip() or None
     stripped = _TAG.sub(b" ", _DROP.sub(b" ", body))
     text = _SPACE.sub(" ", html.unescape(_decode(stripped, charset))).strip()
-    words = frozenset(_WORD.findall(text.casefold())[:MAX_WORDS])
-    return Page(is_text=True, title=title, text=text[:20000], words=words)
+    return Page(is_text=True, title=title, text=text[:20000], full_text=text)
