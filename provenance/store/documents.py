@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 from provenance.domain.documents import ParsedClaim, ParsedDocument, ParsedReference
 from provenance.store.database import Database
 from provenance.store.edits import decode_field, set_field
+from provenance.store.key_batches import in_batches
 from provenance.store.links import ensure_links
 from provenance.store.models import (
     Citation,
@@ -215,10 +216,10 @@ def _reapply_hand_edits(session: Session, rows: Iterable[Reference]) -> None:
     by_id = {r.id: r for r in rows if r.id is not None and r.origin == "parsed"}
     if not by_id:
         return
-    edits = session.exec(select(ReferenceEdit).where(
-        col(ReferenceEdit.reference_id).in_(list(by_id)),
-        col(ReferenceEdit.undone).is_(False),
-    ).order_by(col(ReferenceEdit.id)))
+    edits = (edit for batch in in_batches(list(by_id)) for edit in session.exec(
+        select(ReferenceEdit).where(col(ReferenceEdit.reference_id).in_(batch),
+                                    col(ReferenceEdit.undone).is_(False))
+        .order_by(col(ReferenceEdit.id))))  # a reference's edits all in one batch, in order
     for edit in edits:
         if edit.field_name in REFERENCE_FIELDS:
             row = by_id[edit.reference_id]
@@ -272,9 +273,9 @@ def _save_claims(session: Session, document_id: int, parsed: Sequence[ParsedClai
     by_hash: dict[str, list[Claim]] = {}
     for claim in existing:
         by_hash.setdefault(claim.text_hash, []).append(claim)
-    hand_cited = set(session.exec(select(Citation.claim_id).where(
-        Citation.origin == "manual",
-        col(Citation.claim_id).in_([c.id for c in existing]))))
+    hand_cited = set(session.exec(
+        select(Citation.claim_id).join(Claim, col(Claim.id) == Citation.claim_id)
+        .where(Claim.document_id == document_id, Citation.origin == "manual")))
     kept: list[Claim] = []
     new_claims: list[Claim] = []
     for ordinal, pc in enumerate(parsed):
@@ -302,9 +303,9 @@ def _save_claims(session: Session, document_id: int, parsed: Sequence[ParsedClai
             claim.ordinal = len(parsed) + (claim.ordinal or 0)
             kept.append(claim)
     delete_ids = [c.id for c in gone if c.id not in hand_cited]
-    if delete_ids:
-        session.exec(delete(Citation).where(col(Citation.claim_id).in_(delete_ids)))
-        session.exec(delete(Claim).where(col(Claim.id).in_(delete_ids)))
+    for batch in in_batches(delete_ids):
+        session.exec(delete(Citation).where(col(Citation.claim_id).in_(batch)))
+        session.exec(delete(Claim).where(col(Claim.id).in_(batch)))
     session.add_all(kept)
     session.add_all(new_claims)
     session.flush()
@@ -314,10 +315,9 @@ def _save_claims(session: Session, document_id: int, parsed: Sequence[ParsedClai
                      .values(claim_id=successor.id))
         session.exec(delete(Citation).where(col(Citation.claim_id) == old_id))
         session.exec(delete(Claim).where(col(Claim.id) == old_id))
-    if kept:
-        session.exec(delete(Citation).where(
-            col(Citation.claim_id).in_([c.id for c in kept]),
-            col(Citation.origin) == "parsed"))
+    for batch in in_batches([c.id for c in kept]):
+        session.exec(delete(Citation).where(col(Citation.claim_id).in_(batch),
+                                            col(Citation.origin) == "parsed"))
     by_text: dict[int, ParsedClaim] = {}
     claims_in_order = sorted([*kept, *new_claims], key=lambda c: c.ordinal)
     for claim in claims_in_order:

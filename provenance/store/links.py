@@ -8,6 +8,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
+from provenance.store.key_batches import in_batches
 from provenance.store.models import Link, utcnow
 from provenance.store.urls import normalize_url, url_hash, url_host
 
@@ -34,6 +35,10 @@ def ensure_links(session: Session, urls: Iterable[str]) -> dict[str, int]:
     for start in range(0, len(rows), 500):
         session.execute(insert(Link).values(rows[start:start + 500])
                         .on_conflict_do_nothing(index_elements=["url_hash"]))
-    found = session.exec(select(Link.id, Link.url_hash).where(
-        col(Link.url_hash).in_(list(wanted)))).all()
-    return {wanted[h]: i for i, h in found if i is not None}
+    ids: dict[str, int] = {}
+    for batch in in_batches(list(wanted)):
+        for i, h in session.exec(select(Link.id, Link.url_hash).where(
+                col(Link.url_hash).in_(batch))):
+            if i is not None:
+                ids[wanted[h]] = i
+    return ids

@@ -4,11 +4,13 @@ One statement each for the claims, the references, the citations, the links, the
 edits and the latest checks of every link (a correlated ``LIMIT`` per link, served by the
 ``(link_id, checked_at)`` index): six per document whatever the number of links. The links
 are those the references cite and the other URLs they carry (``extra["urls"]``, found by
-the hash of their normalised URL in the same statement).
+the hash of their normalised URL in the same statement, a batch of hashes at a time: past
+the first batch, one statement more for the links and one for their checks per batch).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import ColumnElement, or_
@@ -16,6 +18,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from provenance.store.database import Database
+from provenance.store.key_batches import in_batches
 from provenance.store.lookup import find_document
 from provenance.store.models import (
     Citation,
@@ -75,13 +78,11 @@ def document_rows(session: Session, doc: Document, *, history: bool = True,
     others = {ref.id or 0: [(u, normalize_url(u) or "") for u in other_urls(
         ref.url, ref.archive_url, ref.extra.get("urls", ""))] for ref in refs}
     hashes = sorted({url_hash(n) for pairs in others.values() for _u, n in pairs})
-    wanted: ColumnElement[bool] = col(Link.id).in_(select(Reference.link_id).where(
-        Reference.document_id == doc.id, col(Reference.link_id).is_not(None)))
-    if hashes:
-        wanted = or_(wanted, col(Link.url_hash).in_(hashes))
+    wanted = _wanted_links(doc.id or 0, hashes) if hashes or any(r.link_id for r in refs) \
+        else []
     links: dict[int, Link] = {}
-    if hashes or any(r.link_id for r in refs):
-        links = {link.id or 0: link for link in session.exec(select(Link).where(wanted))}
+    for condition in wanted:
+        links.update((link.id or 0, link) for link in session.exec(select(Link).where(condition)))
     by_url = {link.url: link for link in links.values()}
     other_links = {ref_id: [(u, by_url.get(n)) for u, n in pairs]
                    for ref_id, pairs in others.items() if pairs}
@@ -94,11 +95,27 @@ def document_rows(session: Session, doc: Document, *, history: bool = True,
                 .where(Reference.document_id == doc.id).order_by(col(ReferenceEdit.id))):
             edits.setdefault(edit.reference_id, []).append(edit)
     if history and links:
-        for check in _latest_checks(session, wanted, checks_per_link):
-            checks.setdefault(check.link_id, []).append(check)
+        seen: set[int] = set()  # a link cited by one reference and carried by another
+        for condition in wanted:
+            for check in _latest_checks(session, condition, checks_per_link):
+                if check.id not in seen:
+                    seen.add(check.id or 0)
+                    checks.setdefault(check.link_id, []).append(check)
     extras = report_extras(session, [c.id or 0 for c in claims], sorted(links))
     return DocumentRows(doc, claims, refs, citations, links, edits, checks, extras,
                         other_links)
+
+
+def _wanted_links(document_id: int, hashes: Sequence[str]) -> list[ColumnElement[bool]]:
+    """Conditions on ``Link`` that together select the links a document's report shows: the
+    links its references cite, with the first batch of the other URLs' hashes, then one
+    condition per further batch (a statement binds a bounded number of parameters)."""
+    cited: ColumnElement[bool] = col(Link.id).in_(select(Reference.link_id).where(
+        Reference.document_id == document_id, col(Reference.link_id).is_not(None)))
+    by_hash = [col(Link.url_hash).in_(batch) for batch in in_batches(hashes)]
+    if not by_hash:
+        return [cited]
+    return [or_(cited, by_hash[0]), *by_hash[1:]]
 
 
 def _latest_checks(session: Session, wanted: ColumnElement[bool], limit: int) -> list[LinkCheck]:

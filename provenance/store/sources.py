@@ -22,6 +22,7 @@ from sqlmodel import Session, col, select
 from provenance.domain import links as t
 from provenance.domain.support import SourceOrigin
 from provenance.store.database import Database
+from provenance.store.key_batches import in_batches
 from provenance.store.lookup import find_document
 from provenance.store.models import (
     Citation,
@@ -377,47 +378,56 @@ def empty_extras() -> SupportExtras:
 
 def report_extras(session: Session, claim_ids: Sequence[int],
                   link_ids: Sequence[int]) -> SupportExtras:
-    """What the report adds from verify, in three queries: ``support`` and
-    ``corroboration`` lists by claim id, ``drift`` by link id (the JSON report's shapes)."""
+    """What the report adds from verify, in three queries (more past a batch of ids):
+    ``support`` and ``corroboration`` lists by claim id, ``drift`` by link id (the JSON
+    report's shapes)."""
     support: dict[int, list[dict[str, Any]]] = {}
     corroboration: dict[int, list[dict[str, Any]]] = {}
     drift: dict[int, dict[str, Any]] = {}
-    if claim_ids:
-        latest: dict[tuple[int, int, str], tuple[SupportCheck, str]] = {}
-        for row, label in session.exec(
-                select(SupportCheck, Reference.label)
-                .join(Reference, col(Reference.id) == SupportCheck.reference_id)
-                .where(col(SupportCheck.claim_id).in_(claim_ids))
-                .order_by(col(SupportCheck.id))):
-            latest[(row.claim_id, row.reference_id, row.origin)] = (row, label)
-        for (claim_id, _rid, _origin), (row, label) in sorted(
-                latest.items(), key=lambda kv: (kv[0][0], kv[1][0].id or 0)):
-            support.setdefault(claim_id, []).append({
-                "label": label, "verdict": row.verdict, "score": row.score,
-                "evidence": row.evidence, "found": list(row.found),
-                "missing": list(row.missing), "conflicts": list(row.conflicts),
-                "language": row.language, "claim_language": row.claim_language,
-                "other_language": bool(row.language and row.claim_language
-                                       and row.language != row.claim_language),
-                "source": row.origin, "model": row.model, "checked_at": _iso(row.checked_at)})
-        for corr, doc_id, doc_title, other_text in session.exec(
-                select(Corroboration, Claim.document_id, Document.title, Claim.text)
-                .join(Claim, col(Claim.id) == Corroboration.other_claim_id, isouter=True)
-                .join(Document, col(Document.id) == Claim.document_id, isouter=True)
-                .where(col(Corroboration.claim_id).in_(claim_ids))
-                .order_by(col(Corroboration.claim_id), col(Corroboration.score).desc())):
-            corroboration.setdefault(corr.claim_id, []).append({
-                "document": doc_id, "document_title": doc_title, "claim": corr.other_claim_id,
-                "claim_text": other_text, "url": corr.url, "evidence": corr.evidence,
-                "verdict": corr.verdict, "score": corr.score})
-    if link_ids:
+    for batch in in_batches(claim_ids):
+        _support_and_corroboration(session, batch, support, corroboration)
+    for batch in in_batches(link_ids):
         for found in session.exec(select(ContentDrift)
-                                  .where(col(ContentDrift.link_id).in_(link_ids))
+                                  .where(col(ContentDrift.link_id).in_(batch))
                                   .order_by(col(ContentDrift.id))):
             drift.setdefault(found.link_id, {
                 "since": _iso(found.since), "before": found.before, "after": found.after,
                 "compared_with": found.compared_with, "claim": found.claim_id})
     return {"support": support, "corroboration": corroboration, "drift": drift}
+
+
+def _support_and_corroboration(session: Session, claim_ids: Sequence[int],
+                               support: dict[int, list[dict[str, Any]]],
+                               corroboration: dict[int, list[dict[str, Any]]]) -> None:
+    """The support verdicts and corroboration of ``claim_ids`` (one batch) added to the
+    two lists by claim id."""
+    latest: dict[tuple[int, int, str], tuple[SupportCheck, str]] = {}
+    for row, label in session.exec(
+            select(SupportCheck, Reference.label)
+            .join(Reference, col(Reference.id) == SupportCheck.reference_id)
+            .where(col(SupportCheck.claim_id).in_(claim_ids))
+            .order_by(col(SupportCheck.id))):
+        latest[(row.claim_id, row.reference_id, row.origin)] = (row, label)
+    for (claim_id, _rid, _origin), (row, label) in sorted(
+            latest.items(), key=lambda kv: (kv[0][0], kv[1][0].id or 0)):
+        support.setdefault(claim_id, []).append({
+            "label": label, "verdict": row.verdict, "score": row.score,
+            "evidence": row.evidence, "found": list(row.found),
+            "missing": list(row.missing), "conflicts": list(row.conflicts),
+            "language": row.language, "claim_language": row.claim_language,
+            "other_language": bool(row.language and row.claim_language
+                                   and row.language != row.claim_language),
+            "source": row.origin, "model": row.model, "checked_at": _iso(row.checked_at)})
+    for corr, doc_id, doc_title, other_text in session.exec(
+            select(Corroboration, Claim.document_id, Document.title, Claim.text)
+            .join(Claim, col(Claim.id) == Corroboration.other_claim_id, isouter=True)
+            .join(Document, col(Document.id) == Claim.document_id, isouter=True)
+            .where(col(Corroboration.claim_id).in_(claim_ids))
+            .order_by(col(Corroboration.claim_id), col(Corroboration.score).desc())):
+        corroboration.setdefault(corr.claim_id, []).append({
+            "document": doc_id, "document_title": doc_title, "claim": corr.other_claim_id,
+            "claim_text": other_text, "url": corr.url, "evidence": corr.evidence,
+            "verdict": corr.verdict, "score": corr.score})
 
 
 def latest_verdicts(session: Session, claim_ids: Sequence[int]) -> dict[int, list[str]]:
