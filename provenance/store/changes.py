@@ -155,7 +155,7 @@ def carriers(db: Database, links: dict[int, str]) -> dict[int, list[Carrier]]:
                     .where(col(Reference.current).is_(True), col(Reference.link_id).in_(chunk))
                     .order_by(col(Reference.document_id), col(Reference.ordinal))):
                 out[link_id or 0].append(Carrier(doc_id, label, "url"))
-            hosts = sorted({url_host(links[i]) for i in chunk} - {""})
+            hosts = sorted({name for i in chunk for name in _host_spellings(links[i])})
             if not hosts:
                 continue
             carried = func.lower(col(Reference.extra)["urls"].as_string())
@@ -168,6 +168,19 @@ def carriers(db: Database, links: dict[int, str]) -> dict[int, list[Carrier]]:
                     if link_id in chunk:
                         out[link_id].append(Carrier(ref.document_id, ref.label, "other"))
     return out
+
+
+def _host_spellings(normalized: str) -> set[str]:
+    """The host of a normalised URL as a reference may have written it: as stored (an
+    internationalised name punycoded, ``xn--bcher-kva.example``) and in Unicode
+    (``bücher.example``), lower-cased."""
+    host = url_host(normalized)
+    if not host:
+        return set()
+    try:
+        return {host, host.encode("ascii").decode("idna").lower()}
+    except UnicodeError:
+        return {host}
 
 
 def _span(ids: list[int]) -> str:

@@ -60,3 +60,26 @@ def test_changes_names_the_reference_whose_other_url_went_dead(
     assert ref["url"] == post and ref["link"]["state"] == "alive"
     assert [(o["url"], o["link"]["state"], o["link"]["http_status"])
             for o in ref["other_urls"]] == [(blog, "dead", 404)]
+
+
+def test_an_other_url_on_an_internationalised_host_names_its_reference(db: Any) -> None:
+    """The link of 'https://bücher.example/p' is stored punycoded; the reference that
+    carries it as written is still found."""
+    from provenance.domain.documents import ParsedDocument, ParsedReference, ReferenceFields
+    from provenance.store.changes import carriers
+    from provenance.store.documents import save_document
+    from provenance.store.links import ensure_links
+
+    carried = {"1": "https://Bücher.example/p", "2": "https://xn--caf-dma.test/"}
+    parsed = ParsedDocument(format="markdown", title="T", claims=(), references=tuple(
+        ParsedReference(label, "r", ReferenceFields(
+            url=f"https://example.org/{label}", extra={"urls": f"https://example.org/{label} "
+                                                                f"{url}"}))
+        for label, url in carried.items()))
+    with db.session() as session:
+        save_document(session, parsed, origin="/idn.md", content_hash="h")
+        ids = ensure_links(session, carried.values())
+    found = carriers(db, {i: url for url, i in ids.items()})
+    assert {url: [(c.label, c.role) for c in found[i]] for url, i in ids.items()} == {
+        "https://xn--bcher-kva.example/p": [("1", "other")],
+        "https://xn--caf-dma.test/": [("2", "other")]}
