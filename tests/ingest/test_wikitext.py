@@ -169,3 +169,22 @@ def test_list_defined_reference_takes_its_lists_group() -> None:
     assert [[(c.label, c.group) for c in claim.citations] for claim in doc.claims] == [
         [("note 1", "note")], [("1", "")], [("a", "lower-alpha")], [("g 1", "g")]]
     assert not doc.warnings
+
+
+def test_entities_become_characters_but_escaped_markup_stays_text() -> None:
+    """Named and numeric entities in text, link targets, link labels and reference fields
+    read as their characters; an escaped ``&lt;ref&gt;`` in ``<nowiki>`` is shown text, never
+    a reference (real case: de "Albert Einstein", ``[[KZ&nbsp;Theresienstadt]]``)."""
+    doc = parse(
+        "Sie wurde in das [[KZ&nbsp;Theresienstadt]] deportiert, am 29.&#160;Mai 1919"
+        " &ndash; nicht 1920 &#x2013; sagt er.<ref>{{cite web|url=https://a.example/?x=1&amp;y=2"
+        "|title=Caf&eacute; &amp; Bar}}</ref>\n\n"
+        "Man schreibt <nowiki>&lt;ref&gt;x&lt;/ref&gt;</nowiki> in den Text.\n")
+    texts = [c.text for c in doc.claims]
+    assert texts[0] == ("Sie wurde in das KZ Theresienstadt deportiert, am 29. Mai 1919 – nicht"
+                        " 1920 – sagt er.")
+    assert texts[1] == "Man schreibt <ref>x</ref> in den Text."
+    assert [r.label for r in doc.references] == ["1"]
+    fields = doc.references[0].fields
+    assert (fields.url, fields.title) == ("https://a.example/?x=1&y=2", "Café & Bar")
+    assert not doc.warnings

@@ -247,6 +247,8 @@ class _Wikitext:
 
     def _node(self, node: Node, markers: bool) -> str:
         if isinstance(node, Text):
+            if markers and "<ref" in node.value.lower():  # a tag the parser could not close
+                self.state.warn("an unclosed <ref> tag was read as text")
             return str(node.value)
         if isinstance(node, HTMLEntity):
             return node.normalize()
@@ -264,11 +266,12 @@ class _Wikitext:
                 return ""
             if node.text is not None:
                 return self.render(node.text, markers=markers)
-            return target.lstrip(":").split("#")[0] or target
+            shown = self.render(node.title)  # its entities as characters ([[KZ&nbsp;X]])
+            return shown.lstrip(":").split("#")[0] or shown
         if isinstance(node, ExternalLink):
             if node.title is not None:
                 return self.render(node.title, markers=markers)
-            return "" if node.brackets else str(node.url)
+            return "" if node.brackets else self.render(node.url)
         if isinstance(node, Heading):
             return ""
         if isinstance(node, Template):
@@ -473,8 +476,6 @@ def parse(text: str, *, title: str | None = None) -> ParsedDocument:
             plain, markers, tags = extract_markers(block, state)
             if not plain or re.fullmatch(r"[\W_]*", plain):
                 continue
-            if "<ref" in plain.lower():
-                state.warn("an unclosed <ref> tag was read as text")
             if is_item and not markers and not re.search(r"[.!?][\"”’)]*$", plain):
                 continue
             claims.extend(build_claims(section, plain, markers, base=offset, tags_at=tags,

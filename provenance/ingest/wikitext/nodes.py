@@ -5,6 +5,7 @@ reference's body.
 
 from __future__ import annotations
 
+import html
 import string
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -135,8 +136,9 @@ def ref_label(group: str, number: int) -> str:
 
 
 def absolute_url(url: str) -> str:
-    """A protocol-relative URL ("//host/path") as https; any other unchanged."""
-    url = url.strip()
+    """A link target as the browser follows it: its entities as characters ("&amp;" is "&"),
+    a protocol-relative URL ("//host/path") as https."""
+    url = html.unescape(url.strip())
     return "https:" + url if url.startswith("//") else url
 
 
