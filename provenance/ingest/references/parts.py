@@ -47,7 +47,7 @@ __all__ = [
 
 def take_urls(text: str, extra: dict[str, str]) -> tuple[str, str | None, str | None]:
     url = archive_url = None
-    found: list[str] = []
+    found: dict[str, None] = {}  # each URL once, in order (a dict: linear in their number)
     for match in URL.finditer(text):
         link = match.group(0).rstrip(".,;:)")
         doi = DOI_URL.match(link)
@@ -57,12 +57,11 @@ def take_urls(text: str, extra: dict[str, str]) -> tuple[str, str | None, str | 
             archive_url = archive_url or link
         else:
             url = url or link
-        if link not in found:
-            found.append(link)
+        found.setdefault(link)
     if len(found) > 1:
         extra["urls"] = " ".join(found)
-    for match in URL.finditer(text):
-        text = text.replace(match.group(0).rstrip(".,;:)"), " ", 1)
+    # every URL out in one pass, the punctuation after it kept
+    text = URL.sub(lambda m: " " + m.group(0)[len(m.group(0).rstrip(".,;:)")):], text)
     if found:
         text = re.sub(r"[<(\[]\s*[>)\]]", "", text)  # the brackets a URL stood in
         text = " ".join(text.split())
