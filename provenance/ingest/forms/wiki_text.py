@@ -32,6 +32,7 @@ from provenance.domain.documents import (
     ParsedReference,
     ReferenceFields,
 )
+from provenance.ingest.claims.sentences import guess_language
 from provenance.ingest.claims.split import Marker, build_claims, split_sentences, strip_markers
 from provenance.ingest.forms.dumps import normalize_dump, title_before_tagline, title_from_address
 
@@ -163,7 +164,7 @@ def _paragraphs(block: list[_Line]) -> Iterator[list[_Line]]:
         yield current
 
 
-def _claims_of(section: str, lines: list[_Line]) -> list[ParsedClaim]:
+def _claims_of(section: str, lines: list[_Line], language: str) -> list[ParsedClaim]:
     text_parts: list[str] = []
     positions: list[int] = []
     markers: list[Marker] = []
@@ -184,7 +185,8 @@ def _claims_of(section: str, lines: list[_Line]) -> list[ParsedClaim]:
         end = plain.positions[-1]
     paragraph = "".join(text_parts)
     positions.append(end)
-    return build_claims(section, paragraph, markers, tags_at=tags, positions=positions)
+    return build_claims(section, paragraph, markers, tags_at=tags, positions=positions,
+                        language=language)
 
 
 def _reference_entry(line: str, under_heading: bool) -> tuple[str, str] | None:
@@ -219,7 +221,7 @@ def _next_in_list(references: list[tuple[str, list[str]]], label: str) -> bool:
     return int(label) == int(references[-1][0]) + 1 or label == "1"
 
 
-def _walk(text: str) -> _Parts:
+def _walk(text: str, language: str) -> _Parts:
     parts = _Parts()
     blocks = list(_blocks(text))
     wiki_headings = any(_EDIT_HEADING.match(line.text) for block in blocks for line in block)
@@ -253,7 +255,7 @@ def _walk(text: str) -> _Parts:
             )
             if heading or plain_heading or _REFERENCE_HEADINGS.match(line.text.strip()):
                 if pending:
-                    parts.claims.extend(_flush(section, pending))
+                    parts.claims.extend(_flush(section, pending, language))
                     pending = []
                 section = (heading["title"] if heading else line.text).strip()
                 in_references = bool(_REFERENCE_HEADINGS.match(section))
@@ -287,18 +289,18 @@ def _walk(text: str) -> _Parts:
             after_heading = False
             continue
         after_heading = False
-        parts.claims.extend(_flush(section, pending))
+        parts.claims.extend(_flush(section, pending, language))
     return parts
 
 
-def _flush(section: str, lines: list[_Line]) -> list[ParsedClaim]:
+def _flush(section: str, lines: list[_Line], language: str) -> list[ParsedClaim]:
     claims: list[ParsedClaim] = []
     if len(lines) == 1 and _CAPTION_CUE.search(lines[0].text):
         return claims  # an image caption
     for paragraph in _paragraphs(lines):
         if not any(_is_prose_line(line.text) for line in paragraph) and not _introduces(paragraph):
             continue  # navigation, a list of links, a stray label
-        claims.extend(_claims_of(section, paragraph))
+        claims.extend(_claims_of(section, paragraph, language))
     return claims
 
 
@@ -330,7 +332,7 @@ def parse(text: str, *, title: str | None = None) -> ParsedDocument:
     A w3m or lynx dump is first brought to scrape text (:mod:`.dumps`): its claims' spans
     are offsets in that text."""
     text = normalize_dump(text)
-    parts = _walk(text)
+    parts = _walk(text, guess_language(text))  # sentences split in the text's language
     references = tuple(_reference(label, lines) for label, lines in parts.references)
     return ParsedDocument(
         format=FORMAT,
