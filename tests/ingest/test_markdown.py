@@ -206,3 +206,16 @@ def test_a_footnote_keeps_every_url_it_links() -> None:
     assert ref.fields.extra["urls"].split() == ["https://viruta.org/maintaining-bzip2.html",
                                                 "https://viruta.org/"]
     assert ref.fields.access_date == dt.date(2022, 10, 18)
+
+
+def test_a_protocol_relative_link_is_an_https_url() -> None:
+    """Issue 10 item 4: ``//host/path`` is read as https (a footnote's and a cited link's
+    were dropped: the reference had no URL, the sentence no citation)."""
+    doc = markdown.parse(
+        "# Notes\n\nThe paper came out in 2019.[^1] The data is [public](//data.example.org/set).\n"
+        "\n[^1]: Jones, A. [Paper](//cdn.example.org/p.pdf). 2019.\n")
+    by_label = {r.label: r for r in doc.references}
+    assert by_label["1"].fields.url == "https://cdn.example.org/p.pdf"
+    (linked,) = (r for r in doc.references if r.label != "1")
+    assert linked.fields.url == "https://data.example.org/set"
+    assert [c.label for c in doc.claims[1].citations] == [linked.label]

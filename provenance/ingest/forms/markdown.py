@@ -111,6 +111,8 @@ def _render_inline(token: Token, state: _State) -> _Inline:
             link = (str(child.attrs.get("href", "")), str(title) if title else None, len(out.text))
         elif kind == "link_close" and link is not None:
             href, title, start = link
+            if href.startswith("//"):  # protocol-relative: the page's link over https
+                href = "https:" + href
             if href.startswith(("http://", "https://", "ftp://", "www.")):
                 out.markers.append(Marker(len(out.text), _link_label(href, state.link_labels)))
                 out.urls.append((href, out.text[start:].strip(), title))
