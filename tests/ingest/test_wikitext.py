@@ -6,6 +6,8 @@ import json
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from provenance.ingest.forms.wikitext import parse
 
 ARTICLES = Path(__file__).resolve().parents[2] / "fixtures" / "articles"
@@ -188,3 +190,51 @@ def test_entities_become_characters_but_escaped_markup_stays_text() -> None:
     fields = doc.references[0].fields
     assert (fields.url, fields.title) == ("https://a.example/?x=1&y=2", "Café & Bar")
     assert not doc.warnings
+
+
+@pytest.mark.parametrize(("wikitext", "shown"), [
+    ("elle meurt le {{date|12 avril}} à Paris", "elle meurt le 12 avril à Paris"),
+    ("le {{date|12|avril|1975}}, le {{date-|17|11|1994}}", "le 12 avril 1975, le 17 novembre 1994"),
+    ("le {{date|1|mai|1936}}, le {{1er|mai}}", "le 1er mai 1936, le 1er mai"),
+    ("née le {{date de naissance|3 juin 1906}}, morte le {{date de décès|12 avril 1975}}",
+     "née le 3 juin 1906, morte le 12 avril 1975"),
+    ("du {{date|22 septembre 1925-}} au {{date|septembre 1939|guerre mondiale}}",
+     "du 22 septembre au septembre 1939"),
+    ("au {{s-|XX}}, au {{-s-|III}}, au {{s|I}}, le 2{{e}} bureau",
+     "au XXe siècle, au IIIe siècle av. J.-C., au Ier siècle, le 2e bureau"),
+    ("no {{séc|XVIII}}, en el {{siglo|XX}}", "no século XVIII, en el siglo XX"),
+    ("Er ist am {{Datum|3|6|1906}} mit dem Zug und nicht mit der Post gekommen",
+     "Er ist am 3. Juni 1906 mit dem Zug und nicht mit der Post gekommen"),
+    ("el {{fecha|12|4|1975}}, {{Datum|1990}}", "el 12 de abril de 1975, 1990"),
+    ("born {{birth date|1906|6|3}}, died {{death date and age|1975|4|12|1906|6|3}}",
+     "born June 3, 1906, died April 12, 1975 (aged 68)"),
+    ("started {{start date|2010|5|1|df=y}}", "started 1 May 2010"),
+    ("un salaire de {{unité|37920|dollars}} et {{nombre|douze|enfants}}",
+     "un salaire de 37 920 dollars et douze enfants"),
+    ("s'associe aux {{Lien|langue=en|trad=The Chocolate Dandies|texte=Chocolate Dandies}}",
+     "s'associe aux Chocolate Dandies"),
+    ("elle {{incise|tout juste âgée de {{nombre|16|ans}}}} part", "elle — tout juste âgée de 16 ans — part"),
+])
+def test_inline_templates_read_as_the_page_shows_them(wikitext: str, shown: str) -> None:
+    assert [c.text for c in parse(wikitext + ".\n").claims] == [shown + "."]
+
+
+def test_edition_numbers_and_notes() -> None:
+    """Numbers are grouped as the page's edition writes them (its category namespace tells);
+    a French {{Note}} and a Portuguese {{nre}} are notes, their text never in the claim."""
+    pt = parse("A área é {{fmtn|92090|km²}} e {{formatnum:1933677}} habitantes.{{nre|Nota "
+               "explicativa.}}\n\n[[Categoria:Portugal]]\n")
+    assert [c.text for c in pt.claims] == ["A área é 92 090 km² e 1 933 677 habitantes."]
+    assert [(r.group, r.label, r.raw) for r in pt.references] == [
+        ("lower-alpha", "a", "Nota explicativa.")]
+    fr = parse("Elle repose symboliquement{{Note|Le corps est à [[Monaco]].}} au Panthéon "
+               "{{refnec|avec deux autres}}.<ref>Un.</ref>{{,}}{{Note|texte=Une autre.|groupe=alpha}}\n\n"
+               "[[Catégorie:Danseuse]]\n")
+    assert [c.text for c in fr.claims] == [
+        "Elle repose symboliquement au Panthéon avec deux autres."]
+    assert [x.label for x in fr.claims[0].citations] == ["a", "1", "b"]
+    assert fr.claims[0].tags == ("citation-needed",)
+    assert [(r.label, r.raw) for r in fr.references] == [
+        ("1", "Un."), ("a", "Le corps est à [[Monaco]]."), ("b", "Une autre.")]
+    en = parse("About {{formatnum:1933677}} people.{{note|a}}\n\n[[Category:X]]\n")
+    assert [c.text for c in en.claims] == ["About 1,933,677 people."] and not en.references

@@ -62,6 +62,7 @@ from provenance.ingest.wikitext.cite import (
     template_params,
     year_of,
 )
+from provenance.ingest.wikitext.inline import edition, is_inline, render_inline
 from provenance.ingest.wikitext.nodes import (
     Occurrence,
     State,
@@ -75,18 +76,17 @@ from provenance.ingest.wikitext.nodes import (
 )
 from provenance.ingest.wikitext.pieces import split_pieces
 from provenance.ingest.wikitext.vocabulary import (
-    DATE_TEMPLATES,
+    EDITION_NOTES,
     EFN,
     FLAG_TEMPLATES,
+    FLAG_WITH_TEXT,
     INFOBOX_SKIP,
     INTERWIKI,
     KEEP_FIRST,
     LIST_TEMPLATES,
     LITERAL,
     MEDIA,
-    ORDINAL,
     SKIP_TAGS,
-    french_date,
 )
 
 __all__ = ["FORMAT", "LEAD", "parse"]
@@ -100,7 +100,9 @@ class _Wikitext:
     is numbered and rendered with sentinels, then dropped; labels are given once the whole
     page is read, then claims and references are built."""
 
-    def __init__(self) -> None:
+    def __init__(self, language: str = "en") -> None:
+        self.language = language
+        self.notes = {**EFN, **EDITION_NOTES.get(language, {})}
         self.state = State()
         self.short_bodies: dict[tuple[str, str], tuple[Template, str]] = {}
         self.full_cites: dict[tuple[str, str], Template] = {}
@@ -139,10 +141,10 @@ class _Wikitext:
     def _number(self, code: Wikicode) -> None:
         state = self.state
         listed: dict[int, str] = {}  # list-defined references by node: their list's group
-        for node, inside in walk_nodes(code):
+        for node, inside in walk_nodes(code, notes=self.notes):
             if isinstance(node, Template):
                 name = template_name(node)
-                if name in EFN:
+                if name in self.notes:
                     self._efn(node)
                 elif name in ("sfn", "sfnp", "sfnm"):
                     self._sfn(node)
@@ -199,14 +201,15 @@ class _Wikitext:
 
     def _efn(self, template: Template) -> None:
         name = template_name(template)
-        group = EFN[name]
+        group = self.notes[name]
         named = {str(p.name).strip().lower(): p for p in template.params if p.showkey}
-        if name == "refn" and "group" in named:
-            group = str(named["group"].value).strip()
-        ref_name = str(named["name"].value).strip() if "name" in named else ""
+        for key_name in ("group", "groupe") if name in ("refn", "note") else ():
+            if key_name in named:
+                group = str(named[key_name].value).strip()
+        names = [str(named[k].value).strip() for k in ("name", "nom") if k in named]
+        ref_name = names[0] if names else ""
         key = (group, ref_name) if ref_name else (group, f"\0{len(self.state.occurrences)}")
-        has_body = any(not p.showkey and str(p.value).strip() for p in template.params)
-        if has_body:
+        if _note_body(template) is not None:
             self.state.definitions.setdefault(key, template)
         self._occur(template, group, key)
 
@@ -290,11 +293,13 @@ class _Wikitext:
     def _template(self, template: Template, markers: bool) -> str:
         name = template_name(template)
         if name in FLAG_TEMPLATES:
+            words = next((self.render(p.value, markers=markers) for p in template.params
+                          if not p.showkey), "") if name in FLAG_WITH_TEXT else ""
             if not markers:
-                return ""
+                return words
             self.state.tags.append(tag_slug(FLAG_TEMPLATES[name]))
-            return self._sentinel("t", len(self.state.tags) - 1)
-        if name in EFN or name in ("sfn", "sfnp", "sfnm"):
+            return words + self._sentinel("t", len(self.state.tags) - 1)
+        if name in self.notes or name in ("sfn", "sfnp", "sfnm"):
             return self._marker(template) if markers else ""
         if name.startswith(("infobox", "ficha de", "infobox ", "infocaixa")) or name.endswith(
                 " infobox"):
@@ -312,12 +317,13 @@ class _Wikitext:
         if name in LITERAL:
             return LITERAL[name]
         positional = [p for p in template.params if not p.showkey]
-        if name in DATE_TEMPLATES:
-            return french_date([self.render(p.value).strip() for p in positional])
-        ordinal = ORDINAL.match(name)
-        if ordinal:
-            shown = ordinal.group(1) + ordinal.group(2)
-            return f"{shown} {self.render(positional[0].value).strip()}" if positional else shown
+        if is_inline(name):
+            inline = render_inline(
+                name, [self.render(p.value, markers=markers) for p in positional],
+                {" ".join(str(p.name).split()).lower(): self.render(p.value).strip()
+                 for p in template.params if p.showkey}, self.language)
+            if inline is not None:
+                return inline
         if name == "lang" or (name.startswith("lang-") and name != "lang-en"):
             chosen = positional[1] if name == "lang" and len(positional) > 1 else (
                 positional[0] if positional else None)
@@ -385,7 +391,7 @@ class _Wikitext:
             return self._short_reference(key, label, extra)
         body: Wikicode | None
         if isinstance(node, Template):
-            body = next((p.value for p in node.params if not p.showkey), None)
+            body = _note_body(node)
         else:
             assert isinstance(node, Tag)
             body = node.contents
@@ -437,6 +443,15 @@ class _Wikitext:
         return ParsedReference(label=label, raw=str(template), fields=replace(fields, extra=extra))
 
 
+def _note_body(template: Template) -> Wikicode | None:
+    """The text of a note template: its first unnamed value, or ``texte=``/``text=``."""
+    for param in template.params:
+        name = str(param.name).strip().lower()
+        if (not param.showkey or name in ("texte", "text")) and str(param.value).strip():
+            return param.value
+    return None
+
+
 _ESCAPED_REF = re.compile(r"&lt;ref(?:\s|&gt;|/)", re.IGNORECASE)
 _REF = re.compile(r"<ref(?:\s|>|/)", re.IGNORECASE)
 
@@ -455,7 +470,7 @@ def parse(text: str, *, title: str | None = None) -> ParsedDocument:
     if escaped:
         text = html.unescape(text)
     language = guess_language(text)
-    doc = _Wikitext()
+    doc = _Wikitext(edition(text, language))
     for piece in split_pieces(text):
         try:
             code = mwparserfromhell.parse(piece)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import html
 import string
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 
@@ -89,9 +89,11 @@ def _children(node: Node) -> Iterator[Wikicode]:
     elif isinstance(node, Heading):
         yield node.title
 
-def walk_nodes(code: Wikicode, inside_ref: bool = False) -> Iterator[tuple[Node, bool]]:
-    """Every node in document order, with whether it sits inside a reference's body (one
-    loop over a stack of child iterators, not a generator per level)."""
+def walk_nodes(code: Wikicode, inside_ref: bool = False,
+               notes: Collection[str] = EFN) -> Iterator[tuple[Node, bool]]:
+    """Every node in document order, with whether it sits inside a reference's body or a
+    note template of ``notes`` (one loop over a stack of child iterators, not a generator
+    per level)."""
     stack: list[tuple[Iterator[Node], bool]] = [(iter(code.nodes), inside_ref)]
     while stack:
         nodes, inside = stack[-1]
@@ -103,7 +105,7 @@ def walk_nodes(code: Wikicode, inside_ref: bool = False) -> Iterator[tuple[Node,
             children = list(_children(node))
             if children:
                 nested = inside or is_ref(node) or (
-                    isinstance(node, Template) and template_name(node) in EFN)
+                    isinstance(node, Template) and template_name(node) in notes)
                 stack.append((chain.from_iterable(c.nodes for c in children), nested))
                 break
         else:
@@ -127,7 +129,7 @@ def _roman(number: int) -> str:
     return out
 
 def ref_label(group: str, number: int) -> str:
-    if group in ("lower-alpha", "upper-alpha"):
+    if group in ("lower-alpha", "upper-alpha", "alpha"):  # French "alpha" notes show a, b …
         return _letters(number, group == "upper-alpha")
     if group in ("lower-roman", "upper-roman"):
         numeral = _roman(number)

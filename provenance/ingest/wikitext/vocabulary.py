@@ -1,6 +1,6 @@
 """What the wikitext parser knows of templates and tags: cleanup templates read as flags,
-footnote templates, templates rendered as their first argument or a literal, French date
-and ordinal templates, and the links and tags that are never prose.
+footnote templates, templates rendered as their first argument or a literal, and the links
+and tags that are never prose (dates, numbers and centuries: :mod:`.inline`).
 """
 
 from __future__ import annotations
@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 
 __all__ = [
-    "DATE_TEMPLATES", "EFN", "FLAG_TEMPLATES", "INFOBOX_SKIP", "INTERWIKI", "KEEP_FIRST",
-    "LIST_TEMPLATES",
-    "LITERAL", "MEDIA", "ORDINAL", "SKIP_TAGS", "french_date",
+    "EDITION_NOTES", "EFN", "FLAG_TEMPLATES", "FLAG_WITH_TEXT", "INFOBOX_SKIP", "INTERWIKI",
+    "KEEP_FIRST",
+    "LIST_TEMPLATES", "LITERAL", "MEDIA", "SKIP_TAGS",
 ]
 
 FLAG_TEMPLATES = {
@@ -28,11 +28,26 @@ FLAG_TEMPLATES = {
     "primary source needed", "self-published inline": "self-published source",
     "full citation needed": "full citation needed", "third-party inline":
     "third-party source needed", "original research inline": "original research",
+    "refnec": "citation needed", "référence nécessaire": "citation needed",
+    "ref nécessaire": "citation needed", "réf nec": "citation needed",
+    "quoi": "which", "lesquels": "which", "qui": "who", "quand": "when",
+    "belege fehlen": "citation needed", "cita requerida": "citation needed",
+    "citação necessária": "citation needed", "carece de fontes": "citation needed",
 }
+
+# Cleanup templates wrapped round the words they flag ({{refnec|text}}, {{Quoi|text}}):
+# the words are shown, the flag follows them.
+FLAG_WITH_TEXT = {"refnec", "référence nécessaire", "réf nec", "quoi", "lesquels", "qui",
+                  "quand"}
 
 EFN = {"efn": "lower-alpha", "efn-la": "lower-alpha", "efn-ua": "upper-alpha",
         "efn-lr": "lower-roman", "efn-ur": "upper-roman", "efn-lg": "lower-greek",
         "notetag": "lower-alpha", "refn": ""}
+
+# Note templates of other editions: French {{Note|texte|groupe=…}} is a <ref> of the group
+# "alpha", Portuguese {{nre|…}} one of "lower-alpha" (English {{note}} is an old anchor
+# template, so these hold for their edition only).
+EDITION_NOTES = {"fr": {"note": "alpha"}, "pt": {"nre": "lower-alpha"}}
 
 # Templates that list references ({{reflist|refs=…}}, {{notelist|notes=…}}): the group a
 # reference defined in them takes when it names none ("" unless the template says otherwise).
@@ -42,7 +57,8 @@ LIST_TEMPLATES = {"reflist": "", "references": "", "refs": "", "notelist": "lowe
                   "notelist-ur": "upper-roman", "notelist-lg": "lower-greek"}
 
 KEEP_FIRST = {"nowrap", "nobr", "small", "smaller", "big", "larger", "nobold", "noitalic",
-               "abbr", "sic", "em", "strong", "visible anchor", "anchor", "keep together",
+               "abbr", "sic", "em", "strong", "pas de retour", "visible anchor", "anchor",
+               "keep together",
                "nowrap begin", "lang-en", "nihongo", "nihongo2", "korean", "zh", "ill",
                "interlanguage link", "proper name", "tooltip", "wikt-lang"}
 
@@ -50,17 +66,9 @@ LITERAL = {"ndash": "–", "mdash": "—", "nbsp": " ", "'": "'", "snd": " – "
             " – ", "circa": "c.", "c.": "c.", "·": "·", "dot": "·", "bull": "•", "=": "=",
             "!": "|", "en dash": "–", "em dash": "—", "thinsp": " ", "-": "-"}
 
-MEDIA = re.compile(r"^\s*:?\s*(?:file|image|media|category|datei|bild|fichier|archivo|"
+MEDIA = re.compile(r"^\s*:?\s*(?:file|image|media|category|datei|bild|fichier|archivo|imagem|"
+                    r"ficheiro|arquivo|imagen|"
                     r"catégorie|categoría|categoria|kategorie|kategoria)\s*:", re.IGNORECASE)
-
-# French Wikipedia's date templates ({{date-|4 février 2023}}, {{date de naissance|17|11|1994}})
-# and ordinals ({{3e|place}}), rendered as the page shows them.
-DATE_TEMPLATES = {"date", "date-", "date de naissance", "date de décès", "date sport"}
-
-ORDINAL = re.compile(r"^(\d+)(e|er|re|ère|nd|nde|ème)$")
-
-_FRENCH_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-                  "septembre", "octobre", "novembre", "décembre")
 
 INTERWIKI = re.compile(r"^\s*[a-z]{2,3}(?:-[a-z]{2,8})?\s*:", re.IGNORECASE)
 
@@ -70,10 +78,3 @@ SKIP_TAGS = {"gallery", "math", "chem", "score", "timeline", "imagemap", "graph"
 
 INFOBOX_SKIP = re.compile(r"image|img|logo|map|width|size|alt$|signature|module|embed|caption|"
                            r"coordinates|pushpin|footnotes|upright", re.IGNORECASE)
-
-def french_date(parts: list[str]) -> str:
-    """"17 11 1994" or 17|11|1994 -> "17 novembre 1994"; text dates as written."""
-    words = " ".join(parts).split()
-    if len(words) >= 2 and words[-2].isdigit() and 1 <= int(words[-2]) <= 12:
-        words[-2] = _FRENCH_MONTHS[int(words[-2]) - 1]
-    return " ".join(words)
