@@ -61,6 +61,25 @@ def test_lynx_subscripts_are_not_markers() -> None:
     assert [x.label for x in rayleigh.citations] == ["3", "5"]
 
 
+def test_lynx_formulas_read_as_shown_not_as_tex() -> None:
+    """lynx prints a formula's MathML, then the image's alt text (TeX, with or without
+    "{\\displaystyle …}", or as the editor wrote it); the formula reads as the MathML shows
+    it, once, and a page-number superscript after a marker loses its caret."""
+    doc = _parsed("en_hermitian_matrix.lynx.txt")
+    texts = [c.text for c in doc.claims]
+    assert not [t for t in texts if "\\" in t or "displaystyle" in t or "^:" in t]
+    assert "Other, equivalent notations in common use are A^H = A^† = A^\u2217 , although note" \
+        " that in quantum mechanics, A^\u2217 typically means the complex conjugate only, and not the" \
+        " conjugate transpose." in texts
+    assert "Still in functional analysis, λ_max is known as the spectral radius." in texts
+    assert "where i denotes the complex number √(\u22121) , called the imaginary unit." in texts
+    assert "R(M, x) , is defined as::p. 234" in texts
+    # an alt text that is the symbol itself ("A") is not doubled
+    text = " ".join(normalize_dump(
+        (DUMPS / "en_hermitian_matrix.lynx.txt").read_text(encoding="utf-8")).split())
+    assert "If the conjugate transpose of a matrix A is denoted by A^H , then" in text
+
+
 def test_a_sentence_that_introduces_a_formula_is_a_claim() -> None:
     """The lead of Hermitian matrix ends "… for all indices i and j:" before its formula."""
     doc = _parsed("en_hermitian_matrix.lynx.txt")

@@ -2,7 +2,11 @@
 
 A text browser adds marks of its own: w3m writes a superscript marker as ``^[12]`` and an
 edit link as ``History[edit]``; lynx numbers every link (``[35]self-adjoint``, a marker as
-``^[51][1]``), writes MathML as ``[MATH: … :MATH]`` and ends with its list of "Visible links".
+``^[51][1]``), writes MathML as ``[MATH: … :MATH]`` followed by the formula image's alt text
+(TeX, ``{\\displaystyle …}``, or the plain symbol), and ends with its list of "Visible links".
+A formula reads as the page shows it: the MathML as text (:mod:`provenance.ingest.mathml`)
+in place of the alt text (its TeX, with or without the ``{\\displaystyle …}`` wrapper). A
+superscript after a marker (a page number, ``[3]^:p. 234``) loses its caret.
 :func:`normalize_dump` takes those marks out so the scrape reads like the page: markers as
 ``[12]``, headings with "Edit" glued on as a browser copy shows them, no link numbers, no
 link list. Text without such marks is returned unchanged. One pass of a few regular
@@ -24,6 +28,8 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote
 
+from provenance.ingest.mathml import mathml_text
+
 __all__ = ["is_lynx_dump", "normalize_dump", "title_before_tagline", "title_from_address"]
 
 _LYNX_LINKS = re.compile(r"\n(?:References\n\n)?[ \t]*(?:Visible|Hidden) links:\n", re.IGNORECASE)
@@ -32,7 +38,11 @@ _LYNX_LINKS = re.compile(r"\n(?:References\n\n)?[ \t]*(?:Visible|Hidden) links:\
 _LYNX_NUMBERS = re.compile(
     r"\^?\[\d+\](?P<marker>\[[^\]\n]{1,40}\])|\[\d+\](?=[^\s\[\].,;:!?)])"
 )
-_MATH = re.compile(r"\[MATH:.*?:MATH\]", re.DOTALL)
+_MATH = re.compile(r"\[MATH:(?P<mathml>.*?):MATH\]", re.DOTALL)
+_ANNOTATION = re.compile(r"<annotation[^>]*x-tex[^>]*>(?P<tex>.*?)</annotation>", re.DOTALL)
+_DISPLAYSTYLE = re.compile(r"\{\\displaystyle(?P<inner>.*)\}", re.DOTALL)
+_LOOSE_SIGNS = frozenset(" \t\r\n{}")  # what TeX's alt text may add or leave out
+_MARKER_SUPERSCRIPT = re.compile(r"(?<=\])\^(?=:)")  # "[3]^:p. 234": {{rp}}'s page
 _CARET_MARKER = re.compile(r"\^\s*(?=\[[^\]]{1,40}\])")  # w3m: ^[12] -> [12] (even wrapped)
 _LOOSE_CARET = re.compile(r"(?<=[.!?,;:\"”’)\]])\^(?=\s|$)", re.MULTILINE)  # a lone back-link
 _OPEN_BRACKET = re.compile(r"\[\s+(?=[^\]\n]{1,40}\])")  # "[ citation needed]"
@@ -89,17 +99,56 @@ def _unlinked_brackets(text: str) -> str:
     return _MARKER_SHAPED.sub(rewrite, text)
 
 
+def _alt_text(mathml: str) -> re.Pattern[str] | None:
+    """The formula image's alt text that follows its MathML: the TeX annotation, with or
+    without its ``{\\displaystyle …}`` wrapper, as written or as the editor wrote it
+    (``\\lambda_\\max`` for ``\\lambda _{\\max }``: braces and spaces aside, the same
+    signs), whatever lynx's wrapping did to its spaces."""
+    found = _ANNOTATION.search(mathml)
+    if not found:
+        return None
+    tex = found["tex"].strip()
+    inner = _DISPLAYSTYLE.fullmatch(tex)
+    signs = [ch for ch in (inner["inner"] if inner else tex) if ch not in _LOOSE_SIGNS]
+    if not signs:
+        return None
+    end = "(?!\\w)" if signs[-1].isalnum() else ""
+    return re.compile(r"\s*(?:\{\\displaystyle)?[\s{}]*" + "[\\s{}]*".join(
+        map(re.escape, signs)) + r"(?:\s*\})*" + end)
+
+
+def _formulas(text: str) -> str:
+    """Each ``[MATH: … :MATH]`` as the formula it shows: its MathML read as text in place of
+    the alt text (TeX) after it; an alt text that is no TeX stays and the MathML goes."""
+    out: list[str] = []
+    cursor = 0
+    for found in _MATH.finditer(text):
+        out.append(text[cursor:found.start()])
+        cursor = found.end()
+        alt = _alt_text(found["mathml"])
+        shown = alt.match(text, cursor) if alt else None
+        if shown:
+            cursor = shown.end()
+            gap = " " if cursor < len(text) and text[cursor].isalnum() else ""
+            out.append(" " + mathml_text(found["mathml"]) + gap)
+        else:
+            out.append(" ")
+    out.append(text[cursor:])
+    return "".join(out)
+
+
 def normalize_dump(text: str) -> str:
     """``text`` without the marks a text browser adds (see module doc)."""
     links = _LYNX_LINKS.search(text)
     if links:
-        text = _MATH.sub(" ", text[: links.start()])
+        text = _formulas(text[: links.start()])
     text = _FORM_LINE.sub("", text)
     if links or _is_caret_dump(text):
         text = _unlinked_brackets(text)
     if links:
         text = _LYNX_NUMBERS.sub(lambda found: found["marker"] or "", text)
     text = _CARET_MARKER.sub("", text)
+    text = _MARKER_SUPERSCRIPT.sub("", text)
     text = _LOOSE_CARET.sub("", text)
     text = _OPEN_BRACKET.sub("[", text)
     text = _MARKER_LINE.sub(r"\1", text)  # markers wrapped onto a line of their own
