@@ -129,3 +129,25 @@ def test_browser_copy_unnumbered_list(name: str) -> None:
     cited = {c.label for claim in doc.claims for c in claim.citations}
     assert cited == {str(n) for n in range(1, count + 1)}
     assert not any("Jump up" in c.text or c.text.startswith("^") for c in doc.claims)
+
+
+def test_maintenance_boxes_are_no_claims_and_link_numbers_no_citations() -> None:
+    """A browser copy keeps a maintenance box's message ("This article's tone or style …
+    (July 2013)") as a line of text, and an external link MediaWiki numbered ("on January 31,
+    1978 [1];") as a bracketed number: neither is a claim or a citation. A marker after a
+    stop and a space still cites."""
+    texts = {name: [c.text for c in _parsed(name).claims]
+             for name in ("en_bleve.copy.txt", "en_hermitian_matrix.lynx.txt")}
+    boxes = [t for found in texts.values() for t in found
+             if t.startswith(("This article", "This section", "[icon]", "(July", "(February"))
+             or "You can help by" in t]
+    assert boxes == []
+    lynx = texts["en_hermitian_matrix.lynx.txt"]
+    assert lynx[lynx.index("Furthermore, if B is row full-rank, then A is positive definite.")
+                + 1].startswith("The entries on the main diagonal")
+    bleve = _parsed("en_bleve.copy.txt")
+    incidents = next(c for c in bleve.claims if "January 31, 1978 (1);" in c.text)
+    assert [x.label for x in incidents.citations] == ["6"]
+    doc = parse_text("Intro line\nFrom Wikipedia, the free encyclopedia\n\nThe sky is blue. [1] It was seen on May 2, 1978 [2]; and"
+                     " later.[3]\n\nReferences\n\n1. ^ A.\n2. ^ B.\n3. ^ C.\n", "x.txt")
+    assert [[x.label for x in c.citations] for c in doc.claims] == [["1"], ["3"]]
