@@ -212,7 +212,8 @@ def test_entities_become_characters_but_escaped_markup_stays_text() -> None:
     ("un salaire de {{unité|37920|dollars}} et {{nombre|douze|enfants}}",
      "un salaire de 37 920 dollars et douze enfants"),
     ("s'associe aux {{Lien|langue=en|trad=The Chocolate Dandies|texte=Chocolate Dandies}}",
-     "s'associe aux Chocolate Dandies"),
+     "s'associe aux Chocolate Dandies (en)"),
+    ("la {{1ère}} division, la {{3ème}} armée", "la 1re division, la 3e armée"),
     ("elle {{incise|tout juste âgée de {{nombre|16|ans}}}} part", "elle — tout juste âgée de 16 ans — part"),
 ])
 def test_inline_templates_read_as_the_page_shows_them(wikitext: str, shown: str) -> None:

@@ -33,6 +33,8 @@ _ENGLISH_DATES = {"birth date", "birth-date", "dob", "birth date and age", "bda"
                   "end date", "start date and age", "film date", "release date"}
 _SUFFIXES = {"e", "er", "re", "ère", "ème", "eme", "ers", "res", "es", "o", "a", "º", "ª"}
 _ORDINAL = re.compile(r"^(\d+|[ivxlcdm]+)(e|er|re|ère|ème|nd|nde|es|ers|res)$")
+# French typography: {{1ère}} and {{3ème}} are shown "1re", "3e".
+_FRENCH_SUFFIX = {"ère": "re", "ème": "e"}
 # Number grouping of each edition ({{formatnum:1933677}}: "1 933 677", "1.933.677").
 _GROUPING = {"fr": " ", "pt": " ", "es": " ", "de": ".", "en": ","}
 _INTEGER = re.compile(r"^-?\d{4,}$")
@@ -173,7 +175,8 @@ def render_inline(name: str, positional: list[str], named: dict[str, str],
         return name
     ordinal = _ORDINAL.match(name)
     if ordinal:
-        shown = name if ordinal.group(1).isdigit() else ordinal.group(1).upper() + ordinal.group(2)
+        number, suffix = ordinal.group(1), _FRENCH_SUFFIX.get(ordinal.group(2), ordinal.group(2))
+        shown = (number if number.isdigit() else number.upper()) + suffix
         return f"{shown} {first}" if first else shown
     if positional and (century := _century(name, first)) is not None:
         return century
@@ -190,6 +193,9 @@ def render_inline(name: str, positional: list[str], named: dict[str, str],
         return f"— {first} —"
     if name == "citation" and first and not named:  # French {{citation|…}}, not CS1's
         return f"« {first} »"
-    if name in ("lien", "person", "ill-wd"):
-        return named.get("texte") or named.get("text") or first
+    if name == "lien":  # a page of another edition, its language shown after it: "X (en)"
+        shown = named.get("texte") or first or named.get("trad", "")
+        return f"{shown} ({named.get('langue') or named.get('lang') or 'en'})" if shown else ""
+    if name in ("person", "ill-wd"):
+        return named.get("text") or first
     return None
