@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import time
+import tracemalloc
 from dataclasses import replace
 
 import pytest
-from linkfarm import LinkFarm
+from linkfarm import BIG_BYTES, HANG_FOR, LinkFarm
 
 from provenance.check.engine import Checker
 from provenance.domain import links as t
@@ -46,7 +47,9 @@ async def test_hung_answer_times_out_on_the_deadline(farm: LinkFarm,
     started = time.monotonic()
     result = await check(farm, farm_settings, "/hang/1")
     assert result.outcome == t.TIMEOUT
-    assert time.monotonic() - started < farm_settings.timeout + 0.5
+    # the client gave up, not the server (it holds a hung answer for HANG_FOR = 60 s); no
+    # tighter bound: a loaded machine may be late, and timings belong to bench/
+    assert time.monotonic() - started < HANG_FOR / 4
 
 
 async def test_trickling_body_hits_the_overall_deadline(farm: LinkFarm,
@@ -55,7 +58,8 @@ async def test_trickling_body_hits_the_overall_deadline(farm: LinkFarm,
     started = time.monotonic()
     result = await check(farm, replace(farm_settings, timeout=1.2), "/trickle/1")
     assert result.outcome == t.TIMEOUT
-    assert 1.1 < time.monotonic() - started < 1.8
+    elapsed = time.monotonic() - started
+    assert 1.1 < elapsed < HANG_FOR / 4  # the 1.2 s deadline ended it, not the server
 
 
 async def test_connection_reset_is_connection_error(farm: LinkFarm,
@@ -72,10 +76,14 @@ async def test_closed_port_is_connection_error(farm_settings: Settings) -> None:
 
 async def test_20_mb_body_is_read_only_to_the_cap(farm: LinkFarm,
                                                   farm_settings: Settings) -> None:
-    started = time.monotonic()
-    result = await check(farm, farm_settings, "/big/1")
+    tracemalloc.start()
+    try:
+        result = await check(farm, farm_settings, "/big/1")
+        _size, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
     assert (result.outcome, result.title) == (t.OK, "A very large page")
-    assert time.monotonic() - started < 1.0
+    assert peak < BIG_BYTES / 4  # never held the 20 MB body (a memory bound, not a timing)
 
 
 async def test_gzip_bomb_is_capped(farm: LinkFarm, farm_settings: Settings) -> None:

@@ -82,6 +82,11 @@ def test_no_claim_of_a_german_article_is_a_date_cut_in_two() -> None:
     ("fr", ("M. Dupont cite la p. 12 du livre.[2]La baie fut occupée av. J.-C. par des "
             "pêcheurs."),
      ["M. Dupont cite la p. 12 du livre.", "La baie fut occupée av. J.-C. par des pêcheurs."]),
+    # a French « … » or German „…“ quotation closing the sentence ends it
+    ("fr", "M. Dupont a déclaré : « Nous agirons vite. » Les syndicats restent prudents.",
+     ["M. Dupont a déclaré : « Nous agirons vite. »", "Les syndicats restent prudents."]),
+    ("de", "Er sagte: „Wir handeln schnell.“ Die Gewerkschaften bleiben vorsichtig.",
+     ["Er sagte: „Wir handeln schnell.“", "Die Gewerkschaften bleiben vorsichtig."]),
 ])
 def test_markers_end_sentences_abbreviations_do_not(language: str, text: str,
                                                     expected: list[str]) -> None:

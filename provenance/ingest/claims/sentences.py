@@ -12,7 +12,8 @@ word before it is an abbreviation of the language ("Mr.", "Dr.", "c.", "z. B.", 
 initial ("J."), an initialism ("U.S."), or in German a day or ordinal number ("am 5. Mai").
 Where a citation marker stood right after the punctuation (``invitation.[6]During``) the
 marker's offset is given in ``breaks``, and a capital directly after it starts a new sentence.
-A straight quote standing alone after the punctuation (``talk. " President``) closes it.
+A closing quote standing alone after the punctuation (``talk. " President``, French ``vite. »
+Les``) closes it, and so does German's ``“`` directly after it (``„Wir handeln.“ Die``).
 
 A full-width end (``。``, ``！``, ``？``, with its closing quotes and brackets) needs no space
 after it and ends a sentence unless it stands inside a quotation opened by ``「``, ``『`` or
@@ -30,7 +31,7 @@ __all__ = ["ABBREVIATIONS", "guess_language", "split_sentences", "word_count"]
 _FULL_WIDTH_ENDS = "。！？"
 _FULL_WIDTH_CLOSERS = "」』”’\uff09》\u3015】"
 _CANDIDATE = re.compile(
-    rf"""[.!?…]+(?:['"”’»)\]]+)?|[{_FULL_WIDTH_ENDS}]+[{_FULL_WIDTH_CLOSERS}]*"""
+    rf"""[.!?…]+(?:['"”“’»)\]]+)?|[{_FULL_WIDTH_ENDS}]+[{_FULL_WIDTH_CLOSERS}]*"""
 )
 _QUOTE_OPENERS = "「『“"
 _QUOTE_CLOSERS = "」』”"
@@ -38,8 +39,10 @@ _QUOTES = re.compile(f"[{_QUOTE_OPENERS}{_QUOTE_CLOSERS}]")
 _KANA_PARTICLE = re.compile(r"[\u3041-\u3096]")  # hiragana after a quotation: と, って
 # Han and kana: Chinese and Japanese are written without spaces between words
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_CLOSERS = "'\"”’»)]"
+_CLOSERS = "'\"”“’»)]"  # “ closes a German „quotation“
 _OPENERS = "\"“‘«(¿¡'"
+# A closing quote standing alone after the stop: 'talk. " President', French 'vite. » Les'
+_SPACED_CLOSERS = "\"»”“"
 
 _COMMON = {
     "mr", "mrs", "ms", "messrs", "dr", "prof", "rev", "revd", "hon", "capt", "col", "lt", "sgt",
@@ -160,8 +163,8 @@ def split_sentences(text: str, language: str = "en",
             after = end
             while after < size and text[after].isspace():
                 after += 1
-            if after < size and text[after] == '"' and (after + 1 == size
-                                                        or text[after + 1].isspace()):
+            if after < size and text[after] in _SPACED_CLOSERS and (
+                    after + 1 == size or text[after + 1].isspace()):
                 following = after + 1
                 while following < size and text[following].isspace():
                     following += 1

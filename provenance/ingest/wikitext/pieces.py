@@ -28,7 +28,7 @@ __all__ = ["split_pieces"]
 _OPAQUE = "|".join(sorted(PARSER_BLACKLIST, key=len, reverse=True))
 _TOKEN = re.compile(
     r"(?P<comment><!--)"
-    rf"|<(?P<opaque>{_OPAQUE})(?=[\s>/])[^>]*?(?P<opaque_single>/?)>"
+    rf"|<(?P<opaque>(?i:{_OPAQUE}))(?=[\s>/])[^>]*?(?P<opaque_single>/?)>"
     r"|<(?P<slash>/?)(?P<tag>[a-zA-Z][\w-]*)(?=[\s>/])[^<>]*?(?P<single>/?)>"
     r"|(?P<table_open>^[ \t]*\{\|)"
     r"|(?P<table_close>^[ \t]*\|\}(?!\}))"
