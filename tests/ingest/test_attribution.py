@@ -36,6 +36,16 @@ SEEDS = Path(__file__).resolve().parents[2] / "fixtures" / "seeds"
         ("Yonhap News said the talks ended.", ("Yonhap News said",)),
         ("Chile's government announced a plan.", ("Chile's government announced",)),
         ("Citing Xinhua, the paper said the visit ended.", ("Citing Xinhua",)),
+        # "according to" in other languages (issue 10 item 9)
+        ("Laut dpa wurde das Treffen verschoben.", ("Laut dpa",)),
+        ("Laut Angaben der Polizei starben zwei Menschen.", ("Laut Angaben der Polizei",)),
+        ("Selon l'AFP, le sommet a eu lieu.", ("Selon l'AFP",)),
+        ("Según El País, la cumbre fue un éxito.", ("Según El País",)),
+        ("Secondo l'Ansa il vertice è finito.", ("Secondo l'Ansa",)),
+        ("Segundo a Lusa, o acordo foi assinado.", ("Segundo a Lusa",)),
+        ("据新华社报道，金正恩访问了北京。", ("据新华社报道",)),
+        ("日本経済新聞によると、会談は成功した。", ("日本経済新聞によると",)),
+        ("연합뉴스에 따르면 회담은 성공적이었다.", ("연합뉴스에 따르면",)),
     ],
 )
 def test_named_sources(sentence: str, expected: tuple[str, ...]) -> None:
@@ -63,6 +73,11 @@ def test_named_sources(sentence: str, expected: tuple[str, ...]) -> None:
         ("Gaetz shows no sign of giving up his House seat and is expected to run for a fourth "
          "and final term in 2014."),
         "Smith estimated the crowd at a thousand.",
+        "Laut Plan ist alles gut.",  # German nouns have capitals: a plan is no source
+        "Selon lui, le sommet a échoué.",
+        "Il secondo Governo Prodi cadde nel 2008.",  # the ordinal
+        "据他说，会谈很成功。",
+        "그에 따르면 회담은 성공적이었다.",
         # a band written in capitals is not an acronym of an organisation (wice-dev01220/01883)
         "Regarding how ALICE IN CHAINS came to do the GUNS N ROSES shows, William said yes.",
         '"We much appreciate it," says IRON MAIDEN.',

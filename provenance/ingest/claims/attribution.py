@@ -6,7 +6,9 @@ that looks like one (a proper-noun phrase, or a noun that denotes a source such 
 "officials" or "state media"), which keeps ordinary narration ("Kim stressed to Xi that...",
 "the announcement from the South Koreans") out:
 
-1. ``according to X`` / ``citing X`` / ``quoting X``
+1. ``according to X`` / ``citing X`` / ``quoting X``, and "according to" in German ("laut
+   dpa"), French ("selon l'AFP"), Spanish, Italian, Portuguese, Chinese ("据新华社报道"),
+   Japanese ("日本経済新聞によると") and Korean ("연합뉴스에 따르면")
 2. ``X [, ...,] said|told|reported|announced|quoted|...`` (X a named source, not a pronoun)
 3. ``", said|reported X"`` (the inverted form after a quotation or a comma)
 
@@ -116,6 +118,30 @@ _NOT_SOURCES = frozenset(
     ]
 )
 
+# "According to" in other languages: German, French, Spanish, Italian, Portuguese. The source
+# is the run of names after it ("selon l'AFP", "laut dpa", "según El País"): capitalised words,
+# acronyms and news agencies written in lower case, joined by articles.
+_FOREIGN_ACCORDING = (r"[Ll]aut|[Ss]elon|[Dd](?:'|’)apr(?:è|e)s|[Ss]eg(?:ú|u)n|"
+                      r"[Dd]e acuerdo con|[Ss]econdo|[Ss]egundo|[Dd]e acordo com")
+_AGENCIES = r"(?:dpa|afp|ap|kna|epd|apa|sda|ansa|efe|lusa|kyodo)"
+_ARTICLE = r"(?:der|die|des|dem|den|la|le|les|el|los|las|il|lo|gli|o|a|os|as|del|do|da|dos|das)"
+_NAME = rf"(?:[lLdD]['’])?(?:[A-ZÀ-Ý][\w&.\-’']*|{_AGENCIES}\b)"
+_FOREIGN = re.compile(
+    rf"\b(?:{_FOREIGN_ACCORDING})\s+(?P<phrase>(?:{_ARTICLE}\s+)?{_NAME}"
+    rf"(?:\s+(?:{_ARTICLE}\s+)?{_NAME})*)")
+# In German every noun has a capital: "laut Plan" is no source; a source is an agency, an
+# acronym, an organisation, a noun that denotes one, or a name of two words.
+_GERMAN_SOURCE = re.compile(
+    rf"\b(?:{_AGENCIES}|[A-Z]{{2,}}|Angaben|Bericht(?:en)?|Polizei|Ministeriums?|Regierung|"
+    r"Studie|Umfrage|Medien|Agentur|Zeitung|Statistik|Behörden?|Sprecher(?:in)?|Experten)\b")
+# ... and in Chinese (据新华社报道), Japanese (日本経済新聞によると) and Korean (연합뉴스에 따르면).
+_CJK_ACCORDING = re.compile(
+    r"(?:据|據|根据|根據)(?P<zh>[^，,。\uff1b;\uff1a:\s]{1,24}?)(?:报道|報導|報道|消息|称|稱)"
+    r"|(?P<ja>[^、。，,\s「」]{1,24}?)(?:によると|によれば)"
+    r"|(?P<ko>[^\s,.]{1,24}?)(?:에|의)\s*(?:따르면|의하면)")
+_CJK_PRONOUNS = frozenset({"他", "她", "他们", "她們", "他們", "她们", "我", "我们", "我們", "彼",
+                           "彼女", "彼ら", "私", "그", "그녀", "그들", "이", "이들"})
+
 _PATTERNS = (
     re.compile(
         r"\b(?:[Aa]ccording to|[Cc]iting|[Qq]uoting)\s+"
@@ -142,7 +168,7 @@ _PATTERNS = (
 
 def _names_a_source(phrase: str) -> bool:
     """What follows "according to": a name, a source noun or an owner ("the council's ...")."""
-    words = phrase.split()
+    words = [re.sub(r"^[ldLD]['’]", "", word) for word in phrase.split()]  # l'AFP, d'Reuters
     return (
         any(word[:1].isupper() and word not in _NOT_SOURCES for word in words)
         or any(re.fullmatch(_SOURCE_NOUN, word.lower()) for word in words)
@@ -169,7 +195,9 @@ def _trim(phrase: str) -> str:
 
 # Every pattern needs one of these words: a sentence without any is skipped in one scan.
 _CUE = re.compile(
-    rf"\b(?:according|citing|quoting|{_SAY[3:-1]}|released|compiled|{_EVIDENCE[3:-1]})\b",
+    rf"\b(?:according|citing|quoting|{_SAY[3:-1]}|released|compiled|{_EVIDENCE[3:-1]}|"
+    r"laut|selon|d['’]apr(?:è|e)s|seg(?:ú|u)n|de acuerdo|secondo|segundo|"
+    r"de acordo)\b|据|據|根据|根據|によると|によれば|따르면|의하면",
     re.IGNORECASE)
 
 
@@ -178,6 +206,24 @@ def find_attributions(sentence: str) -> tuple[str, ...]:
     if not _CUE.search(sentence):
         return ()
     spans: list[tuple[int, int]] = []
+    for match in _CJK_ACCORDING.finditer(sentence):
+        source = match.group("zh") or match.group("ja") or match.group("ko") or ""
+        if source.strip() and source.strip() not in _CJK_PRONOUNS:
+            spans.append(match.span())
+    for match in _FOREIGN.finditer(sentence):
+        phrase = match.group("phrase")
+        lead = match.group(0).lower()
+        german = lead.startswith("laut")
+        names = [w for w in phrase.split() if not re.fullmatch(_ARTICLE, w)]
+        if lead.startswith(("secondo", "segundo")) and names == phrase.split() and not re.match(
+                r"[lLdD]['’]", phrase):
+            continue  # "il secondo Governo Prodi": the ordinal, not "according to"
+        if german and not (_GERMAN_SOURCE.search(phrase) or _organisation(phrase)
+                           or len(names) >= 2):
+            continue  # "laut Plan", "laut Gesetz"
+        if all(re.sub(r"^[lLdD]['’]", "", w) in _NOT_SOURCES for w in names):
+            continue
+        spans.append(match.span())
     for pattern in _PATTERNS:
         for match in pattern.finditer(sentence):
             subject = match.groupdict().get("subject")
