@@ -239,3 +239,18 @@ def test_edition_numbers_and_notes() -> None:
         ("1", "Un."), ("a", "Le corps est à [[Monaco]]."), ("b", "Une autre.")]
     en = parse("About {{formatnum:1933677}} people.{{note|a}}\n\n[[Category:X]]\n")
     assert [c.text for c in en.claims] == ["About 1,933,677 people."] and not en.references
+
+
+def test_a_reference_inside_a_note_is_its_own_and_the_note_cites_it() -> None:
+    """{{efn}} and French {{Note}} are MediaWiki's {{#tag:ref}}: a <ref> inside one is a
+    reference numbered where the note stands (fr "Joséphine Baker" lost 4 so), and the note
+    is a claim citing it."""
+    doc = parse("A first claim.<ref>One.</ref> Then a second.{{efn|The note says so.<ref>"
+                "Two.</ref>}} A third.<ref>Three.</ref>\n")
+    assert [(r.group, r.label, r.raw) for r in doc.references] == [
+        ("", "1", "One."), ("", "2", "Two."), ("", "3", "Three."),
+        ("lower-alpha", "a", "The note says so.<ref>Two.</ref>")]
+    assert [(c.section, c.text, [x.label for x in c.citations]) for c in doc.claims] == [
+        ("Lead", "A first claim.", ["1"]), ("Lead", "Then a second.", ["a"]),
+        ("Lead", "A third.", ["3"]), ("Notes", "The note says so.", ["2"])]
+    assert not doc.warnings

@@ -92,6 +92,7 @@ from provenance.ingest.wikitext.vocabulary import (
 __all__ = ["FORMAT", "LEAD", "parse"]
 
 FORMAT = "wikitext"
+NOTES = "Notes"  # the section of a note's claim (a note that cites references)
 
 
 
@@ -108,6 +109,7 @@ class _Wikitext:
         self.full_cites: dict[tuple[str, str], Template] = {}
         self.sections: list[tuple[str, list[str]]] = [(LEAD, [])]
         self.title: str | None = None
+        self.note_claims: list[str] = []  # notes that cite references, with sentinels
         self._here: dict[int, Occurrence] = {}  # the current piece's citations by node
         self._params: dict[int, tuple[Template, dict[str, str]]] = {}
 
@@ -141,7 +143,7 @@ class _Wikitext:
     def _number(self, code: Wikicode) -> None:
         state = self.state
         listed: dict[int, str] = {}  # list-defined references by node: their list's group
-        for node, inside in walk_nodes(code, notes=self.notes):
+        for node, inside in walk_nodes(code):
             if isinstance(node, Template):
                 name = template_name(node)
                 if name in self.notes:
@@ -299,6 +301,12 @@ class _Wikitext:
                 return words
             self.state.tags.append(tag_slug(FLAG_TEMPLATES[name]))
             return words + self._sentinel("t", len(self.state.tags) - 1)
+        if name in self.notes and markers and id(template) in self._here:
+            marker = self._marker(template)
+            body = _note_body(template)
+            if body is not None and "<ref" in str(body).lower():  # a note citing is a claim
+                self.note_claims.append(self.render(body, markers=True))
+            return marker
         if name in self.notes or name in ("sfn", "sfnp", "sfnm"):
             return self._marker(template) if markers else ""
         if name.startswith(("infobox", "ficha de", "infobox ", "infocaixa")) or name.endswith(
@@ -496,6 +504,13 @@ def parse(text: str, *, title: str | None = None) -> ParsedDocument:
             claims.extend(build_claims(section, plain, markers, base=offset, tags_at=tags,
                                        language=language))
             offset += len(plain) + 1
+    for note in doc.note_claims:
+        for block, _is_item in split_paragraphs(note):
+            plain, markers, tags = extract_markers(block, state)
+            if plain:
+                claims.extend(build_claims(NOTES, plain, markers, base=offset, tags_at=tags,
+                                           language=language))
+                offset += len(plain) + 1
     references: list[ParsedReference] = []
     seen: set[tuple[str, str]] = set()
     for occurrence in state.occurrences:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import html
 import string
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 
@@ -26,10 +26,6 @@ from mwparserfromhell.wikicode import Wikicode
 
 from provenance.domain.documents import ReferenceFields
 from provenance.ingest.references.links import is_archive_url
-from provenance.ingest.wikitext.cite import (
-    template_name,
-)
-from provenance.ingest.wikitext.vocabulary import EFN
 
 __all__ = [
     "Occurrence", "State", "bare_link", "is_ref", "link_targets", "ref_body_empty", "ref_label",
@@ -89,11 +85,11 @@ def _children(node: Node) -> Iterator[Wikicode]:
     elif isinstance(node, Heading):
         yield node.title
 
-def walk_nodes(code: Wikicode, inside_ref: bool = False,
-               notes: Collection[str] = EFN) -> Iterator[tuple[Node, bool]]:
-    """Every node in document order, with whether it sits inside a reference's body or a
-    note template of ``notes`` (one loop over a stack of child iterators, not a generator
-    per level)."""
+def walk_nodes(code: Wikicode, inside_ref: bool = False) -> Iterator[tuple[Node, bool]]:
+    """Every node in document order, with whether it sits inside a ``<ref>``'s body (one loop
+    over a stack of child iterators, not a generator per level). A note template
+    (``{{efn}}``, French ``{{Note}}``) is MediaWiki's ``{{#tag:ref}}``: a ``<ref>`` inside it
+    is a reference of its own, numbered where the note stands."""
     stack: list[tuple[Iterator[Node], bool]] = [(iter(code.nodes), inside_ref)]
     while stack:
         nodes, inside = stack[-1]
@@ -104,8 +100,7 @@ def walk_nodes(code: Wikicode, inside_ref: bool = False,
                 continue
             children = list(_children(node))
             if children:
-                nested = inside or is_ref(node) or (
-                    isinstance(node, Template) and template_name(node) in notes)
+                nested = inside or is_ref(node)
                 stack.append((chain.from_iterable(c.nodes for c in children), nested))
                 break
         else:
