@@ -139,22 +139,25 @@ def test_two_runs_at_once_never_check_a_link_twice(db: Any) -> None:
     assert set(per_link.values()) == {1} and len(per_link) == len(all_urls)
 
 
+def _scope(db: Any, hosts: int, per_host: int) -> leases.Scope:
+    """A new run over ``per_host`` links on each of ``hosts`` hosts (h0.test, h1.test...)."""
+    add_links(db, [f"http://h{h}.test/p{i}" for h in range(hosts) for i in range(per_host)])
+    with db.session() as session:
+        return leases.Scope(run_id=_open(session))
+
+
+def _lease(db: Any, worker: str, scope: leases.Scope, **options: Any) -> list[Any]:
+    with db.session() as session:
+        return list(leases.lease_batch(session, worker, scope, lease_seconds=60, **options))
+
+
 def test_a_host_is_leased_to_one_worker_at_a_time(db: Any) -> None:
-    add_links(db, [f"http://h{h}.test/p{i}" for h in range(2) for i in range(10)])
-    with db.session() as session:
-        run_id = _open(session)
-    scope = leases.Scope(run_id=run_id)
-    with db.session() as session:
-        mine = leases.lease_batch(session, "A", scope, lease_seconds=60, hosts=1,
-                                  links_per_host=3)
+    scope = _scope(db, hosts=2, per_host=10)
+    mine = _lease(db, "A", scope, hosts=1, links_per_host=3)
     assert len(mine) == 3 and {x.host for x in mine} == {"h0.test"}
-    with db.session() as session:
-        theirs = leases.lease_batch(session, "B", scope, lease_seconds=60, hosts=5,
-                                    links_per_host=50)
+    theirs = _lease(db, "B", scope, hosts=5, links_per_host=50)
     assert {x.host for x in theirs} == {"h1.test"} and len(theirs) == 10
-    with db.session() as session:  # A may take more of its own host
-        more = leases.lease_batch(session, "A", scope, lease_seconds=60, hosts=5,
-                                  links_per_host=50)
+    more = _lease(db, "A", scope, hosts=5, links_per_host=50)  # A may take more of its own
     assert {x.host for x in more} == {"h0.test"} and len(more) == 7
     with db.session() as session:
         left = leases.remaining(session, "A", scope)
@@ -162,28 +165,20 @@ def test_a_host_is_leased_to_one_worker_at_a_time(db: Any) -> None:
 
 
 def test_held_hosts_are_topped_up_and_never_taken_as_new(db: Any) -> None:
-    add_links(db, [f"http://h{h}.test/p{i}" for h in range(3) for i in range(10)])
-    with db.session() as session:
-        run_id = _open(session)
-    scope = leases.Scope(run_id=run_id)
-    with db.session() as session:
-        first = leases.lease_batch(session, "A", scope, lease_seconds=60, hosts=1,
-                                   links_per_host=4)
+    scope = _scope(db, hosts=3, per_host=10)
+    first = _lease(db, "A", scope, hosts=1, links_per_host=4)
     assert {x.host for x in first} == {"h0.test"} and {x.host_left for x in first} == {6}
-    with db.session() as session:  # h0 held: a new host is another one
-        second = leases.lease_batch(session, "A", scope, lease_seconds=60, hosts=1,
-                                    links_per_host=4, held={"h0.test"})
+    # h0 held: a new host is another one
+    second = _lease(db, "A", scope, hosts=1, links_per_host=4, held={"h0.test"})
     assert {x.host for x in second} == {"h1.test"} and {x.host_left for x in second} == {6}
-    with db.session() as session:  # topping up h0 as well as one new host
-        third = leases.lease_batch(session, "A", scope, lease_seconds=60, hosts=1,
-                                   links_per_host=4, held={"h0.test", "h1.test"},
-                                   top_up=["h0.test"])
+    # topping up h0 as well as one new host
+    third = _lease(db, "A", scope, hosts=1, links_per_host=4, held={"h0.test", "h1.test"},
+                   top_up=["h0.test"])
     assert Counter(x.host for x in third) == Counter({"h0.test": 4, "h2.test": 4})
     assert {x.host: x.host_left for x in third} == {"h0.test": 2, "h2.test": 6}
-    with db.session() as session:  # nothing new to take, nothing to top up
-        assert leases.lease_batch(session, "A", scope, lease_seconds=60, hosts=2,
-                                  links_per_host=4, held={"h0.test", "h1.test", "h2.test"}) \
-            == []
+    # nothing new to take, nothing to top up
+    assert _lease(db, "A", scope, hosts=2, links_per_host=4,
+                  held={"h0.test", "h1.test", "h2.test"}) == []
 
 
 def test_hosts_larger_than_a_lease_are_checked_to_the_end(db: Any, web: LoopbackWeb
