@@ -151,3 +151,12 @@ def test_maintenance_boxes_are_no_claims_and_link_numbers_no_citations() -> None
     doc = parse_text("Intro line\nFrom Wikipedia, the free encyclopedia\n\nThe sky is blue. [1] It was seen on May 2, 1978 [2]; and"
                      " later.[3]\n\nReferences\n\n1. ^ A.\n2. ^ B.\n3. ^ C.\n", "x.txt")
     assert [[x.label for x in c.citations] for c in doc.claims] == [["1"], ["3"]]
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in DUMPS.glob("*.txt")))
+def test_the_sites_footer_is_no_claim(name: str) -> None:
+    """'This page was last edited on …', the licence and privacy lines, 'Retrieved from' and
+    the categories after the article are the site's, not the article's claims."""
+    footer = re.compile(r"last (?:edited|modified) on|Text is available under|"
+                        r"By using this site|registered trademark of the Wikimedia")
+    assert not [c.text for c in _parsed(name).claims if footer.search(c.text)]

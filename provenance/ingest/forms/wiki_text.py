@@ -80,6 +80,13 @@ _MAINTENANCE_BOX = re.compile(
 # MediaWiki numbered, not a citation (on the saved pages in fixtures/wikipedia, 0 of 2,325
 # reference markers stand so; the 5 after a space follow a stop, a quote or another
 # marker). Written "(1)", as text. Other plain text may cite "over the year [2]".
+# The site's own footer after the article: "Retrieved from "https://…"", "This page was last
+# edited on …" and what follows (categories, licence, privacy links) are no claims.
+_SITE_FOOTER = re.compile(
+    r"^[ \t*•]*(?:Retrieved from\s+\"?https?://[^\s\"]*wiki|"
+    r"This page was last (?:edited|modified) on \d|Diese Seite wurde zuletzt am \d|"
+    r"La dernière modification de cette page a été faite le \d)[\s\S]*\Z",
+    re.MULTILINE)
 _LINK_NUMBER = re.compile(r"(?<=[^\W_]) \[(\d+)\](?![\[\w])")
 _WIKIPEDIA_COPY = re.compile(r"From Wikipedia, the free encyclopedia|Jump up\b|\[edit\]\s*$",
                              re.MULTILINE)
@@ -349,10 +356,12 @@ def parse(text: str, *, title: str | None = None) -> ParsedDocument:
     """Parse a Wikipedia text scrape (or plain text with ``[n]`` markers) into a document.
 
     A w3m or lynx dump is first brought to scrape text (:mod:`.dumps`): its claims' spans
-    are offsets in that text. Maintenance boxes are blanked (offsets kept); an external
+    are offsets in that text. Maintenance boxes and the site's footer are blanked (offsets
+    kept); an external
     link's number in a Wikipedia copy ("1978 [1];") is written "(1)"."""
     text = normalize_dump(text)
     text = _MAINTENANCE_BOX.sub(lambda box: re.sub(r"[^\n]", " ", box.group()), text)
+    text = _SITE_FOOTER.sub(lambda footer: re.sub(r"[^\n]", " ", footer.group()), text, count=1)
     if _WIKIPEDIA_COPY.search(text):
         text = _LINK_NUMBER.sub(r" (\1)", text)
     parts = _walk(text, guess_language(text))  # sentences split in the text's language
