@@ -17,8 +17,9 @@ from sqlmodel import Session, col, select
 from provenance.domain.runs import RunStatus
 from provenance.errors import NotFoundError
 from provenance.store.database import Database
+from provenance.store.key_batches import in_batches
 from provenance.store.models import ArchiveLookup, CheckRun, Link, LinkCheck, Reference
-from provenance.store.urls import normalize_url, other_urls, url_host
+from provenance.store.urls import normalized_other_urls, url_host
 
 
 @dataclass(frozen=True)
@@ -148,8 +149,7 @@ def carriers(db: Database, links: dict[int, str]) -> dict[int, list[Carrier]]:
     by_url = {url: i for i, url in links.items()}
     ids = sorted(links)
     with db.session() as session:
-        for start in range(0, len(ids), 200):
-            chunk = ids[start:start + 200]
+        for chunk in in_batches(ids, 200):
             for doc_id, label, link_id in session.exec(
                     select(Reference.document_id, Reference.label, Reference.link_id)
                     .where(col(Reference.current).is_(True), col(Reference.link_id).in_(chunk))
@@ -163,9 +163,10 @@ def carriers(db: Database, links: dict[int, str]) -> dict[int, list[Carrier]]:
                     select(Reference).where(col(Reference.current).is_(True), or_(
                         *(carried.contains(h, autoescape=True) for h in hosts)))
                     .order_by(col(Reference.document_id), col(Reference.ordinal))):
-                for url in other_urls(ref.url, ref.archive_url, ref.extra.get("urls", "")):
-                    link_id = by_url.get(normalize_url(url) or "")
-                    if link_id in chunk:
+                for _url, normalized in normalized_other_urls(ref.url, ref.archive_url,
+                                                              ref.extra.get("urls", "")):
+                    link_id = by_url.get(normalized)
+                    if link_id is not None and link_id in chunk:
                         out[link_id].append(Carrier(ref.document_id, ref.label, "other"))
     return out
 

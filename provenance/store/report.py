@@ -30,7 +30,7 @@ from provenance.store.models import (
     ReferenceEdit,
 )
 from provenance.store.sources import SupportExtras, empty_extras, report_extras
-from provenance.store.urls import normalize_url, other_urls, url_hash
+from provenance.store.urls import normalized_other_urls, url_hash
 
 CHECKS_PER_LINK = 5
 
@@ -75,8 +75,8 @@ def document_rows(session: Session, doc: Document, *, history: bool = True,
         select(Citation).join(Claim, col(Claim.id) == Citation.claim_id)
         .where(Claim.document_id == doc.id)
         .order_by(col(Citation.claim_id), col(Citation.position))))
-    others = {ref.id or 0: [(u, normalize_url(u) or "") for u in other_urls(
-        ref.url, ref.archive_url, ref.extra.get("urls", ""))] for ref in refs}
+    others = {ref.id or 0: normalized_other_urls(ref.url, ref.archive_url,
+                                                 ref.extra.get("urls", "")) for ref in refs}
     hashes = sorted({url_hash(n) for pairs in others.values() for _u, n in pairs})
     wanted = _wanted_links(doc.id or 0, hashes) if hashes or any(r.link_id for r in refs) \
         else []

@@ -52,8 +52,14 @@ def other_urls(url: str | None, archive_url: str | None, carried: str) -> list[s
     """The URLs a reference carries beside its primary ``url`` (``carried``: its
     ``extra["urls"]``, space-separated), as written: http(s) only, each page once, neither the
     primary URL nor the reference's own archive URL (once normalised)."""
+    return [written for written, _normalized in normalized_other_urls(url, archive_url, carried)]
+
+
+def normalized_other_urls(url: str | None, archive_url: str | None,
+                          carried: str) -> list[tuple[str, str]]:
+    """:func:`other_urls`, each as written with its normalised form."""
     seen = {normalize_url(u) for u in (url, archive_url) if u}
-    out: list[str] = []
+    out: list[tuple[str, str]] = []
     for candidate in carried.split():
         if not candidate.lower().startswith(("http://", "https://")):
             continue
@@ -61,5 +67,5 @@ def other_urls(url: str | None, archive_url: str | None, carried: str) -> list[s
         if normalized is None or normalized in seen:
             continue
         seen.add(normalized)
-        out.append(candidate)
+        out.append((candidate, normalized))
     return out
