@@ -12,10 +12,12 @@ from provenance.domain.partial_dates import partial_iso
 from provenance.domain.support import CONTENT_DRIFT
 from provenance.report import flags as F
 from provenance.report.model import (
+    ArchiveView,
     CheckView,
     ClaimRow,
     DocumentReport,
     EditView,
+    LinkView,
     OtherUrlView,
     ReferenceRow,
     Report,
@@ -63,10 +65,9 @@ def build_document(rows: DocumentRows) -> DocumentReport:
         seen_keys.update(keys)
         flags = F.reference_flags(facts, duplicate)
         empty_by_id[ref.id or 0] = F.EMPTY in flags
-        row = _reference_row(ref, flags, link, cited_refs.get(ref.id or 0, []),
+        row = _reference_row(ref, flags, _link_views(link, histories),
+                             cited_refs.get(ref.id or 0, []),
                              [edit_view(e) for e in rows.edits.get(ref.id or 0, [])])
-        if link is not None and row["link"] is not None and link.id in histories:
-            row["link"]["history"] = histories[link.id]
         drift = rows.extras["drift"].get(ref.link_id) if ref.link_id else None
         if row["link"] is not None:
             row["link"]["drift"] = drift
@@ -102,7 +103,8 @@ def build_document(rows: DocumentRows) -> DocumentReport:
     }
 
 
-def _reference_row(ref: Reference, flags: list[str], link: Link | None, cited_by: list[int],
+def _reference_row(ref: Reference, flags: list[str],
+                   views: tuple[LinkView | None, ArchiveView | None], cited_by: list[int],
                    edits: list[EditView]) -> ReferenceRow:
     return {
         "id": ref.id, "label": ref.label, "group": ref.group, "raw": ref.raw,
@@ -115,19 +117,26 @@ def _reference_row(ref: Reference, flags: list[str], link: Link | None, cited_by
         "archive_date": partial_iso(ref.archive_date, ref.archive_date_precision),
         "extra": dict(ref.extra), "flags": flags, "origin": ref.origin,
         "cited_by": sorted(set(cited_by)),
-        "link": link_view(link) if link is not None else None,
-        "archive": archive_view(link) if link is not None else None,  # type: ignore[typeddict-item]
+        "link": views[0], "archive": views[1],
         "history": edits, "other_urls": [],
     }
 
 
 def _other_url(url: str, link: Link | None,
                histories: dict[int, list[CheckView]]) -> OtherUrlView:
-    view = link_view(link) if link is not None else None
-    if view is not None and link is not None and link.id in histories:
+    view, archive = _link_views(link, histories)
+    return {"url": url, "link": view, "archive": archive}
+
+
+def _link_views(link: Link | None, histories: dict[int, list[CheckView]]
+                ) -> tuple[LinkView | None, ArchiveView | None]:
+    """A link's view with its recent checks, and its archive view (both None: no link)."""
+    if link is None:
+        return None, None
+    view = link_view(link)
+    if link.id in histories:
         view["history"] = histories[link.id]
-    return {"url": url, "link": view,
-            "archive": archive_view(link) if link is not None else None}  # type: ignore[typeddict-item]
+    return view, archive_view(link)  # type: ignore[return-value]
 
 
 # A claim that carried a hand citation and is no longer in the document's text, not even
