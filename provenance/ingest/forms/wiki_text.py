@@ -30,11 +30,11 @@ from provenance.domain.documents import (
     ParsedClaim,
     ParsedDocument,
     ParsedReference,
-    ReferenceFields,
 )
 from provenance.ingest.claims.sentences import guess_language
 from provenance.ingest.claims.split import Marker, build_claims, split_sentences, strip_markers
 from provenance.ingest.forms.dumps import normalize_dump, title_before_tagline, title_from_address
+from provenance.ingest.references.parse import parse_reference
 
 __all__ = ["FORMAT", "LEAD", "parse"]
 
@@ -345,10 +345,6 @@ def _reference(label: str, lines: list[str]) -> ParsedReference:
     raw = " ".join(line for line in lines if line).strip()
     if not raw:
         return ParsedReference(label=label, raw="", tags=("empty",))
-    try:
-        from provenance.ingest.references.parse import parse_reference
-    except ImportError:  # the CS1 parser is not in this tree yet
-        return ParsedReference(label=label, raw=raw, fields=ReferenceFields())
     return ParsedReference(label=label, raw=raw, fields=parse_reference(raw))
 
 
