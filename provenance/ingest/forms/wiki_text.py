@@ -88,6 +88,7 @@ _SITE_FOOTER = re.compile(
     r"La dernière modification de cette page a été faite le \d)[\s\S]*\Z",
     re.MULTILINE)
 _LINK_NUMBER = re.compile(r"(?<=[^\W_]) \[(\d+)\](?![\[\w])")
+_NOT_LINE_BREAK = re.compile(r"[^\n]")
 _WIKIPEDIA_COPY = re.compile(r"From Wikipedia, the free encyclopedia|Jump up\b|\[edit\]\s*$",
                              re.MULTILINE)
 
@@ -348,6 +349,11 @@ def _reference(label: str, lines: list[str]) -> ParsedReference:
     return ParsedReference(label=label, raw=raw, fields=parse_reference(raw))
 
 
+def _blanked(found: re.Match[str]) -> str:
+    """The matched text as spaces, its line breaks kept (offsets stay those of the text)."""
+    return _NOT_LINE_BREAK.sub(" ", found.group())
+
+
 def parse(text: str, *, title: str | None = None) -> ParsedDocument:
     """Parse a Wikipedia text scrape (or plain text with ``[n]`` markers) into a document.
 
@@ -356,8 +362,8 @@ def parse(text: str, *, title: str | None = None) -> ParsedDocument:
     kept); an external
     link's number in a Wikipedia copy ("1978 [1];") is written "(1)"."""
     text = normalize_dump(text)
-    text = _MAINTENANCE_BOX.sub(lambda box: re.sub(r"[^\n]", " ", box.group()), text)
-    text = _SITE_FOOTER.sub(lambda footer: re.sub(r"[^\n]", " ", footer.group()), text, count=1)
+    text = _MAINTENANCE_BOX.sub(_blanked, text)
+    text = _SITE_FOOTER.sub(_blanked, text, count=1)
     if _WIKIPEDIA_COPY.search(text):
         text = _LINK_NUMBER.sub(r" (\1)", text)
     parts = _walk(text, guess_language(text))  # sentences split in the text's language
