@@ -46,14 +46,16 @@ _MARKER_SUPERSCRIPT = re.compile(r"(?<=\])\^(?=:)")  # "[3]^:p. 234": {{rp}}'s p
 _CARET_MARKER = re.compile(r"\^\s*(?=\[[^\]]{1,40}\])")  # w3m: ^[12] -> [12] (even wrapped)
 _LOOSE_CARET = re.compile(r"(?<=[.!?,;:\"”’)\]])\^(?=\s|$)", re.MULTILINE)  # a lone back-link
 _OPEN_BRACKET = re.compile(r"\[\s+(?=[^\]\n]{1,40}\])")  # "[ citation needed]"
+# what a marker's brackets hold: "12", "a", "n 3" (a named one, "citation needed", only
+# where a marker line is looked for)
+_MARKER_BODY = r"\d+|[a-z]{1,2}|(?:note|nb|n) ?\d+"
 # markers wrapped onto a line of their own: "[12]", "[a]", "[n 3]", "[citation needed]"
 _MARKER_LINE = re.compile(
-    r"\n[ \t]*((?:\[(?:\d+|[a-z]{1,2}|(?:note|nb|n) ?\d+|[a-z][a-z ]{2,38}[a-z?])\])+)"
-    r"[ \t]*(?=\n|\Z)",
+    rf"\n[ \t]*((?:\[(?:{_MARKER_BODY}|[a-z][a-z ]{{2,38}}[a-z?])\])+)[ \t]*(?=\n|\Z)",
     re.IGNORECASE,
 )
 _EDIT_LINK = re.compile(r"^(?P<title>[^\n]*?\S)\s*\[\s*edit\s*\]\s*$", re.MULTILINE | re.IGNORECASE)
-_MARKER_SHAPED = re.compile(r"\[(?:\d+|[a-z]{1,2}|(?:note|nb|n) ?\d+)\]", re.IGNORECASE)
+_MARKER_SHAPED = re.compile(rf"\[(?:{_MARKER_BODY})\]", re.IGNORECASE)
 _CARET_DUMP = re.compile(r"\^\s*\[\d+\]")
 _BRACKET_NUMBER = re.compile(r"\[\d+\]")
 _MIN_CARET_MARKERS = 3
