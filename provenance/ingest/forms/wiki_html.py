@@ -238,17 +238,16 @@ def _reference_lists(root: lxml.html.HtmlElement) -> dict[str, _Note]:
         ol = item.getparent()
         if not note.startswith("cite_note") or ol is None or ol.tag != "ol" or note in notes:
             continue
-        key = ol
-        counts[key] = position = counts.get(key, 0) + 1
+        counts[ol] = position = counts.get(ol, 0) + 1
         owner = ol.getparent()
         parent = owner.get("id") or "" if owner is not None and owner.tag == "li" else ""
         if parent in notes:  # a sub-reference: its main reference's list and group
             main = notes[parent]
             notes[note] = _Note(note, item, main.group, position, main.list_index, parent=parent)
             continue
-        if key not in lists:
-            lists[key] = (len(lists) + 1, _list_group(ol))
-        number, group = lists[key]
+        if ol not in lists:
+            lists[ol] = (len(lists) + 1, _list_group(ol))
+        number, group = lists[ol]
         notes[note] = _Note(note, item, group, position, number)
     return notes
 
