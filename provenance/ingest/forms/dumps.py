@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote
 
+from provenance.ingest.forms.front_matter import opening_lines
 from provenance.ingest.mathml import mathml_text
 
 __all__ = ["is_lynx_dump", "normalize_dump", "title_before_tagline", "title_from_address"]
@@ -171,7 +172,7 @@ def title_before_tagline(text: str) -> str | None:
 def title_from_address(text: str) -> str | None:
     """The article's name from a Wikipedia address among the copy's first lines
     ("https://en.wikipedia.org/wiki/MX_record" -> "MX record")."""
-    opening = [line for line in text.lstrip().splitlines()[: 2 * _OPENING_LINES] if line.strip()]
+    opening = [line for line in opening_lines(text, 2 * _OPENING_LINES) if line.strip()]
     found = _ARTICLE_ADDRESS.search("\n".join(opening[:_OPENING_LINES]))
     if not found:
         return None

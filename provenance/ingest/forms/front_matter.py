@@ -23,8 +23,8 @@ from typing import Any
 
 import yaml
 
-__all__ = ["MAX_ALIASES", "MAX_FIELD", "MAX_FRONT_MATTER", "FrontMatter", "read_front_matter",
-           "read_metadata_lines"]
+__all__ = ["MAX_ALIASES", "MAX_FIELD", "MAX_FRONT_MATTER", "FrontMatter", "opening_lines",
+           "read_front_matter", "read_metadata_lines"]
 
 MAX_FRONT_MATTER = 64 * 1024
 MAX_ALIASES = 16
@@ -77,6 +77,22 @@ _METADATA_LINE = re.compile(
 )
 _MAX_METADATA_LINES = 20
 _MAX_VALUE_LINES = 3
+_LEADING_BREAKS = re.compile(r"[\ufeff\r\n]*")
+_LEADING_SPACE = re.compile(r"\s*")
+_OPENING_SAMPLE = 4096  # characters read first for a text's opening lines
+
+
+def opening_lines(text: str, count: int) -> list[str]:
+    """``text.lstrip().splitlines()[:count]``, reading only as much of ``text`` as those
+    lines take (not a copy and a split of the whole document)."""
+    leading = _LEADING_SPACE.match(text)
+    start = leading.end() if leading else 0
+    size = _OPENING_SAMPLE
+    while True:
+        lines = text[start : start + size].splitlines()
+        if len(lines) > count or start + size >= len(text):
+            return lines[:count]  # a line past ``count`` began: the first ``count`` are whole
+        size *= 4
 
 
 def _runs_on(text: str, at: int) -> tuple[str, int]:
@@ -95,7 +111,8 @@ def _runs_on(text: str, at: int) -> tuple[str, int]:
 def read_metadata_lines(text: str) -> FrontMatter:
     """The metadata lines opening ``text`` (see module doc); ``end`` is after the last one."""
     matter = FrontMatter()
-    at = len(text) - len(text.lstrip("\ufeff\r\n"))
+    leading = _LEADING_BREAKS.match(text)
+    at = leading.end() if leading else 0
     for _ in range(_MAX_METADATA_LINES):
         found = _METADATA_LINE.match(text, at)
         if not found:

@@ -26,7 +26,7 @@ import re
 from collections.abc import Iterable
 
 from provenance.ingest.claims.sentences import ABBREVIATIONS, word_count
-from provenance.ingest.forms.front_matter import read_metadata_lines
+from provenance.ingest.forms.front_matter import opening_lines, read_metadata_lines
 
 __all__ = ["is_headline", "named_line", "named_title", "pick_headline", "without_site_name"]
 
@@ -113,7 +113,7 @@ def named_title(text: str) -> str | None:
     opening = read_metadata_lines(text).text("title")
     if opening:
         return opening
-    head = "\n".join(text.lstrip().splitlines()[:_METADATA_LINES])
+    head = "\n".join(opening_lines(text, _METADATA_LINES))
     found = METADATA_TITLE.search(head)
     return found["title"] if found else None
 
