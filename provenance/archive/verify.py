@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from provenance.archive.ratelimit import SharedRateLimit
 from provenance.archive.wayback import WaybackClient
 from provenance.domain.archives import ArchiveRef, PlaybackProbe
-from provenance.domain.partial_dates import PartialDate
+from provenance.domain.partial_dates import PartialDate, partial_date
 from provenance.errors import ArchiveRateLimited, ArchiveServiceError
 from provenance.settings import Settings
 from provenance.store import archives
@@ -116,9 +116,8 @@ async def verify_carried_archives(db: Database, settings: Settings, client: Wayb
                 error = str(err)
         exists = same_url = same_date = None
         if probe is not None and parsed is not None:
-            claimed = (PartialDate(ref.archive_date, ref.archive_date_precision or "day")
-                       if ref.archive_date is not None else None)
-            exists, same_url, same_date = judge(probe, parsed, ref.url, claimed)
+            exists, same_url, same_date = judge(
+                probe, parsed, ref.url, partial_date(ref.archive_date, ref.archive_date_precision))
         outcome = VerifyOutcome(reference_id=ref.reference_id, archive_url=ref.archive_url,
                                 exists=exists,
                                 same_url=same_url, same_date=same_date,

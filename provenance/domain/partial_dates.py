@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-__all__ = ["PRECISIONS", "PartialDate", "last_day", "partial_iso"]
+__all__ = ["PRECISIONS", "PartialDate", "last_day", "partial_date", "partial_iso"]
 
 PRECISIONS = ("day", "month", "season", "year")
 _ISO = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
@@ -92,6 +92,12 @@ def partial_iso(value: date | None, precision: str | None) -> str | None:
     return value.isoformat()
 
 
+def partial_date(value: date | None, precision: str | None) -> PartialDate | None:
+    """A stored (date, precision) as a :class:`PartialDate` (``None`` precision: a day)."""
+    return None if value is None else PartialDate(value, precision or "day")
+
+
 def last_day(value: date | None, precision: str | None) -> date | None:
     """The latest day a stored (date, precision) can mean."""
-    return None if value is None else PartialDate(value, precision or "day").last_day()
+    written = partial_date(value, precision)
+    return None if written is None else written.last_day()
