@@ -15,27 +15,34 @@ from functools import lru_cache
 
 from dateutil import parser as dateutil_parser
 
-__all__ = ["MONTHS", "parse_date"]
+__all__ = ["MONTHS", "MONTH_NAMES", "parse_date"]
+
+# Month names as each edition writes them in running text ("12 avril", "3. Juni").
+MONTH_NAMES: dict[str, tuple[str, ...]] = {
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"),
+    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+           "septembre", "octobre", "novembre", "décembre"),
+    "de": ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
+           "Oktober", "November", "Dezember"),
+    "es": ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+           "septiembre", "octubre", "noviembre", "diciembre"),
+    "pt": ("janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto",
+           "setembro", "outubro", "novembro", "dezembro"),
+}
 
 MONTHS: dict[str, int] = {
+    name.lower(): number
+    for names in MONTH_NAMES.values()
+    for number, name in enumerate(names, start=1)
+} | {
     name: number
     for number, names in enumerate(
-        (
-            # English, French, German, Spanish, Portuguese (rendered and template dates)
-            ("january", "jan", "janvier", "janv", "januar", "jänner", "enero", "janeiro"),
-            ("february", "feb", "février", "fevrier", "févr", "februar", "febrero",
-             "fevereiro"),
-            ("march", "mar", "mars", "märz", "marzo", "março", "marco"),
-            ("april", "apr", "avril", "avr", "abril"),
-            ("may", "mai", "mayo", "maio"),
-            ("june", "jun", "juin", "juni", "junio", "junho"),
-            ("july", "jul", "juillet", "juil", "juli", "julio", "julho"),
-            ("august", "aug", "août", "aout", "agosto"),
-            ("september", "sep", "sept", "septembre", "septiembre", "setiembre", "setembro"),
-            ("october", "oct", "octobre", "oktober", "okt", "octubre", "outubro"),
-            ("november", "nov", "novembre", "noviembre", "novembro"),
-            ("december", "dec", "décembre", "decembre", "déc", "dezember", "dez", "diciembre",
-             "dezembro"),
+        (  # abbreviations and spellings without accents (rendered and template dates)
+            ("jan", "janv", "jänner"), ("feb", "fevrier", "févr"), ("mar", "marco"),
+            ("apr", "avr"), (), ("jun",), ("jul", "juil"), ("aug", "aout"),
+            ("sep", "sept", "setiembre"), ("oct", "okt"), ("nov",),
+            ("dec", "decembre", "déc", "dez"),
         ),
         start=1,
     )

@@ -12,20 +12,10 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from provenance.ingest.references.dates import MONTH_NAMES
+
 __all__ = ["edition", "group_number", "is_inline", "render_inline"]
 
-_MONTHS = {
-    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-           "septembre", "octobre", "novembre", "décembre"),
-    "de": ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
-           "Oktober", "November", "Dezember"),
-    "es": ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
-           "septiembre", "octubre", "noviembre", "diciembre"),
-    "pt": ("janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto",
-           "setembro", "outubro", "novembro", "dezembro"),
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"),
-}
 _FRENCH_DATES = {"date", "date-", "date de naissance", "date de naissance-", "date de décès",
                  "date de décès-", "date sport", "date-sport", "date républicaine"}
 _ENGLISH_DATES = {"birth date", "birth-date", "dob", "birth date and age", "bda",
@@ -59,7 +49,7 @@ def edition(text: str, fallback: str) -> str:
 
 def _month(value: str, language: str) -> str:
     """A month given as a number ("4", "04") as its name; a name as written."""
-    names = _MONTHS.get(language, _MONTHS["en"])
+    names = MONTH_NAMES.get(language, MONTH_NAMES["en"])
     if value.isdigit() and 1 <= int(value) <= 12:
         return names[int(value) - 1]
     return value
