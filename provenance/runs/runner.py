@@ -40,6 +40,8 @@ WRITE_WINDOW = 0.25  # seconds of results recorded in one transaction (at most W
 WRITE_BATCH = 500
 HOST_SHARE = 2.0  # hosts held per (concurrency / per_host) slots: spare work
 LEASE_LINKS_PER_HOST = 256  # due links of a host leased at once (memory stays flat)
+# a held host with fewer links waiting than this, and more due, is topped up by the leaser
+TOP_UP_BELOW = LEASE_LINKS_PER_HOST // 4
 AHEAD_PER, AHEAD_MAX = 64, 4
 LEASE_STEPS = 8  # a process takes its share of hosts in this many leases
 LEASE_PAUSE = 0.1  # seconds between two leases of one process
@@ -209,7 +211,7 @@ class _Invocation:
                 link = links.popleft()
                 if not links:
                     del self.pending[host]
-                if len(links) == LEASE_LINKS_PER_HOST // 4 - 1 and self.unleased.get(host):
+                if len(links) == TOP_UP_BELOW - 1 and self.unleased.get(host):
                     self.need.set()  # running low: the leaser tops it up
                 self.buffered -= 1
                 self.task_hosts[link.id] = link.host
@@ -245,7 +247,7 @@ class _Invocation:
                 # (its slots never wait for a lease); the rest of it stays in the database
                 # (memory stays flat however many links a host has)
                 top_up = [host for host in held if self.unleased.get(host, 0) > 0 and
-                          len(self.pending.get(host, ())) < LEASE_LINKS_PER_HOST // 4]
+                          len(self.pending.get(host, ())) < TOP_UP_BELOW]
                 # a few hosts per lease: processes leasing at once take turns, and share
                 room = min(target - len(held), max(1, ceil(target / LEASE_STEPS)))
                 quiet = no_new_hosts_until - time.monotonic()
