@@ -125,7 +125,8 @@ _FOREIGN_ACCORDING = (r"[Ll]aut|[Ss]elon|[Dd](?:'|’)apr(?:è|e)s|[Ss]eg(?:ú|u
                       r"[Dd]e acuerdo con|[Ss]econdo|[Ss]egundo|[Dd]e acordo com")
 _AGENCIES = r"(?:dpa|afp|ap|kna|epd|apa|sda|ansa|efe|lusa|kyodo)"
 _ARTICLE = r"(?:der|die|des|dem|den|la|le|les|el|los|las|il|lo|gli|o|a|os|as|del|do|da|dos|das)"
-_NAME = rf"(?:[lLdD]['’])?(?:[A-ZÀ-Ý][\w&.\-’']*|{_AGENCIES}\b)"
+_ELISION = r"[lLdD]['’]"  # l'AFP, d'Reuters
+_NAME = rf"(?:{_ELISION})?(?:[A-ZÀ-Ý][\w&.\-’']*|{_AGENCIES}\b)"
 _FOREIGN = re.compile(
     rf"\b(?:{_FOREIGN_ACCORDING})\s+(?P<phrase>(?:{_ARTICLE}\s+)?{_NAME}"
     rf"(?:\s+(?:{_ARTICLE}\s+)?{_NAME})*)")
@@ -166,9 +167,14 @@ _PATTERNS = (
 )
 
 
+def _elided(word: str) -> str:
+    """``word`` without an elided French or Italian article ("l'AFP" -> "AFP")."""
+    return re.sub(f"^{_ELISION}", "", word)
+
+
 def _names_a_source(phrase: str) -> bool:
     """What follows "according to": a name, a source noun or an owner ("the council's ...")."""
-    words = [re.sub(r"^[ldLD]['’]", "", word) for word in phrase.split()]  # l'AFP, d'Reuters
+    words = [_elided(word) for word in phrase.split()]
     return (
         any(word[:1].isupper() and word not in _NOT_SOURCES for word in words)
         or any(re.fullmatch(_SOURCE_NOUN, word.lower()) for word in words)
@@ -196,8 +202,7 @@ def _trim(phrase: str) -> str:
 # Every pattern needs one of these words: a sentence without any is skipped in one scan.
 _CUE = re.compile(
     rf"\b(?:according|citing|quoting|{_SAY[3:-1]}|released|compiled|{_EVIDENCE[3:-1]}|"
-    r"laut|selon|d['’]apr(?:è|e)s|seg(?:ú|u)n|de acuerdo|secondo|segundo|"
-    r"de acordo)\b|据|據|根据|根據|によると|によれば|따르면|의하면",
+    rf"{_FOREIGN_ACCORDING})\b|据|據|根据|根據|によると|によれば|따르면|의하면",
     re.IGNORECASE)
 
 
@@ -216,12 +221,12 @@ def find_attributions(sentence: str) -> tuple[str, ...]:
         german = lead.startswith("laut")
         names = [w for w in phrase.split() if not re.fullmatch(_ARTICLE, w)]
         if lead.startswith(("secondo", "segundo")) and names == phrase.split() and not re.match(
-                r"[lLdD]['’]", phrase):
+                _ELISION, phrase):
             continue  # "il secondo Governo Prodi": the ordinal, not "according to"
         if german and not (_GERMAN_SOURCE.search(phrase) or _organisation(phrase)
                            or len(names) >= 2):
             continue  # "laut Plan", "laut Gesetz"
-        if all(re.sub(r"^[lLdD]['’]", "", w) in _NOT_SOURCES for w in names):
+        if all(_elided(w) in _NOT_SOURCES for w in names):
             continue
         spans.append(match.span())
     for pattern in _PATTERNS:
