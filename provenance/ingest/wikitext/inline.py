@@ -123,23 +123,28 @@ def _english_date(name: str, parts: list[str], named: dict[str, str]) -> str:
     return text
 
 
+# Century templates: what each shows around its Roman numeral (French adds "er" or "e").
+_CENTURIES = {
+    **dict.fromkeys(("séc", "sec", "século"), "século {numeral}"),
+    "siglo": "siglo {numeral}",
+    **dict.fromkeys(("s", "s-", "siècle", "s2", "s2-"), "{numeral}{suffix} siècle"),
+    **dict.fromkeys(("-s", "-s-"), "{numeral}{suffix} siècle av. J.-C."),
+}
+# Day, month, year templates and the edition whose month names they show.
+_DAY_MONTH_YEAR = {"datum": "de", "fecha": "es", "data": "pt"}
+_NUMBERS = {"unité", "nombre", "fmtn", "nts", "num", "nb", "formatnum"}
+
+
 def _century(name: str, numeral: str) -> str | None:
+    shown = _CENTURIES.get(name)
+    if shown is None:
+        return None
     numeral = numeral.strip()
-    if name in ("séc", "sec", "século"):
-        return f"século {numeral}"
-    if name in ("siglo",):
-        return f"siglo {numeral}"
-    suffix = "er" if numeral.upper() == "I" else "e"
-    if name in ("s", "s-", "siècle", "s2", "s2-"):
-        return f"{numeral}{suffix} siècle"
-    if name in ("-s", "-s-"):
-        return f"{numeral}{suffix} siècle av. J.-C."
-    return None
+    return shown.format(numeral=numeral, suffix="er" if numeral.upper() == "I" else "e")
 
 
-_PHRASES = {",", "incise", "citation", "lien", "person", "ill-wd", "ac", "a.c.", "unité",
-            "nombre", "fmtn", "nts", "num", "nb", "formatnum", "datum", "fecha", "data",
-            "séc", "sec", "século", "siglo", "s", "s-", "siècle", "s2", "s2-", "-s", "-s-"}
+_PHRASES = {",", "incise", "citation", "lien", "person", "ill-wd", "ac", "a.c.", *_NUMBERS,
+            *_DAY_MONTH_YEAR, *_CENTURIES}
 
 
 def is_inline(name: str) -> bool:
@@ -154,10 +159,9 @@ def render_inline(name: str, positional: list[str], named: dict[str, str],
     first = positional[0].strip() if positional else ""
     if name in _FRENCH_DATES:
         return _french_date(positional)
-    if name in ("datum", "fecha", "data"):
-        edition = {"datum": "de", "fecha": "es", "data": "pt"}[name]
+    if (dmy_language := _DAY_MONTH_YEAR.get(name)) is not None:
         if len(positional) >= 2:
-            return _day_month_year(positional, edition)
+            return _day_month_year(positional, dmy_language)
         return first
     if name in _ENGLISH_DATES:
         return _english_date(name, positional, named)
@@ -172,7 +176,7 @@ def render_inline(name: str, positional: list[str], named: dict[str, str],
         return century
     if name.startswith("formatnum:"):
         return group_number(name.split(":", 1)[1], language)
-    if name in ("unité", "nombre", "fmtn", "nts", "num", "nb", "formatnum"):
+    if name in _NUMBERS:
         return " ".join(p for p in (group_number(first, language),
                                     *(v.strip() for v in positional[1:2])) if p)
     if name in ("ac", "a.c."):
