@@ -17,6 +17,7 @@ from packaging.requirements import Requirement
 
 from provenance.cli import cli
 from provenance.settings import SETTING_HELP, Settings, declaration, env_name
+from tests.cli.helpers import subcommands
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -39,7 +40,7 @@ def test_every_setting_has_help_and_is_in_the_readme() -> None:
 
 def _commands(group: click.Group, prefix: str = "") -> list[str]:
     out = []
-    for name, command in group.commands.items():
+    for name, command in subcommands(group).items():
         out.append(prefix + name)
         if isinstance(command, click.Group):
             out.extend(_commands(command, prefix + name + " "))
@@ -49,7 +50,7 @@ def _commands(group: click.Group, prefix: str = "") -> list[str]:
 def test_every_command_is_in_the_readme_and_has_help() -> None:
     for name in _commands(cli):
         assert re.search(rf"`{re.escape(name)}\b", README), f"`{name}` missing from README.md"
-    for command in cli.commands.values():
+    for command in subcommands(cli).values():
         assert command.help and command.help.strip().endswith((".", ")")), command.name
 
 

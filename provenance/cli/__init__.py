@@ -1,9 +1,10 @@
 """Command-line edge: parse flags, build Settings, call one use-case function, render, exit.
 
-Each command group lives in its own module and exposes ``COMMANDS`` (click commands); this
-module adds them to the top group (which gives each the global options ``--db`` and
-``--debug``) and turns every error into one line on stderr and its exit code
-(``provenance.errors``: 2 for a ProvenanceError, 70 for anything unexpected).
+Each command group lives in its own module; ``COMMANDS`` below names where each command is
+(``module:attribute``), and the top group imports a command's module only when that command
+runs or is listed (``provenance --help``), giving it the global options ``--db`` and
+``--debug`` then. This module also turns every error into one line on stderr and its exit
+code (``provenance.errors``: 2 for a ProvenanceError, 70 for anything unexpected).
 """
 
 from __future__ import annotations
@@ -15,11 +16,6 @@ from typing import NoReturn
 import click
 
 from provenance import __version__
-from provenance.cli import archive as archive_cmds
-from provenance.cli import check as check_cmds
-from provenance.cli import documents as document_cmds
-from provenance.cli import review as review_cmds
-from provenance.cli import verify as verify_cmds
 from provenance.cli.context import AppContext
 from provenance.cli.options import Provenance, add_global_options
 from provenance.errors import (
@@ -31,8 +27,20 @@ from provenance.errors import (
     redact,
 )
 
+# Every command: its name -> "module:attribute" under provenance.cli (imported on first use).
+COMMANDS: dict[str, str] = {
+    "ingest": "documents:ingest", "report": "documents:report", "cite": "documents:cite",
+    "ref": "documents:ref_command",
+    "check": "check:check", "changes": "check:changes", "worker": "check:worker",
+    "status": "check:status", "db": "check:db",
+    "archive": "archive:archive", "fix": "archive:fix",
+    "documents": "review:documents", "review": "review:review", "accept": "review:accept",
+    "recheck": "review:recheck", "serve": "review:serve",
+    "verify": "verify:verify",
+}
 
-@click.group(cls=Provenance,
+
+@click.group(cls=Provenance, lazy_commands=COMMANDS,
              context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="provenance")
 @click.pass_context
@@ -42,9 +50,6 @@ def cli(ctx: click.Context) -> None:
 
 
 add_global_options(cli)
-for _module in (document_cmds, check_cmds, archive_cmds, review_cmds, verify_cmds):
-    for _command in _module.COMMANDS:
-        cli.add_command(_command)
 
 
 def _fail(message: str, code: int) -> NoReturn:

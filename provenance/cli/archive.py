@@ -8,21 +8,19 @@ from __future__ import annotations
 import asyncio
 import json
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import click
 
-from provenance.archive.save_queue import SaveRunReport
-from provenance.archive.service import ArchiveRunReport, LookupOutcome
 from provenance.cli.context import AppContext
 from provenance.cli.options import setting_option
 from provenance.errors import UsageError
-from provenance.services.archive import archive as run_archive
-from provenance.services.archive import fix as fix_references
-from provenance.services.archive import plan
-from provenance.services.archive import undo as undo_fix
-from provenance.settings import Settings
+
+if TYPE_CHECKING:  # the use cases import the store and httpx: only when a command runs
+    from provenance.archive.save_queue import SaveRunReport
+    from provenance.archive.service import ArchiveRunReport, LookupOutcome
+    from provenance.settings import Settings
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -92,6 +90,9 @@ def _checked_settings(app: AppContext) -> Settings:
 def archive(app: AppContext, save: bool, dry_run: bool, document: str | None,
             limit: int | None, fmt: str) -> None:
     """Find the Wayback snapshot closest to each reference's access date; rescue dead links."""
+    from provenance.services.archive import archive as run_archive
+    from provenance.services.archive import plan
+
     settings = _checked_settings(app)
     db = app.database(settings)
     if dry_run:
@@ -148,6 +149,9 @@ def archive(app: AppContext, save: bool, dry_run: bool, document: str | None,
 def fix(app: AppContext, use_archives: bool, document: str | None, undo: str | None,
         undo_last: bool, fmt: str) -> None:
     """Cite archives instead of dead links (every change recorded; reversible)."""
+    from provenance.services.archive import fix as fix_references
+    from provenance.services.archive import undo as undo_fix
+
     chosen = [use_archives, undo is not None, undo_last]
     if sum(chosen) != 1:
         raise UsageError("fix needs exactly one of --use-archives, --undo BATCH, --undo-last")
@@ -174,6 +178,3 @@ def fix(app: AppContext, use_archives: bool, document: str | None, undo: str | N
     click.echo(f"{verb} {len(result.edits)} fields in {result.references} references "
                f"(batch {result.batch}" + (f"; undo with: provenance fix --undo {result.batch})"
                                            if use_archives and result.edits else ")"))
-
-
-COMMANDS: list[click.Command] = [archive, fix]

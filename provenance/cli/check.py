@@ -305,6 +305,3 @@ def db_upgrade(app: AppContext) -> None:
         click.echo(f"schema {after.current}: already up to date")
     else:
         click.echo(f"schema upgraded from {before.current or 'empty'} to {after.current}")
-
-
-COMMANDS: list[click.Command] = [check, changes, worker, status, db]

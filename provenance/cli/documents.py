@@ -181,6 +181,3 @@ def ref_command(app: AppContext, /, document: str, label: str, **kw: Any) -> Non
     for change in done.changes:
         click.echo(f"reference [{label}] {change.field_name}: {change.old_value!r} -> "
                    f"{change.new_value!r}")
-
-
-COMMANDS: list[click.Command] = [ingest, report, cite, ref_command]

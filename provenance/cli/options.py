@@ -12,6 +12,7 @@ The global options (``--db``, ``--debug``) are added to the group and to every c
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -90,8 +91,42 @@ def add_global_options(command: click.Command) -> None:
 
 
 class Provenance(click.Group):
-    """The top group: the global options go to every command added to it."""
+    """The top group: the global options go to every command added to it.
+
+    ``lazy_commands`` maps a command's name to ``"module:attribute"`` under
+    ``provenance.cli``: the module is imported (and the command added) the first time the
+    command is asked for, so one command does not import every other command's dependencies.
+    """
+
+    def __init__(self, *args: Any, lazy_commands: dict[str, str] | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy_commands = dict(lazy_commands or {})
 
     def add_command(self, cmd: click.Command, name: str | None = None) -> None:
         add_global_options(cmd)
         super().add_command(cmd, name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy_commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.lazy_commands:
+            module, _, attr = self.lazy_commands[cmd_name].partition(":")
+            command = getattr(importlib.import_module(f"provenance.cli.{module}"), attr)
+            if not isinstance(command, click.Command):
+                raise TypeError(f"provenance.cli.{module}.{attr} is not a click command")
+            self.add_command(command, cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def resolve_command(self, ctx: click.Context,
+                        args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
+        try:
+            return super().resolve_command(ctx, args)
+        except click.UsageError as err:
+            # click >= 8.4 suggests close names from the commands loaded so far: offer all
+            name = getattr(err, "command_name", None)
+            if name is None:
+                raise
+            raise click.exceptions.NoSuchCommand(
+                name, possibilities=self.list_commands(ctx), ctx=ctx) from None

@@ -136,6 +136,3 @@ def serve(app: AppContext, host: str, port: int, reviewer: str | None) -> None:
     sys.stderr.flush()
     uvicorn.run(create_app(config), host=host, port=port, log_level="warning",
                 server_header=False)
-
-
-COMMANDS: list[click.Command] = [documents, review, accept, recheck, serve]

@@ -71,6 +71,3 @@ def verify(app: AppContext, document: str | None, fmt: str, model: str | None) -
     click.echo(f"verified: {summary.extracted} texts extracted, {summary.scored} pairs scored "
                f"({verdicts}), {summary.skipped} unchanged, {summary.drift} with content drift, "
                f"{summary.corroborated} claims corroborated elsewhere")
-
-
-COMMANDS = [verify]

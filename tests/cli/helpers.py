@@ -7,6 +7,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
+import click
 import pytest
 
 
@@ -34,3 +35,10 @@ def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
         code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
     out, err = capsys.readouterr()
     return Run(code, out, err)
+
+
+def subcommands(group: click.Group) -> dict[str, click.Command]:
+    """A group's commands as click lists them (the top group imports them on demand)."""
+    ctx = click.Context(group)
+    found = {name: group.get_command(ctx, name) for name in group.list_commands(ctx)}
+    return {name: command for name, command in found.items() if command is not None}

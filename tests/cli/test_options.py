@@ -11,7 +11,7 @@ import pytest
 from provenance.cli import cli
 from provenance.cli.options import setting_help
 from provenance.settings import Settings, env_name
-from tests.cli.helpers import run_cli
+from tests.cli.helpers import run_cli, subcommands
 from tests.conftest import SEED_WIKI
 
 SETTINGS = {f.name for f in fields(Settings)}
@@ -20,7 +20,7 @@ SETTINGS = {f.name for f in fields(Settings)}
 def command_paths(group: click.Group = cli, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
     """Every command as the words that name it (``("db", "status")``), groups included."""
     out: list[tuple[str, ...]] = []
-    for name, command in sorted(group.commands.items()):
+    for name, command in sorted(subcommands(group).items()):
         out.append((*prefix, name))
         if isinstance(command, click.Group):
             out.extend(command_paths(command, (*prefix, name)))
@@ -31,7 +31,7 @@ def _command(path: tuple[str, ...]) -> click.Command:
     command: click.Command = cli
     for word in path:
         assert isinstance(command, click.Group)
-        command = command.commands[word]
+        command = subcommands(command)[word]
     return command
 
 
