@@ -9,6 +9,8 @@ code (``provenance.errors``: 2 for a ProvenanceError, 70 for anything unexpected
 
 from __future__ import annotations
 
+import atexit
+import gc
 import sys
 import traceback
 from typing import NoReturn
@@ -60,6 +62,24 @@ def _fail(message: str, code: int) -> NoReturn:
 def main() -> None:
     """Console entry point: one readable line and its exit code for any error."""
     app = AppContext()
+    try:
+        _run(app)
+    finally:
+        app.close()
+        _no_collection_at_exit()
+
+
+def _no_collection_at_exit() -> None:
+    """Leave what is left at exit to the operating system: ``gc.freeze()`` (run at exit, so a
+    process calling ``main`` more than once, as the tests do, keeps collecting until then)
+    spares the interpreter's teardown from walking every object of sqlalchemy, pydantic and
+    the rest for cycles, about 0.1 s of each command. Nothing relies on that walk: the store's
+    connections are closed by then (``AppContext.close``), files by their ``with`` blocks."""
+    atexit.unregister(gc.freeze)  # once, however often main runs
+    atexit.register(gc.freeze)
+
+
+def _run(app: AppContext) -> NoReturn:
     try:
         code = cli.main(standalone_mode=False, prog_name="provenance", obj=app)
     except ProvenanceError as err:

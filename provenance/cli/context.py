@@ -33,3 +33,9 @@ class AppContext:
         if self._database is None:
             self._database = Database.open((settings or self.settings()).db_url)
         return self._database
+
+    def close(self) -> None:
+        """Close the store's connections, if it was opened (the command has ended)."""
+        if self._database is not None:
+            self._database.dispose()
+            self._database = None
