@@ -24,6 +24,7 @@ from provenance.domain.support import SourceOrigin
 from provenance.store.database import Database
 from provenance.store.key_batches import in_batches
 from provenance.store.lookup import find_document
+from provenance.store.many_rows import execute_many
 from provenance.store.models import (
     Citation,
     Claim,
@@ -79,16 +80,15 @@ def keep_bodies(session: Session, results: Iterable[tuple[int, t.CheckResult, da
         })
         latest[link_id] = (-1, digest)  # the same body twice in one batch is one version
     connection = session.connection()
-    if touched:
-        connection.execute(_TOUCH_TEXT, [{"text_id": i, "last_seen_at": at}
-                                         for i, at in touched.items()])
-    if added:
-        connection.execute(insert(_TEXT), added)
+    execute_many(connection, _TOUCH_TEXT, [{"text_id": i, "last_seen_at": at}
+                                          for i, at in touched.items()])
+    execute_many(connection, _INSERT_TEXT, added)
     return len(added)
 
 
 _TEXT = SourceText.__table__  # type: ignore[attr-defined]
 _TOUCH_TEXT = update(_TEXT).where(_TEXT.c.id == sa.bindparam("text_id"))
+_INSERT_TEXT = insert(_TEXT)
 
 
 def _latest_live(session: Session, link_ids: set[int]) -> dict[int, tuple[int, str]]:
