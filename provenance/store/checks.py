@@ -45,11 +45,10 @@ def record_results(session: Session, results: Iterable[tuple[int, t.CheckResult]
     locked in id order (no deadlock between workers), written with two bulk statements."""
     results = list(results)
     lock_for_write(session)
-    query = (sa.select(*_READ).where(col(Link.id).in_(sorted({i for i, _ in results})))
-             .order_by(col(Link.id)))
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update()
-    rows = {row.id: row for row in session.execute(query)}
+    connection = session.connection()
+    query = _READ_LOCKED if connection.dialect.name == "postgresql" else _READ_LINKS
+    rows = {row.id: row for row in connection.execute(
+        query, {"ids": sorted({i for i, _ in results})})}
     done: list[Recorded] = []
     updates: list[dict[str, Any]] = []
     inserts: list[dict[str, Any]] = []
@@ -72,7 +71,6 @@ def record_results(session: Session, results: Iterable[tuple[int, t.CheckResult]
         done.append(Recorded(link_id, change))
         bodies.append((link_id, result, at))
     if updates:
-        connection = session.connection()
         execute_many(connection, _UPDATE_LINK, updates)
         execute_many(connection, _INSERT_CHECK, inserts)
         keep_bodies(session, bodies)
@@ -88,6 +86,10 @@ _READ = tuple(col(c) for c in (
     Link.id, Link.state, Link.state_since, Link.failures, Link.first_failure_at,
     Link.title_mismatch, Link.checks, Link.checked_in_run, Link.etag, Link.last_modified,
     Link.final_url, Link.last_title))
+# built once: building the query and its cache key for every batch cost more than reading
+_READ_LINKS = (sa.select(*_READ).where(col(Link.id).in_(sa.bindparam("ids", expanding=True)))
+               .order_by(col(Link.id)))
+_READ_LOCKED = _READ_LINKS.with_for_update()  # PostgreSQL
 
 
 def _link_values(row: Any, result: t.CheckResult, change: StateChange, at: datetime,

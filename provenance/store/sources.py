@@ -92,12 +92,22 @@ _INSERT_TEXT = insert(_TEXT)
 
 
 def _latest_live(session: Session, link_ids: set[int]) -> dict[int, tuple[int, str]]:
-    newest = (select(SourceText.link_id, func.max(SourceText.id).label("id"))
-              .where(col(SourceText.link_id).in_(link_ids), SourceText.origin == "live")
-              .group_by(col(SourceText.link_id)).subquery())
-    rows = session.exec(select(SourceText.id, SourceText.link_id, SourceText.body_hash)
-                        .join(newest, col(SourceText.id) == newest.c.id))
+    rows = session.connection().execute(_LATEST_LIVE, {"ids": sorted(link_ids)})
     return {link_id: (sid or 0, digest) for sid, link_id, digest in rows}
+
+
+def _latest_live_query() -> sa.Select[int | None, int, str]:
+    """Each link's (of ``ids``) newest live version: id, link id, body hash. Built once:
+    building it for every batch of the check writer cost more than running it."""
+    newest = (select(SourceText.link_id, func.max(SourceText.id).label("id"))
+              .where(col(SourceText.link_id).in_(sa.bindparam("ids", expanding=True)),
+                     SourceText.origin == "live")
+              .group_by(col(SourceText.link_id)).subquery())
+    return (sa.select(col(SourceText.id), col(SourceText.link_id), col(SourceText.body_hash))
+            .join(newest, col(SourceText.id) == newest.c.id))
+
+
+_LATEST_LIVE = _latest_live_query()
 
 
 def keep_archive_body(session: Session, link_id: int, *, url: str, body: bytes,
