@@ -9,6 +9,8 @@ SQLite database (or a scratch PostgreSQL database with ``--pg URL``) and the mea
 is ``provenance --db URL check --all --processes P --format json`` (leases, result recording
 and output included; title mismatches and checks per link are read back from the database).
 ``--ours engine`` times the bare ``Checker.run`` on a task file (no database), for comparison.
+``--nights 2`` runs the command again on the same database (what a nightly cron sees: the
+links checked before, conditional requests, last night's slow links started first).
 
 For each checker: wall time (process start to exit), links/s, peak RSS, CPU seconds,
 outcome accuracy against the farm's ground truth (exact outcome names for ours; for peers,
@@ -284,9 +286,17 @@ def read_back(url: str) -> tuple[dict[str, bool], Counter[int]]:
 
 
 def bench_ours_cli(manifest: dict, args: argparse.Namespace, work: Path,
-                   processes: int) -> Row:
+                   processes: int) -> list[Row]:
+    """The command on one database, ``--nights`` times in a row (a night after the first
+    checks links the store has seen: conditional requests, slow links first)."""
     url, label = scratch_db(args, work, len(manifest["urls"]))
     prepare_db(manifest, url)
+    return [_cli_night(manifest, args, work, processes, url, label, night)
+            for night in range(1, args.nights + 1)]
+
+
+def _cli_night(manifest: dict, args: argparse.Namespace, work: Path, processes: int,
+               url: str, label: str, night: int) -> Row:
     results = work / "cli-results.jsonl"
     farm_get(args.port, "/__reset")
     cmd = [sys.executable, "-m", "provenance", "--db", url, "check", "--all",
@@ -297,7 +307,8 @@ def bench_ours_cli(manifest: dict, args: argparse.Namespace, work: Path,
     env_cmd = ["env", f"PROVENANCE_CONNECT_TIMEOUT={args.timeout}", *cmd]
     tree: list[TreeMemory] = []
     wall, rss, cpu, code, tail = run_child(env_cmd, stdout=results, tree=tree)
-    name = f"provenance CLI, {processes} proc, {label}"
+    name = f"provenance CLI, {processes} proc, {label}" + (f", night {night}"
+                                                           if args.nights > 1 else "")
     row = Row(name, len(manifest["urls"]), wall, rss, cpu,
               peak_per_host=politeness(args.port))
     sampled = (f"{tree[0].processes} processes, {tree[0].peak_total_mb:.0f} MB together at "
@@ -512,6 +523,8 @@ def main() -> None:
                              "Checker.run alone")
     parser.add_argument("--processes", type=int, nargs="+", default=[2],
                         help="--processes values the CLI is run with")
+    parser.add_argument("--nights", type=int, default=1,
+                        help="runs of the command on one database, one after the other")
     parser.add_argument("--pg", default="", help="PostgreSQL admin URL (scratch databases "
                         "are made there) instead of SQLite, e.g. "
                         "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -545,7 +558,7 @@ def main() -> None:
                         print_rows([bench_ours(manifest, args, work)], bound)
                         continue
                     for processes in args.processes:
-                        print_rows([bench_ours_cli(manifest, args, work, processes)], bound)
+                        print_rows(bench_ours_cli(manifest, args, work, processes), bound)
                 if links == args.peers_at:
                     for name in chosen:
                         print_rows([peers[name](manifest, args, work)], bound)

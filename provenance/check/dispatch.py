@@ -15,7 +15,7 @@ What happens to a result before it is handed on (``on_result``):
 - a check with no HTTP answer at all is shown to the outage monitor: if the network is down,
   the link is checked again once it is back (no attempt is spent);
 - a transient failure (reset, refused, timeout, 5xx) is checked again after a back-off
-  (``RetryPolicy``) before it counts;
+  (``RetryPolicy``), ahead of its host's other links, before it counts;
 - a network failure is handed on only ``settle`` seconds later, and checked again if an
   outage is found meanwhile; if the monitor gives up waiting for the network, what is
   left is handed on marked ``inconclusive`` (recorded, no state moved).
@@ -181,9 +181,12 @@ class Dispatcher:
         await self._stop.wait()
         self._monitor.give_up()
 
-    def _enqueue(self, name: str, job: _Job) -> None:
+    def _enqueue(self, name: str, job: _Job, *, first: bool = False) -> None:
         queue = self._queues.setdefault(name, deque())
-        queue.append(job)
+        if first:
+            queue.appendleft(job)
+        else:
+            queue.append(job)
         if self._workers.get(name, 0) < self._per_host:
             self._workers[name] = self._workers.get(name, 0) + 1
             assert self._group is not None
@@ -194,8 +197,10 @@ class Dispatcher:
         self._group.create_task(self._requeue_after(delay, name, job))
 
     async def _requeue_after(self, delay: float, name: str, job: _Job) -> None:
+        """A retry goes to the head of its host's queue once its back-off is over: behind
+        the host's other links it would start last and keep the run going after them."""
         await asyncio.sleep(delay)
-        self._enqueue(name, job)
+        self._enqueue(name, job, first=True)
 
     async def _work(self, name: str, queue: deque[_Job]) -> None:
         try:

@@ -102,6 +102,7 @@ def _link_values(row: Any, result: t.CheckResult, change: StateChange, at: datet
         "failures": after.failures, "first_failure_at": after.first_failure_at,
         "title_mismatch": after.title_mismatch, "last_outcome": result.outcome,
         "last_http_status": result.http_status, "checked_at": at,
+        "last_elapsed_ms": result.elapsed_ms,
         "checks": (row.checks or 0) + 1,
         "final_url": result.final_url if result.final_url is not None else row.final_url,
         "last_title": result.title if result.title is not None else row.last_title,

@@ -28,7 +28,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import ColumnElement, ScalarSelect, and_, exists, func, or_, text, update
+from sqlalchemy import ColumnElement, ScalarSelect, and_, case, exists, func, or_, text, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
@@ -93,14 +93,26 @@ def _busy_hosts(owner: str, now: datetime) -> SelectOfScalar[str]:
     return select(other.host).where(col(other.lease_until) >= now, other.lease_owner != owner)
 
 
+# A host's links start slowest first, then new, then longest overdue. Slow = the last check
+# took at least SLOW_LINK_MS (a timeout, a trickling page): started at the end of a host's
+# queue, such a link holds one of the host's slots long after the others ran dry and sets
+# the run's end; started first, the host's quick links run beside it (longest job first).
+SLOW_LINK_MS = 1000
+_HOST_ORDER = (
+    case((func.coalesce(Link.last_elapsed_ms, 0) >= SLOW_LINK_MS, -col(Link.last_elapsed_ms)),
+         else_=0),
+    col(Link.next_check_at).asc().nulls_first(), col(Link.id))
+
+
 def lease_batch(session: Session, owner: str, scope: Scope, *, lease_seconds: float,
                 hosts: int, links_per_host: int, max_links: int | None = None,
                 now: datetime | None = None, held: Collection[str] = (),
                 top_up: Collection[str] = ()) -> list[LeasedLink]:
     """Lease the due links of up to ``hosts`` hosts no other worker holds and not in
     ``held`` (the hosts the caller already has links of), and more links of its hosts in
-    ``top_up`` (new links first, then the longest overdue), at most ``links_per_host`` per
-    host and ``max_links`` in all. The caller commits (``Database.session`` does)."""
+    ``top_up`` (slow links first, then new ones, then the longest overdue: ``_HOST_ORDER``),
+    at most ``links_per_host`` per host and ``max_links`` in all. The caller commits
+    (``Database.session`` does)."""
     now = now or datetime.now(UTC)
     until = now + timedelta(seconds=lease_seconds)
     postgres = session.get_bind().dialect.name == "postgresql"
@@ -132,20 +144,24 @@ def lease_batch(session: Session, owner: str, scope: Scope, *, lease_seconds: fl
                 continue
         room = links_per_host if max_links is None else min(links_per_host,
                                                              max_links - len(leased))
-        ids = (select(Link.id)
-               .where(Link.host == host, _due(scope, now), _free(owner, now),
-                      ~exists().where(col(Link.host) == host, col(Link.lease_until) >= now,
-                                      col(Link.lease_owner) != owner))
-               .order_by(col(Link.next_check_at).asc().nulls_first(), col(Link.id))
-               .limit(room)
-               .with_for_update(skip_locked=True))  # dropped by SQLAlchemy on SQLite
-        rows = session.exec(
-            update(Link).where(col(Link.id).in_(ids.scalar_subquery()))
+        ids = session.exec(
+            select(Link.id)
+            .where(Link.host == host, _due(scope, now), _free(owner, now),
+                   ~exists().where(col(Link.host) == host, col(Link.lease_until) >= now,
+                                   col(Link.lease_owner) != owner))
+            .order_by(*_HOST_ORDER)
+            .limit(room)
+            .with_for_update(skip_locked=True)  # dropped by SQLAlchemy on SQLite
+        ).all()
+        # RETURNING comes back in the table's order, not the lease's: put it back in order
+        position = {link_id: n for n, link_id in enumerate(ids)}
+        rows = sorted(session.exec(
+            update(Link).where(col(Link.id).in_(ids))
             .values(lease_owner=owner, lease_until=until)
             .returning(col(Link.id), col(Link.url), col(Link.host), col(Link.etag),
                        col(Link.last_modified), col(Link.final_url))
             .execution_options(synchronize_session=False)
-        ).all()
+        ).all(), key=lambda row: position[row[0]])
         taken_hosts += bool(rows) and new
         left = max(0, free - len(rows))
         leased.extend(LeasedLink(r[0], r[1], r[2], r[3], r[4], r[5], None, left)

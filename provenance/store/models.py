@@ -98,6 +98,7 @@ class Link(SQLModel, table=True):
     last_title: str | None = _text()
     title_mismatch: bool = False
     checked_at: datetime | None = None
+    last_elapsed_ms: int | None = None  # how long the last check took (slow links go first)
     checks: int = 0
     failures: int = 0
     first_failure_at: datetime | None = None

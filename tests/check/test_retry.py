@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 
@@ -100,3 +101,18 @@ async def test_a_timeout_is_retried_once_with_a_deadline_fitted_to_the_host() ->
     # the whole deadline once and the fitted one once; two whole deadlines (2 s) would mean the
     # retry was not fitted (the widest bound that tells them apart: a loaded machine is late)
     assert took < 1.0 + 1.0
+
+
+async def test_a_retry_goes_ahead_of_its_hosts_other_links() -> None:
+    """Behind the host's queue a retried link would start last and keep the run going after
+    every other link of the host; after its back-off it is the host's next check."""
+    web = FakeWeb()
+    seen = first_n_fail(web, "503", 1)
+    others = [f"http://a.test/{n}" for n in range(30)]
+    for url in others:
+        web.add(url, html="<title>A</title>")
+    results = await run(web, ["http://a.test/p", *others], CheckPolicy(
+        retry=RetryPolicy(backoff=(0.0,))), replace(SETTINGS, per_host=1))
+    assert results["http://a.test/p"].outcome == t.OK and seen["http://a.test/p"] == 2
+    order = [request.url for request in web.requests if "provenance-probe" not in request.url]
+    assert order.index("http://a.test/p", 1) < 5, order

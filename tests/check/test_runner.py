@@ -195,6 +195,42 @@ def test_hosts_larger_than_a_lease_are_checked_to_the_end(db: Any, web: Loopback
     assert {link.lease_owner for link in links(db).values()} == {None}
 
 
+def test_a_hosts_links_are_leased_slowest_first_then_new_then_longest_overdue(db: Any
+                                                                             ) -> None:
+    """Slow last time (at least SLOW_LINK_MS) first, the slowest first; then links never
+    checked; then the longest overdue. The lease hands them out in that order (an UPDATE's
+    RETURNING comes back in table order, which once put the slow link last)."""
+    ids = add_links(db, [f"http://h.test/p{i}" for i in range(10)])
+    now = datetime.now(UTC)
+    values = {ids[7]: {"last_elapsed_ms": 5000}, ids[3]: {"last_elapsed_ms": 1500},
+              ids[5]: {"last_elapsed_ms": leases.SLOW_LINK_MS - 1},
+              ids[8]: {"next_check_at": now - timedelta(hours=1)},
+              ids[9]: {"next_check_at": now - timedelta(hours=2)}}
+    with db.session() as session:
+        for link_id, columns in values.items():
+            session.execute(update(Link).where(Link.id == link_id).values(**columns))
+        scope = leases.Scope(run_id=_open(session))
+    got = _lease(db, "A", scope, hosts=1, links_per_host=10, now=now)
+    assert [x.id for x in got] == [ids[n] for n in (7, 3, 0, 1, 2, 4, 5, 6, 9, 8)]
+    # the next lease of a host larger than one lease goes on in the same order
+    with db.session() as session:
+        leases.release(session, "A")
+    first, rest = (_lease(db, "A", scope, hosts=1, links_per_host=3, now=now),
+                   _lease(db, "A", scope, hosts=0, links_per_host=10, now=now,
+                          top_up=["h.test"]))
+    assert [x.id for x in first + rest] == [x.id for x in got]
+
+
+def test_a_check_records_how_long_it_took(db: Any) -> None:
+    (link_id,) = add_links(db, ["http://slow.test/a"])
+    with db.session() as session:
+        run_id = _open(session)
+    slow = t.CheckResult(url="http://slow.test/a", outcome=t.TIMEOUT, elapsed_ms=5003)
+    with db.session() as session:
+        record_results(session, [(link_id, slow)], run_id=run_id, owner="A", settings=S)
+    assert links(db)["http://slow.test/a"].last_elapsed_ms == 5003
+
+
 def test_an_expired_lease_is_taken_over_and_heartbeat_keeps_one(db: Any) -> None:
     add_links(db, [f"http://h{h}.test/p{i}" for h in range(2) for i in range(3)])
     with db.session() as session:
