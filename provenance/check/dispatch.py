@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 
 SETTLE_POLL = 0.05  # seconds between two looks at a network failure waiting to settle
 OnResult = Callable[[t.CheckTask, t.CheckResult], Awaitable[None]]
+OnParked = Callable[[t.CheckTask, bool], None]
 
 
 class PrioritySlots:
@@ -120,12 +121,13 @@ class Dispatcher:
     """Runs the checks of one ``Checker.run`` call."""
 
     def __init__(self, checker: Checker, on_result: OnResult, monitor: OutageMonitor,
-                 stop: asyncio.Event | None = None) -> None:
+                 stop: asyncio.Event | None = None, on_parked: OnParked | None = None) -> None:
         settings = checker.settings
         self._checker = checker
         self._policy = checker.policy
         self._monitor = monitor
         self._on_result = on_result
+        self._on_parked = on_parked or (lambda _task, _parked: None)
         self._stop = stop
         self._per_host = settings.per_host
         self._slots = PrioritySlots(settings.concurrency)
@@ -199,7 +201,11 @@ class Dispatcher:
     async def _requeue_after(self, delay: float, name: str, job: _Job) -> None:
         """A retry goes to the head of its host's queue once its back-off is over: behind
         the host's other links it would start last and keep the run going after them."""
-        await asyncio.sleep(delay)
+        self._on_parked(job.task, True)
+        try:
+            await asyncio.sleep(delay)
+        finally:
+            self._on_parked(job.task, False)
         self._enqueue(name, job, first=True)
 
     async def _work(self, name: str, queue: deque[_Job]) -> None:
@@ -277,11 +283,15 @@ class Dispatcher:
         """Hand on a network failure once no outage covering it can still be found: after
         ``settle`` seconds, or as soon as hosts answered requests started after it."""
         deadline = seen + self._policy.outage.settle
-        while not self._monitor.healthy_after(seen) and time.monotonic() < deadline:
-            if not self._running and self._monitor.state == State.UP and \
-                    await self._monitor.network_up():
-                break  # nothing else is under way to tell: a quick probe did
-            await asyncio.sleep(min(SETTLE_POLL, max(0.0, deadline - time.monotonic())))
+        self._on_parked(job.task, True)
+        try:
+            while not self._monitor.healthy_after(seen) and time.monotonic() < deadline:
+                if not self._running and self._monitor.state == State.UP and \
+                        await self._monitor.network_up():
+                    break  # nothing else is under way to tell: a quick probe did
+                await asyncio.sleep(min(SETTLE_POLL, max(0.0, deadline - time.monotonic())))
+        finally:
+            self._on_parked(job.task, False)
         if self._monitor.outage_covers(seen) and not self._monitor.gave_up:
             job.retries = job.timeouts = 0
             job.first_timeout = None

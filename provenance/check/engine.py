@@ -346,13 +346,16 @@ class Checker:
 
     async def run(self, tasks: AsyncIterable[t.CheckTask] | Iterable[t.CheckTask],
                   on_result: Callable[[t.CheckTask, t.CheckResult], Awaitable[None]], *,
-                  stop: asyncio.Event | None = None) -> None:
+                  stop: asyncio.Event | None = None,
+                  on_parked: Callable[[t.CheckTask, bool], None] | None = None) -> None:
         """Check every task politely; ``on_result`` is awaited as each one finishes.
-        ``stop``: stop waiting for a network that is down (what is left is inconclusive)."""
+        ``stop``: stop waiting for a network that is down (what is left is inconclusive).
+        ``on_parked(task, True)``: the task waits without a check under way (a back-off
+        before its retry, a failure settling); ``(task, False)`` when that wait ends."""
         from provenance.check.dispatch import Dispatcher
 
         self.monitor = OutageMonitor(self, self.policy.outage, self.settings.outage_wait)
-        dispatcher = Dispatcher(self, on_result, self.monitor, stop)
+        dispatcher = Dispatcher(self, on_result, self.monitor, stop, on_parked)
         try:
             await dispatcher.run(tasks)
         finally:

@@ -21,7 +21,7 @@ class RetryPolicy:
 
     ``transient`` more attempts after a reset, a refused connection or a 5xx, ``timeouts``
     more after a timeout (each costs a whole deadline), waiting ``backoff[n]`` seconds
-    (the last value repeats) +-``jitter``, at the end of the host's queue.
+    (the last value repeats) +-``jitter``, then first in the host's queue.
     """
 
     transient: int = 2

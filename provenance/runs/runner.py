@@ -53,7 +53,8 @@ class CheckerLike(Protocol):
 
     async def run(self, tasks: AsyncIterator[t.CheckTask] | Iterable[t.CheckTask],
                   on_result: Callable[[t.CheckTask, t.CheckResult], Awaitable[None]], *,
-                  stop: asyncio.Event | None = None) -> None: ...
+                  stop: asyncio.Event | None = None,
+                  on_parked: Callable[[t.CheckTask, bool], None] | None = None) -> None: ...
 
 
 CheckerFactory = Callable[[Settings], AbstractAsyncContextManager[CheckerLike]]
@@ -159,6 +160,8 @@ class _Invocation:
         self.hosts: dict[str, list[int]] = {}
         self.task_hosts: dict[int, str] = {}
         self.host_out: Counter[str] = Counter()  # tasks handed out and not yet back, by host
+        # of those, tasks waiting without a check under way (a retry's back-off, settling)
+        self.host_parked: Counter[str] = Counter()
         self.pending: dict[str, deque[leases.LeasedLink]] = {}  # leased, not handed out
         self.unleased: dict[str, int] = {}  # due links of a held host not leased yet
         self.buffered = 0
@@ -192,8 +195,8 @@ class _Invocation:
         Each task carries its host's backlog: the checker gives free slots to the hosts with
         the most work left.
         """
-        # twice per_host: a host's links sleeping before a retry (a 5xx is asked again
-        # after 0.5 s and 2 s) are out too, and must not leave its slots without work
+        # tasks parked by the checker (a 5xx waiting 0.5 s and 2 s to be asked again) are
+        # not counted: a burst of failures must not leave the host's slots without work
         per_host_out = 2 * self.settings.per_host + 1
         leaser = asyncio.ensure_future(self._lease())
         waker = asyncio.ensure_future(self._wake_on_stop())
@@ -214,6 +217,8 @@ class _Invocation:
                 if len(links) == TOP_UP_BELOW - 1 and self.unleased.get(host):
                     self.need.set()  # running low: the leaser tops it up
                 self.buffered -= 1
+                if not self.buffered:
+                    self.need.set()  # the last leased link out: is there more, or the end?
                 self.task_hosts[link.id] = link.host
                 self.host_out[link.host] += 1
                 self.outstanding += 1
@@ -252,7 +257,10 @@ class _Invocation:
                 room = min(target - len(held), max(1, ceil(target / LEASE_STEPS)))
                 quiet = no_new_hosts_until - time.monotonic()
                 if room > 0 and quiet > 0 and not top_up:
-                    # no host was free a moment ago: only top-ups until the next poll
+                    # no host was free a moment ago: only top-ups until the next poll (but
+                    # the last leased link handed out may be the end of the run)
+                    if not self.buffered and await self._nothing_left():
+                        return
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(self._stop_or_need(), quiet)
                     continue
@@ -266,6 +274,7 @@ class _Invocation:
                                       lease_seconds=self.lease_seconds, hosts=max(0, room),
                                       now=self.now(), held=held, top_up=top_up,
                                       links_per_host=LEASE_LINKS_PER_HOST,
+                                      busiest_first=self.limit is None,
                                       max_links=batch if budget is None else min(budget, batch))
                 if room > 0 and not any(link.host not in held for link in got):
                     no_new_hosts_until = time.monotonic() + self.poll
@@ -282,17 +291,19 @@ class _Invocation:
                     # fair) take their turn at the hosts
                     await asyncio.sleep(LEASE_PAUSE)
                     continue
-                if not self.buffered:
-                    left = await self.call(leases.remaining, self.owner, self.scope,
-                                           now=self.now())
-                    if left.free == 0 and (left.others == 0 or not self.wait_for_others):
-                        return
+                if not self.buffered and await self._nothing_left():
+                    return
                 # other workers hold the rest: their leases end or expire (or a host of
                 # ours runs low and is topped up)
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._stop_or_need(), self.poll)
         finally:
             self.room.set()
+
+    async def _nothing_left(self) -> bool:
+        """Whether the scope has no link left to lease, now or (waiting for others) later."""
+        left = await self.call(leases.remaining, self.owner, self.scope, now=self.now())
+        return left.free == 0 and (left.others == 0 or not self.wait_for_others)
 
     async def _stop_or_need(self) -> None:
         waits = [asyncio.ensure_future(self.stop.wait()), asyncio.ensure_future(self.need.wait())]
@@ -308,18 +319,28 @@ class _Invocation:
 
     def _next_host(self, per_host_out: int) -> str | None:
         """The host with the most links waiting that may have one more task out, if any
-        (``per_host_out``, plus one per ``AHEAD_PER`` links waiting up to ``AHEAD_MAX``)."""
-        if self.outstanding >= self.max_outstanding:
+        (``per_host_out``, plus one per ``AHEAD_PER`` links waiting up to ``AHEAD_MAX``;
+        parked tasks not counted)."""
+        if self.outstanding - self.host_parked.total() >= self.max_outstanding:
             return None
         best, most = None, 0
         for host, links in self.pending.items():
             waiting = len(links) + self.unleased.get(host, 0)
+            out = self.host_out[host] - self.host_parked[host]
             # a host with much left gets more tasks out: the checker's queue for it is then
             # longer, and the checker gives free slots to the longest queues first
-            if waiting > most and \
-                    self.host_out[host] < per_host_out + min(AHEAD_MAX, waiting // AHEAD_PER):
+            if waiting > most and out < per_host_out + min(AHEAD_MAX, waiting // AHEAD_PER):
                 best, most = host, waiting
         return best
+
+    def parked(self, task: t.CheckTask, parked: bool) -> None:
+        """The Checker's on_parked: a task out that waits without a check under way leaves
+        room for its host's next task."""
+        host = self.task_hosts.get(task.link_id, "")
+        self.host_parked[host] += 1 if parked else -1
+        if self.host_parked[host] <= 0:
+            del self.host_parked[host]
+        self.room.set()
 
     async def collect(self, task: t.CheckTask, result: t.CheckResult) -> None:
         """The Checker's on_result: note the host's fate, queue the result for the writer."""
@@ -431,7 +452,8 @@ class _Invocation:
                         self.hold = True
                         await self.call(store_runs.mark_run, self.run_id,
                                         store_runs.INCONCLUSIVE)
-                await checker.run(self.feed(), self.collect, stop=self.stop)
+                await checker.run(self.feed(), self.collect, stop=self.stop,
+                                  on_parked=self.parked)
         finally:
             await self.results.put(None)
             await writer

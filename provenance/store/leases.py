@@ -107,17 +107,21 @@ _HOST_ORDER = (
 def lease_batch(session: Session, owner: str, scope: Scope, *, lease_seconds: float,
                 hosts: int, links_per_host: int, max_links: int | None = None,
                 now: datetime | None = None, held: Collection[str] = (),
-                top_up: Collection[str] = ()) -> list[LeasedLink]:
+                top_up: Collection[str] = (), busiest_first: bool = False
+                ) -> list[LeasedLink]:
     """Lease the due links of up to ``hosts`` hosts no other worker holds and not in
     ``held`` (the hosts the caller already has links of), and more links of its hosts in
     ``top_up`` (slow links first, then new ones, then the longest overdue: ``_HOST_ORDER``),
-    at most ``links_per_host`` per host and ``max_links`` in all. The caller commits
+    at most ``links_per_host`` per host and ``max_links`` in all. New hosts come longest
+    overdue first, or with ``busiest_first`` (a run with no budget: its length is the busiest
+    host's) the host with the most due links first. The caller commits
     (``Database.session`` does)."""
     now = now or datetime.now(UTC)
     until = now + timedelta(seconds=lease_seconds)
     postgres = session.get_bind().dialect.name == "postgresql"
     lock_for_write(session)
-    order_key = func.min(func.coalesce(Link.next_check_at, EPOCH))
+    overdue = func.min(func.coalesce(Link.next_check_at, EPOCH))
+    order = (func.count().desc(), overdue) if busiest_first else (overdue,)
     free_by_host = (select(Link.host, func.count())
                     .where(_due(scope, now), _free(owner, now),
                            col(Link.host).not_in(_busy_hosts(owner, now)))
@@ -126,7 +130,7 @@ def lease_batch(session: Session, owner: str, scope: Scope, *, lease_seconds: fl
         if top_up else []
     known = [*held, *top_up]
     new_hosts = free_by_host.where(col(Link.host).not_in(known)) if known else free_by_host
-    candidates = session.exec(new_hosts.order_by(order_key, col(Link.host))
+    candidates = session.exec(new_hosts.order_by(*order, col(Link.host))
                               .limit(hosts * 2)).all() if hosts > 0 else []
     leased: list[LeasedLink] = []
     taken_hosts = 0

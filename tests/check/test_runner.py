@@ -221,6 +221,40 @@ def test_a_hosts_links_are_leased_slowest_first_then_new_then_longest_overdue(db
     assert [x.id for x in first + rest] == [x.id for x in got]
 
 
+def test_a_hosts_links_go_on_while_its_failures_wait_to_be_retried(db: Any,
+                                                                   web: LoopbackWeb) -> None:
+    """A host's links waiting out a retry's back-off are not counted against what the host
+    may have handed out: a burst of 5xx at the head of a host's queue does not leave its
+    slot idle until the first retry."""
+    failing = [web.url(1, f"/down{i}") for i in range(6)]
+    fine = [web.url(1, f"/up{i}") for i in range(20)]
+    for url in failing:
+        web.set(url, 503)
+    add_links(db, failing + fine)
+    summary = go(db, replace(S, per_host=1, retries=2), all=True)
+    assert summary.checked == 26
+    order = asked(web)
+    assert order.count(failing[0]) == 3
+    second_try = order.index(failing[0], order.index(failing[0]) + 1)
+    assert order.index(fine[0]) < second_try, order
+
+
+def test_a_run_without_a_budget_leases_the_busiest_host_first(db: Any) -> None:
+    """Its length is the busiest host's: that host starts first, not the longest overdue."""
+    add_links(db, [f"http://small.test/p{i}" for i in range(2)]
+              + [f"http://big.test/p{i}" for i in range(5)])
+    with db.session() as session:
+        session.execute(update(Link).where(Link.host == "small.test").values(
+            next_check_at=datetime.now(UTC) - timedelta(days=3)))
+        session.execute(update(Link).where(Link.host == "big.test").values(
+            next_check_at=datetime.now(UTC) - timedelta(days=1)))
+        scope = leases.Scope(run_id=_open(session))
+    overdue = _lease(db, "A", scope, hosts=1, links_per_host=10)
+    busiest = _lease(db, "B", scope, hosts=1, links_per_host=10, busiest_first=True)
+    assert {x.host for x in overdue} == {"small.test"}
+    assert {x.host for x in busiest} == {"big.test"}
+
+
 def test_a_check_records_how_long_it_took(db: Any) -> None:
     (link_id,) = add_links(db, ["http://slow.test/a"])
     with db.session() as session:
