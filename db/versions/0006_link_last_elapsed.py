@@ -26,5 +26,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('link', schema=None) as batch_op:
-        batch_op.drop_column('last_elapsed_ms')
+    # not batch mode: on SQLite that copies ``link`` and drops the old table, and the drop
+    # (foreign keys on) deletes every row that points at a link (its whole check history)
+    op.drop_column('link', 'last_elapsed_ms')

@@ -85,7 +85,7 @@ _INSERT_CHECK = insert(LinkCheck.__table__)  # type: ignore[attr-defined]
 _READ = tuple(col(c) for c in (
     Link.id, Link.state, Link.state_since, Link.failures, Link.first_failure_at,
     Link.title_mismatch, Link.checks, Link.checked_in_run, Link.etag, Link.last_modified,
-    Link.final_url, Link.last_title))
+    Link.final_url, Link.last_title, Link.last_elapsed_ms))
 # built once: building the query and its cache key for every batch cost more than reading
 _READ_LINKS = (sa.select(*_READ).where(col(Link.id).in_(sa.bindparam("ids", expanding=True)))
                .order_by(col(Link.id)))
@@ -102,7 +102,8 @@ def _link_values(row: Any, result: t.CheckResult, change: StateChange, at: datet
         "failures": after.failures, "first_failure_at": after.first_failure_at,
         "title_mismatch": after.title_mismatch, "last_outcome": result.outcome,
         "last_http_status": result.http_status, "checked_at": at,
-        "last_elapsed_ms": result.elapsed_ms,
+        # a check the network cut short says nothing about how slow the link is
+        "last_elapsed_ms": row.last_elapsed_ms if result.inconclusive else result.elapsed_ms,
         "checks": (row.checks or 0) + 1,
         "final_url": result.final_url if result.final_url is not None else row.final_url,
         "last_title": result.title if result.title is not None else row.last_title,

@@ -256,13 +256,21 @@ def test_a_run_without_a_budget_leases_the_busiest_host_first(db: Any) -> None:
 
 
 def test_a_check_records_how_long_it_took(db: Any) -> None:
-    (link_id,) = add_links(db, ["http://slow.test/a"])
+    slow_id, cut_id = add_links(db, ["http://slow.test/a", "http://slow.test/b"])
     with db.session() as session:
+        session.execute(update(Link).where(Link.id == cut_id).values(last_elapsed_ms=5003))
         run_id = _open(session)
     slow = t.CheckResult(url="http://slow.test/a", outcome=t.TIMEOUT, elapsed_ms=5003)
+    # a check the network cut short (an outage) keeps what the last real one took
+    cut = t.CheckResult(url="http://slow.test/b", outcome=t.CONNECTION_ERROR,
+                        error="not checked: the network was down", inconclusive=True)
     with db.session() as session:
-        record_results(session, [(link_id, slow)], run_id=run_id, owner="A", settings=S)
-    assert links(db)["http://slow.test/a"].last_elapsed_ms == 5003
+        record_results(session, [(slow_id, slow), (cut_id, cut)], run_id=run_id, owner="A",
+                       settings=S)
+    stored = links(db)
+    assert stored["http://slow.test/a"].last_elapsed_ms == 5003
+    assert stored["http://slow.test/b"].last_outcome == t.CONNECTION_ERROR
+    assert stored["http://slow.test/b"].last_elapsed_ms == 5003
 
 
 def test_an_expired_lease_is_taken_over_and_heartbeat_keeps_one(db: Any) -> None:
