@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import subprocess
 import sys
 import textwrap
@@ -132,7 +131,9 @@ def test_two_processes_share_the_rate(db, tmp_path):
     assert all(p.returncode == 0 for p in procs)
     grants = sorted(float(t) for out in outs for t in out.split())
     assert len(grants) == 12
+    # one shared budget: 12 grants need >= 1.1 s (two budgets would take 0.5 s). A lower
+    # bound only: the times are when each process got round to printing, so a busy machine
+    # can bring two of them closer than the budget spaced the grants (a gap of 0.027 s was
+    # seen in CI), and a bound on gaps would test the scheduler, not the budget
     span = grants[-1] - grants[0]
-    assert span >= 11 * 0.1 * 0.9  # one shared budget: 12 grants need >= 1.1 s
-    gaps = [b - a for a, b in itertools.pairwise(grants)]
-    assert min(gaps) > 0.05
+    assert span >= 11 * 0.1 * 0.9
