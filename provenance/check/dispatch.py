@@ -24,12 +24,13 @@ What happens to a result before it is handed on (``on_result``):
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import heapq
 import itertools
 import random
 import time
 from collections import deque
-from collections.abc import AsyncGenerator, AsyncIterable, Awaitable, Callable, Iterable
+from collections.abc import AsyncGenerator, AsyncIterable, Awaitable, Callable, Iterable, Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -201,12 +202,18 @@ class Dispatcher:
     async def _requeue_after(self, delay: float, name: str, job: _Job) -> None:
         """A retry goes to the head of its host's queue once its back-off is over: behind
         the host's other links it would start last and keep the run going after them."""
+        with self._parked(job):
+            await asyncio.sleep(delay)
+        self._enqueue(name, job, first=True)
+
+    @contextlib.contextmanager
+    def _parked(self, job: _Job) -> Iterator[None]:
+        """While the block runs, ``job`` waits with no check under way (``on_parked``)."""
         self._on_parked(job.task, True)
         try:
-            await asyncio.sleep(delay)
+            yield
         finally:
             self._on_parked(job.task, False)
-        self._enqueue(name, job, first=True)
 
     async def _work(self, name: str, queue: deque[_Job]) -> None:
         try:
@@ -283,15 +290,12 @@ class Dispatcher:
         """Hand on a network failure once no outage covering it can still be found: after
         ``settle`` seconds, or as soon as hosts answered requests started after it."""
         deadline = seen + self._policy.outage.settle
-        self._on_parked(job.task, True)
-        try:
+        with self._parked(job):
             while not self._monitor.healthy_after(seen) and time.monotonic() < deadline:
                 if not self._running and self._monitor.state == State.UP and \
                         await self._monitor.network_up():
                     break  # nothing else is under way to tell: a quick probe did
                 await asyncio.sleep(min(SETTLE_POLL, max(0.0, deadline - time.monotonic())))
-        finally:
-            self._on_parked(job.task, False)
         if self._monitor.outage_covers(seen) and not self._monitor.gave_up:
             job.retries = job.timeouts = 0
             job.first_timeout = None
